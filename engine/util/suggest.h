@@ -8,7 +8,7 @@
 
 namespace pd {
 
-// Levenshtein distance between two strings (case-sensitive).
+// Edit distance counting insertions, deletions, substitutions and adjacent transpositions.
 int edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` if it is close enough to be a likely typo
