@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make bench`: runs the benchmarks and prints each figure with its ratio to the anchor.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-build}
+case "$build" in /*) ;; *) build="$repo/$build" ;; esac
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$build/bench/spec_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_format=json --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+python3 - "$out" <<'PY'
+import json, sys
+runs = {b["run_name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]
+        if b.get("aggregate_name") == "median"}
+print("validate + compile a generated 2,000-node workflow (median of 5; target < 50 ms)")
+for fan_in in (1, 3):
+    spec = runs[f"BM_ValidateAndCompile2000Nodes/{fan_in}"]
+    anchor = runs[f"BM_Anchor_YamlCppParseOnly/{fan_in}"]["real_time"]
+    print(f"  {int(spec['edges'])} edges, {spec['yaml_kib']:.0f} KiB: {spec['real_time']:.1f} ms"
+          f" | anchor yaml-cpp parse only: {anchor:.1f} ms | ratio {spec['real_time'] / anchor:.2f}x")
+PY
