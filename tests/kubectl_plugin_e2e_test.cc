@@ -32,8 +32,9 @@ std::string examples() {
 TEST(KubectlPluginE2E, KubectlFindsThePluginAndValidatesExamples) {
   testing::CommandResult result = run_command(kubectl("pd validate " + shell_quote(examples())));
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("workflow/github-digest validated: version 1.0, 4 nodes in 3 stages"),
-            std::string::npos)
+  EXPECT_NE(
+      result.output.find("workflow/github-digest validated: version 1.0, 4 nodes in 3 stages"),
+      std::string::npos)
       << result.output;
 }
 

@@ -20,7 +20,9 @@ const std::array<FieldSpec, 5>& field_specs() {
       {"minute", 0, 59, {}},
       {"hour", 0, 23, {}},
       {"day-of-month", 1, 31, {}},
-      {"month", 1, 12,
+      {"month",
+       1,
+       12,
        {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
       {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
   }};
@@ -73,8 +75,10 @@ std::optional<int> parse_value(const std::string& text, const FieldSpec& spec, s
   for (size_t i = 0; i < spec.names.size(); ++i) {
     if (spec.names[i] == upper) return spec.min + static_cast<int>(i);
   }
-  error = "\"" + text + "\" is not a number" +
-          (spec.names.empty() ? "" : " or a name (" + spec.names.front() + "-" + spec.names.back() + ")");
+  error =
+      "\"" + text + "\" is not a number" +
+      (spec.names.empty() ? ""
+                          : " or a name (" + spec.names.front() + "-" + spec.names.back() + ")");
   return std::nullopt;
 }
 
@@ -118,8 +122,8 @@ bool check_item(const std::string& item, const FieldSpec& spec, bool allow_quest
 }  // namespace
 
 std::optional<std::string> check_cron_schedule(std::string_view schedule) {
-  static const std::array<const char*, 7> kMacros = {
-      "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"};
+  static const std::array<const char*, 7> kMacros = {"@yearly", "@annually", "@monthly", "@weekly",
+                                                     "@daily",  "@midnight", "@hourly"};
   if (!schedule.empty() && schedule[0] == '@') {
     for (const char* macro : kMacros) {
       if (schedule == macro) return std::nullopt;

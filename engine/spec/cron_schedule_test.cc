@@ -32,11 +32,11 @@ TEST(CronSchedule, NamesTheFieldAndRangeOfABadValue) {
             "day-of-week field \"8\": value 8 is out of range 0-7");
   EXPECT_EQ(check_cron_schedule("* * * FOO *"),
             "month field \"FOO\": \"FOO\" is not a number or a name (JAN-DEC)");
-  EXPECT_EQ(check_cron_schedule("*/0 * * * *"), "minute field \"*/0\": step \"0\" must be a "
-                                                "positive number");
+  EXPECT_EQ(check_cron_schedule("*/0 * * * *"),
+            "minute field \"*/0\": step \"0\" must be a "
+            "positive number");
   EXPECT_EQ(check_cron_schedule("5-1 * * * *"), "minute field \"5-1\": range 5-1 runs backwards");
-  EXPECT_EQ(check_cron_schedule("? * * * *"),
-            "minute field \"?\": \"?\" is not a number");
+  EXPECT_EQ(check_cron_schedule("? * * * *"), "minute field \"?\": \"?\" is not a number");
   EXPECT_EQ(check_cron_schedule("1,,2 * * * *"), "minute field \"1,,2\": empty value");
 }
 

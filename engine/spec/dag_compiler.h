@@ -12,9 +12,9 @@
 namespace pd::spec {
 
 struct Plan {
-  std::vector<std::vector<std::string>> stages;  // nodes of each stage, in node_order
-  std::vector<std::string> node_order;           // a topological order
-  std::map<std::string, int> stage_of;           // node -> index into stages
+  std::vector<std::vector<std::string>> stages;              // nodes of each stage, in node_order
+  std::vector<std::string> node_order;                       // a topological order
+  std::map<std::string, int> stage_of;                       // node -> index into stages
   std::map<std::string, std::vector<std::string>> upstream;  // in edge declaration order
 };
 

@@ -36,11 +36,9 @@ TEST(DagCompiler, FanInKeepsUpstreamInEdgeDeclarationOrder) {
 }
 
 TEST(DagCompiler, DiamondMatchesPipedreamerStages) {
-  Plan plan = compile_ok({"fetch", "enrich", "transform", "notify"},
-                         {{"fetch", "enrich"},
-                          {"fetch", "transform"},
-                          {"enrich", "notify"},
-                          {"transform", "notify"}});
+  Plan plan = compile_ok(
+      {"fetch", "enrich", "transform", "notify"},
+      {{"fetch", "enrich"}, {"fetch", "transform"}, {"enrich", "notify"}, {"transform", "notify"}});
   EXPECT_EQ(plan.stages, (Stages{{"fetch"}, {"enrich", "transform"}, {"notify"}}));
   EXPECT_EQ(plan.node_order, (Names{"fetch", "enrich", "transform", "notify"}));
 }
@@ -67,8 +65,8 @@ TEST(DagCompiler, ReadyQueueStaysSortedAsNodesBecomeReady) {
 }
 
 TEST(DagCompiler, ReportsACycleStartingAtItsFirstNode) {
-  DagCompilation compiled = compile_dag({"a", "b", "c", "d"},
-                                        {{"d", "b"}, {"b", "c"}, {"c", "d"}, {"a", "b"}});
+  DagCompilation compiled =
+      compile_dag({"a", "b", "c", "d"}, {{"d", "b"}, {"b", "c"}, {"c", "d"}, {"a", "b"}});
   EXPECT_FALSE(compiled.plan.has_value());
   ASSERT_EQ(compiled.cycles.size(), 1u);
   EXPECT_EQ(format_cycle(compiled.cycles[0]), "b -> c -> d -> b");
@@ -76,9 +74,8 @@ TEST(DagCompiler, ReportsACycleStartingAtItsFirstNode) {
 }
 
 TEST(DagCompiler, ReportsEachSeparateCycle) {
-  DagCompilation compiled =
-      compile_dag({"a", "b", "x", "y", "z"}, {{"a", "b"}, {"b", "a"}, {"x", "y"}, {"y", "z"},
-                                              {"z", "x"}});
+  DagCompilation compiled = compile_dag(
+      {"a", "b", "x", "y", "z"}, {{"a", "b"}, {"b", "a"}, {"x", "y"}, {"y", "z"}, {"z", "x"}});
   ASSERT_EQ(compiled.cycles.size(), 2u);
   EXPECT_EQ(format_cycle(compiled.cycles[0]), "a -> b -> a");
   EXPECT_EQ(format_cycle(compiled.cycles[1]), "x -> y -> z -> x");

@@ -31,7 +31,8 @@ Json queue_to_json(const QueueTrigger& queue, const std::string& workflow_name) 
     out["jetstream"] = j;
   }
   if (queue.max_in_flight) out["max_in_flight"] = *queue.max_in_flight;
-  if (queue.rate) out["rate"] = {{"per_second", queue.rate->per_second}, {"burst", queue.rate->burst}};
+  if (queue.rate)
+    out["rate"] = {{"per_second", queue.rate->per_second}, {"burst", queue.rate->burst}};
   put_if(out, "schema", queue.schema);
   return out;
 }

@@ -98,8 +98,8 @@ Problem check_nats_subject(std::string_view subject, bool allow_wildcards) {
       return quoted(subject) + " contains whitespace or control characters";
     }
     bool wildcard = token == "*" || token == ">";
-    if (!wildcard && (token.find('*') != std::string_view::npos ||
-                      token.find('>') != std::string_view::npos)) {
+    if (!wildcard &&
+        (token.find('*') != std::string_view::npos || token.find('>') != std::string_view::npos)) {
       return quoted(subject) + ": the wildcards '*' and '>' must be whole tokens";
     }
     if (wildcard && !allow_wildcards) {
@@ -149,8 +149,7 @@ Problem check_rfc3339(std::string_view timestamp) {
   static const std::regex kTime(
       R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$)");
   if (!matches(timestamp, kTime)) {
-    return quoted(timestamp) +
-           " is not an RFC 3339 time; expected e.g. \"2026-01-31T12:00:00Z\"";
+    return quoted(timestamp) + " is not an RFC 3339 time; expected e.g. \"2026-01-31T12:00:00Z\"";
   }
   return std::nullopt;
 }

@@ -35,7 +35,8 @@ TEST(ValueRules, NatsSubjects) {
   EXPECT_EQ(check_nats_subject("events.github.push", false), std::nullopt);
   EXPECT_EQ(check_nats_subject("events.*.push", true), std::nullopt);
   EXPECT_EQ(check_nats_subject("events.>", true), std::nullopt);
-  EXPECT_EQ(check_nats_subject("events.>.x", true), "\"events.>.x\": '>' may only be the last token");
+  EXPECT_EQ(check_nats_subject("events.>.x", true),
+            "\"events.>.x\": '>' may only be the last token");
   EXPECT_EQ(check_nats_subject("ev*nts", true),
             "\"ev*nts\": the wildcards '*' and '>' must be whole tokens");
   EXPECT_EQ(check_nats_subject("a b", true), "\"a b\" contains whitespace or control characters");

@@ -55,8 +55,7 @@ void check_workflow_files(const Workflow& workflow, DiagnosticList& diagnostics)
   }
 }
 
-std::optional<Plan> check_and_compile_graph(const Workflow& workflow,
-                                            DiagnosticList& diagnostics) {
+std::optional<Plan> check_and_compile_graph(const Workflow& workflow, DiagnosticList& diagnostics) {
   std::vector<std::string> names;
   for (const Node& node : workflow.nodes) names.push_back(node.name);
   std::set<std::string> defined(names.begin(), names.end());

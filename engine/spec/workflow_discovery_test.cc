@@ -19,8 +19,8 @@ TEST(WorkflowDiscovery, FindsWorkflowFoldersBelowAFolderSorted) {
   root.write("node_modules/x/workflow.yaml", "");
   auto found = find_workflow_dirs(root.path());
   ASSERT_TRUE(found.is_ok());
-  EXPECT_EQ(found.value(), (std::vector<std::filesystem::path>{
-                               root.path() / "a", root.path() / "b", root.path() / "group/c"}));
+  EXPECT_EQ(found.value(), (std::vector<std::filesystem::path>{root.path() / "a", root.path() / "b",
+                                                               root.path() / "group/c"}));
 }
 
 TEST(WorkflowDiscovery, AWorkflowFolderIsItself) {

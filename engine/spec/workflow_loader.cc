@@ -28,8 +28,8 @@ LoadedWorkflow load_workflow(const std::filesystem::path& path) {
   if (!text.is_ok()) {
     LoadedWorkflow failed{"", {}, std::nullopt, DiagnosticList(display)};
     std::string reason = text.status().code() == StatusCode::kNotFound
-                             ? (is_dir ? "no workflow.yaml in this folder; is \"" +
-                                             path.string() + "\" a workflow folder?"
+                             ? (is_dir ? "no workflow.yaml in this folder; is \"" + path.string() +
+                                             "\" a workflow folder?"
                                        : "no such file or folder")
                              : text.status().message();
     failed.diagnostics.error({}, reason);

@@ -61,7 +61,8 @@ TEST(WorkflowChecks, SymlinkOutOfTheFolderIsAnError) {
   TestWorkflowDir dir;
   std::filesystem::create_directories(dir.path() / "nodes");
   std::filesystem::create_symlink(outside.path() / "a.ts", dir.path() / "nodes/a.ts");
-  std::string diagnostics = dir.load(graph("nodes:\n  a:\n    path: nodes/a.ts\n")).format_diagnostics();
+  std::string diagnostics =
+      dir.load(graph("nodes:\n  a:\n    path: nodes/a.ts\n")).format_diagnostics();
   EXPECT_NE(diagnostics.find("workflow.yaml:7:11: error: `nodes.a.path`: \"nodes/a.ts\" resolves "
                              "(through a symlink) to "),
             std::string::npos)
@@ -155,10 +156,9 @@ TEST(WorkflowLoader, FolderWithoutWorkflowYamlSaysSo) {
   TestWorkflowDir dir;
   LoadedWorkflow loaded = load_workflow(dir.path());
   EXPECT_FALSE(loaded.ok());
-  EXPECT_EQ(loaded.format_diagnostics(),
-            (dir.path() / "workflow.yaml").string() +
-                ": error: no workflow.yaml in this folder; is \"" + dir.path().string() +
-                "\" a workflow folder?\n");
+  EXPECT_EQ(loaded.format_diagnostics(), (dir.path() / "workflow.yaml").string() +
+                                             ": error: no workflow.yaml in this folder; is \"" +
+                                             dir.path().string() + "\" a workflow folder?\n");
 }
 
 }  // namespace

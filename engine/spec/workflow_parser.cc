@@ -61,9 +61,9 @@ std::optional<Duration> duration_field(Fields& fields, const YAML::Node& map, st
 int as_int(std::optional<long long> value) { return static_cast<int>(*value); }
 
 void parse_name_and_version(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  workflow.name = checked(fields, root, "name", "", Presence::kRequired,
-                          "a kebab-case workflow name such as \"github-digest\"",
-                          check_workflow_name);
+  workflow.name =
+      checked(fields, root, "name", "", Presence::kRequired,
+              "a kebab-case workflow name such as \"github-digest\"", check_workflow_name);
   std::optional<Scalar> version =
       fields.scalar(root, "version", "", Presence::kRequired, "a quoted version such as \"1.0\"");
   if (!version) return;
@@ -87,8 +87,8 @@ CronTrigger parse_cron(Fields& fields, const YAML::Node& item, const std::string
 
 WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::string& where) {
   WebhookTrigger webhook;
-  std::optional<Scalar> path =
-      fields.scalar(item, "path", where, Presence::kRequired, "a URL path such as \"/hooks/github\"");
+  std::optional<Scalar> path = fields.scalar(item, "path", where, Presence::kRequired,
+                                             "a URL path such as \"/hooks/github\"");
   if (path && (path->text[0] != '/' || path->text.find_first_of(" ?#") != std::string::npos)) {
     fields.error(path->pos, "`" + field_path(where, "path") + "`: \"" + path->text +
                                 "\" is not a URL path; expected it to start with '/' and hold no "
@@ -96,8 +96,8 @@ WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::
   } else if (path) {
     webhook.path = path->text;
   }
-  if (auto verify = fields.choice(item, "verify", where, Presence::kOptional,
-                                  {"github", "hmac-sha256"})) {
+  if (auto verify =
+          fields.choice(item, "verify", where, Presence::kOptional, {"github", "hmac-sha256"})) {
     webhook.verify = verify->text;
   }
   webhook.secret = checked(fields, item, "secret", where, Presence::kOptional,
@@ -107,9 +107,10 @@ WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::
                                      "` needs `secret`, the name of the secret that holds the "
                                      "signing key (e.g. secret: github-webhook)");
   }
-  webhook.publish = checked(fields, item, "publish", where, Presence::kOptional,
-                            "a NATS subject template such as \"events.github.{header:X-GitHub-Event}\"",
-                            check_subject_template);
+  webhook.publish =
+      checked(fields, item, "publish", where, Presence::kOptional,
+              "a NATS subject template such as \"events.github.{header:X-GitHub-Event}\"",
+              check_subject_template);
   return webhook;
 }
 
@@ -120,15 +121,15 @@ JetStreamOptions parse_jetstream(Fields& fields, const YAML::Node& node, const s
                           "deliver_policy", "start_time", "max_ack_pending"})) {
     return options;
   }
-  options.stream = checked(fields, node, "stream", where, Presence::kOptional,
-                           "a stream name", [](std::string_view name) -> Problem {
+  options.stream = checked(fields, node, "stream", where, Presence::kOptional, "a stream name",
+                           [](std::string_view name) -> Problem {
                              if (name.find_first_of(" .*>") == std::string_view::npos) return {};
                              return "\"" + std::string(name) +
                                     "\" is not a stream name; it may not contain spaces, '.', "
                                     "'*' or '>'";
                            });
-  options.durable = checked(fields, node, "durable", where, Presence::kOptional,
-                            "a consumer name", check_identifier);
+  options.durable = checked(fields, node, "durable", where, Presence::kOptional, "a consumer name",
+                            check_identifier);
   options.ack_wait = duration_field(fields, node, "ack_wait", where, Presence::kOptional);
   if (auto max_deliver = fields.integer(node, "max_deliver", where, Presence::kOptional, 1, 1000)) {
     options.max_deliver = as_int(max_deliver);
@@ -183,18 +184,16 @@ QueueTrigger parse_queue(Fields& fields, const YAML::Node& item, const std::stri
       queue.jetstream = parse_jetstream(fields, jetstream, field);
     }
   }
-  queue.dead_letter = checked(fields, item, "dead_letter", where, Presence::kOptional,
-                              "a NATS subject", [](std::string_view s) {
-                                return check_nats_subject(s, false);
-                              });
+  queue.dead_letter =
+      checked(fields, item, "dead_letter", where, Presence::kOptional, "a NATS subject",
+              [](std::string_view s) { return check_nats_subject(s, false); });
   if (auto max = fields.integer(item, "max_in_flight", where, Presence::kOptional, 1, 100'000)) {
     queue.max_in_flight = as_int(max);
   }
   YAML::Node rate = fields.get(item, "rate", where, Presence::kOptional, "");
   std::string rate_field = field_path(where, "rate");
-  if (rate.IsDefined() &&
-      fields.expect_map(rate, rate_field, "a map with per_second and burst",
-                        {"per_second", "burst"})) {
+  if (rate.IsDefined() && fields.expect_map(rate, rate_field, "a map with per_second and burst",
+                                            {"per_second", "burst"})) {
     RateLimit limit;
     auto per_second = fields.positive_number(rate, "per_second", rate_field, Presence::kRequired);
     auto burst = fields.integer(rate, "burst", rate_field, Presence::kOptional, 1, 1'000'000);
@@ -210,8 +209,9 @@ QueueTrigger parse_queue(Fields& fields, const YAML::Node& item, const std::stri
   if (queue.jetstream && queue.subject.find_first_of("*>") != std::string::npos &&
       queue.jetstream->stream.empty()) {
     // A wildcard subject is fine for a stream, but the engine needs a name it cannot derive.
-    fields.error(yaml_pos(item), "`" + where + "`: a wildcard subject with `jetstream` needs "
-                                               "`jetstream.stream`, the stream to consume from");
+    fields.error(yaml_pos(item), "`" + where +
+                                     "`: a wildcard subject with `jetstream` needs "
+                                     "`jetstream.stream`, the stream to consume from");
   }
   return queue;
 }
@@ -223,7 +223,8 @@ void parse_triggers(Fields& fields, const YAML::Node& root, Workflow& workflow) 
   if (!triggers.IsSequence() || triggers.size() == 0) {
     fields.error(yaml_pos(triggers.IsNull() ? root["triggers"] : triggers),
                  "`triggers`: expected a list with at least one trigger (e.g. `- type: manual`), "
-                 "got " + describe_yaml(triggers));
+                 "got " +
+                     describe_yaml(triggers));
     return;
   }
   std::map<std::string, SourcePos> names;
@@ -385,8 +386,9 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   bool has_role = static_cast<bool>(node["role"]);
   bool has_cluster_role = static_cast<bool>(node["clusterRole"]);
   if (has_role == has_cluster_role) {
-    fields.error(yaml_pos(node), "`" + where + "`: expected exactly one of `role` (rules in the "
-                                               "workflow's namespace) or `clusterRole`");
+    fields.error(yaml_pos(node), "`" + where +
+                                     "`: expected exactly one of `role` (rules in the "
+                                     "workflow's namespace) or `clusterRole`");
     return std::nullopt;
   }
   Rbac rbac;
@@ -399,8 +401,10 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   if (!rules.IsDefined()) return rbac;
   std::string rules_field = field_path(role_field, "rules");
   if (!rules.IsSequence() || rules.size() == 0) {
-    fields.error(yaml_pos(rules), "`" + rules_field + "`: expected a list of at least one rule, "
-                                                      "got " + describe_yaml(rules));
+    fields.error(yaml_pos(rules), "`" + rules_field +
+                                      "`: expected a list of at least one rule, "
+                                      "got " +
+                                      describe_yaml(rules));
     return rbac;
   }
   auto texts = [](const std::vector<Scalar>& scalars) {
@@ -416,18 +420,22 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
       continue;
     }
     PolicyRule rule;
-    rule.api_groups = texts(fields.string_list(item, "apiGroups", rule_field, "a list of API groups"));
-    rule.resources = texts(fields.string_list(item, "resources", rule_field, "a list of resources"));
+    rule.api_groups =
+        texts(fields.string_list(item, "apiGroups", rule_field, "a list of API groups"));
+    rule.resources =
+        texts(fields.string_list(item, "resources", rule_field, "a list of resources"));
     rule.verbs = texts(fields.string_list(item, "verbs", rule_field, "a list of verbs"));
     rule.resource_names =
         texts(fields.string_list(item, "resourceNames", rule_field, "a list of names"));
     if (!item["apiGroups"]) {
-      fields.error(yaml_pos(item), "`" + rule_field + "`: missing required key `apiGroups` (use "
-                                                      "[\"\"] for the core API group)");
+      fields.error(yaml_pos(item), "`" + rule_field +
+                                       "`: missing required key `apiGroups` (use "
+                                       "[\"\"] for the core API group)");
     }
     if (rule.resources.empty() || rule.verbs.empty()) {
-      fields.error(yaml_pos(item), "`" + rule_field + "`: a rule needs non-empty `resources` "
-                                                      "and `verbs` (e.g. verbs: [get, list])");
+      fields.error(yaml_pos(item), "`" + rule_field +
+                                       "`: a rule needs non-empty `resources` "
+                                       "and `verbs` (e.g. verbs: [get, list])");
     }
     rbac.rules.push_back(std::move(rule));
   }
@@ -478,9 +486,9 @@ void parse_deployment(Fields& fields, const YAML::Node& root, Workflow& workflow
                                        "a ServiceAccount name", check_dns1123_subdomain);
   YAML::Node rbac = fields.get(node, "rbac", where, Presence::kOptional, "");
   if (rbac.IsDefined()) deployment.rbac = parse_rbac(fields, rbac, "deployment.rbac");
-  deployment.runtime_class_name = checked(fields, node, "runtimeClassName", where,
-                                          Presence::kOptional, "a RuntimeClass name",
-                                          check_dns1123_subdomain);
+  deployment.runtime_class_name =
+      checked(fields, node, "runtimeClassName", where, Presence::kOptional, "a RuntimeClass name",
+              check_dns1123_subdomain);
   deployment.secrets = checked(fields, node, "secrets", where, Presence::kOptional,
                                "the name of an existing Secret", check_dns1123_subdomain);
   workflow.deployment = std::move(deployment);
@@ -499,13 +507,15 @@ Workflow parse_workflow(const std::string& text, DiagnosticList& diagnostics) {
   Fields fields(diagnostics);
   const YAML::Node& root = parsed.root;
   if (!root.IsMap()) {
-    diagnostics.error(yaml_pos(root), "expected a map with name, version, triggers, nodes and "
-                                      "edges at the top of the file, got " + describe_yaml(root));
+    diagnostics.error(yaml_pos(root),
+                      "expected a map with name, version, triggers, nodes and "
+                      "edges at the top of the file, got " +
+                          describe_yaml(root));
     return workflow;
   }
-  fields.expect_map(root, "", "a workflow",
-                    {"name", "version", "description", "triggers", "nodes", "edges", "config",
-                     "deployment"});
+  fields.expect_map(
+      root, "", "a workflow",
+      {"name", "version", "description", "triggers", "nodes", "edges", "config", "deployment"});
   parse_name_and_version(fields, root, workflow);
   if (auto description =
           fields.scalar(root, "description", "", Presence::kOptional, "a description")) {

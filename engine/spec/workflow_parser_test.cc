@@ -398,15 +398,15 @@ TEST(WorkflowParser, ConfigTimeoutAndRetriesAreTyped) {
 
 TEST(WorkflowParser, DeploymentBlockIsModelled) {
   TestWorkflowDir dir;
-  LoadedWorkflow loaded = dir.load(
-      with_nodes("deployment:\n  namespace: pd-health\n  image: reg.example/engine:1.2\n"
-                 "  imagePullPolicy: IfNotPresent\n  replicas: 2\n"
-                 "  resources:\n    requests: {cpu: 100m, memory: 128Mi}\n"
-                 "    limits: {cpu: \"1\", memory: 512Mi}\n"
-                 "  serviceAccount: health-reader\n  runtimeClassName: gvisor\n"
-                 "  rbac:\n    clusterRole:\n      rules:\n        - apiGroups: [\"\"]\n"
-                 "          resources: [nodes, pods]\n          verbs: [get, list]\n"),
-      {"nodes/a.ts"});
+  LoadedWorkflow loaded =
+      dir.load(with_nodes("deployment:\n  namespace: pd-health\n  image: reg.example/engine:1.2\n"
+                          "  imagePullPolicy: IfNotPresent\n  replicas: 2\n"
+                          "  resources:\n    requests: {cpu: 100m, memory: 128Mi}\n"
+                          "    limits: {cpu: \"1\", memory: 512Mi}\n"
+                          "  serviceAccount: health-reader\n  runtimeClassName: gvisor\n"
+                          "  rbac:\n    clusterRole:\n      rules:\n        - apiGroups: [\"\"]\n"
+                          "          resources: [nodes, pods]\n          verbs: [get, list]\n"),
+               {"nodes/a.ts"});
   ASSERT_EQ(loaded.format_diagnostics(), "");
   const Deployment& deployment = *loaded.workflow.deployment;
   EXPECT_EQ(deployment.namespace_name, "pd-health");

@@ -81,8 +81,8 @@ bool FieldReader::check_map_keys(const YAML::Node& node, std::string_view where,
 bool FieldReader::expect_map(const YAML::Node& node, std::string_view where, std::string_view what,
                              const std::vector<std::string>& allowed) {
   if (!node.IsMap()) {
-    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) +
-                              ", got " + describe_yaml(node));
+    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
+                              describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, &allowed);
@@ -91,8 +91,8 @@ bool FieldReader::expect_map(const YAML::Node& node, std::string_view where, std
 bool FieldReader::expect_open_map(const YAML::Node& node, std::string_view where,
                                   std::string_view what) {
   if (!node.IsMap()) {
-    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) +
-                              ", got " + describe_yaml(node));
+    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
+                              describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, nullptr);
@@ -153,8 +153,8 @@ std::optional<double> FieldReader::positive_number(const YAML::Node& map, std::s
   if (!value) return std::nullopt;
   nlohmann::ordered_json parsed = yaml_to_json(map[std::string(key)]);
   if (!parsed.is_number() || parsed.get<double>() <= 0) {
-    error(value->pos, "`" + field_path(where, key) + "`: expected a number > 0, got \"" +
-                          value->text + "\"");
+    error(value->pos,
+          "`" + field_path(where, key) + "`: expected a number > 0, got \"" + value->text + "\"");
     return std::nullopt;
   }
   return parsed.get<double>();

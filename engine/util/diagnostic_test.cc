@@ -7,7 +7,8 @@ namespace {
 
 TEST(Diagnostic, FormatsFileLineColumnSourceLineAndCaret) {
   Diagnostic d{Severity::kError, {2, 5}, "bad value"};
-  EXPECT_EQ(format_diagnostic("w.yaml", d, "a: 1\nb:  x\n"), "w.yaml:2:5: error: bad value\nb:  x\n    ^\n");
+  EXPECT_EQ(format_diagnostic("w.yaml", d, "a: 1\nb:  x\n"),
+            "w.yaml:2:5: error: bad value\nb:  x\n    ^\n");
 }
 
 TEST(Diagnostic, KeepsTabsSoTheCaretLinesUp) {

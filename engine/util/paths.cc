@@ -32,9 +32,8 @@ Result<std::filesystem::path> resolve_inside(const std::filesystem::path& root,
   std::filesystem::path real_root = std::filesystem::weakly_canonical(root, ec);
   std::filesystem::path real_path = std::filesystem::weakly_canonical(joined, ec);
   if (!ec && !is_within(real_root, real_path)) {
-    return invalid_argument("\"" + std::string(relative) +
-                            "\" resolves (through a symlink) to " + real_path.string() +
-                            ", outside the workflow folder");
+    return invalid_argument("\"" + std::string(relative) + "\" resolves (through a symlink) to " +
+                            real_path.string() + ", outside the workflow folder");
   }
   return joined;
 }

@@ -82,9 +82,8 @@ YamlParse parse_yaml(const std::string& text) {
     if (documents.size() > 1) {
       result.ok = false;
       result.error_pos = yaml_pos(documents[1]);
-      result.error_message =
-          "found " + std::to_string(documents.size()) +
-          " YAML documents, expected one; remove the extra `---` separator";
+      result.error_message = "found " + std::to_string(documents.size()) +
+                             " YAML documents, expected one; remove the extra `---` separator";
       return result;
     }
     if (!documents.empty()) result.root = documents[0];

@@ -30,10 +30,12 @@ TEST(YamlAdapter, NodePositionsAreOneBased) {
 }
 
 TEST(YamlAdapter, JsonToYamlQuotesStringsThatWouldChangeType) {
-  nlohmann::ordered_json value = {{"version", "1.0"}, {"flag", "true"}, {"n", 3},
-                                  {"empty", nlohmann::ordered_json::array()}, {"s", "text"}};
-  EXPECT_EQ(json_to_yaml(value),
-            "version: \"1.0\"\nflag: \"true\"\nn: 3\nempty: []\ns: text\n");
+  nlohmann::ordered_json value = {{"version", "1.0"},
+                                  {"flag", "true"},
+                                  {"n", 3},
+                                  {"empty", nlohmann::ordered_json::array()},
+                                  {"s", "text"}};
+  EXPECT_EQ(json_to_yaml(value), "version: \"1.0\"\nflag: \"true\"\nn: 3\nempty: []\ns: text\n");
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ void add_global_flags(CLI::App& app, GlobalOptions& globals) {
 // The first argument that is not a flag or a global flag's value: the command the user typed.
 std::string first_command_word(const std::vector<std::string>& args) {
   static const std::vector<std::string> kValueFlags = {
-      "--kubeconfig", "--context", "--cluster", "--user", "-n",
+      "--kubeconfig", "--context", "--cluster", "--user",           "-n",
       "--namespace",  "-o",        "--output",  "--request-timeout"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];

@@ -56,13 +56,16 @@ TEST(KubectlPdValidate, PrintsDiagnosticsAndExitsOneOnErrors) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
   std::string file = (dir / "workflow.yaml").string();
-  EXPECT_EQ(r.err, file + ":5:8: error: `nodes`: expected at least one node\n"
-                   "nodes: {}\n"
-                   "       ^\n" +
-                       file + ":6:1: error: unknown key `egdes` — did you mean `edges`?\n"
+  EXPECT_EQ(r.err, file +
+                       ":5:8: error: `nodes`: expected at least one node\n"
+                       "nodes: {}\n"
+                       "       ^\n" +
+                       file +
+                       ":6:1: error: unknown key `egdes` — did you mean `edges`?\n"
                        "egdes: []\n"
                        "^\n"
-                       "error: " + file + ": 2 errors\n");
+                       "error: " +
+                       file + ": 2 errors\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -8,8 +8,7 @@ namespace pd::kubectl_pd {
 
 CLI::App* ValidateCommand::add_to(CLI::App& parent) {
   CLI::App* sub = parent.add_subcommand(
-      "validate",
-      "Check workflow folders: workflow.yaml fields, node files and the DAG.");
+      "validate", "Check workflow folders: workflow.yaml fields, node files and the DAG.");
   sub->footer(
       "Each DIR is a workflow folder (with a workflow.yaml) or a folder above several.\n"
       "Prints one line per valid workflow, or every problem as file:line:col.\n\n"
@@ -40,8 +39,7 @@ int ValidateCommand::run(const GlobalOptions& globals, Io& io) {
   if (globals.output == "json" || globals.output == "yaml") {
     // One workflow prints its plan; several print a kubectl-style List.
     nlohmann::ordered_json document =
-        plans.size() == 1 ? plans[0]
-                          : nlohmann::ordered_json{{"kind", "List"}, {"items", plans}};
+        plans.size() == 1 ? plans[0] : nlohmann::ordered_json{{"kind", "List"}, {"items", plans}};
     if (!plans.empty()) {
       io.out << (globals.output == "json" ? document.dump(2) + "\n" : json_to_yaml(document));
     }

@@ -7,8 +7,7 @@ namespace pd::kubectl_pd {
 
 CLI::App* VisualizeCommand::add_to(CLI::App& parent) {
   CLI::App* sub = parent.add_subcommand(
-      "visualize",
-      "Print a workflow's DAG as a Mermaid or Graphviz diagram, one box per stage.");
+      "visualize", "Print a workflow's DAG as a Mermaid or Graphviz diagram, one box per stage.");
   sub->footer(
       "Examples:\n"
       "  kubectl pd visualize my-flow                  # Mermaid, for Markdown\n"

@@ -37,8 +37,7 @@ LoadedSet load_workflows(const std::vector<std::string>& paths, Io& io) {
       io.err << loaded.format_diagnostics();
       if (!loaded.ok()) {
         int errors = loaded.diagnostics.error_count();
-        io.err << "error: " << loaded.diagnostics.file() << ": " << plural(errors, "error")
-               << "\n";
+        io.err << "error: " << loaded.diagnostics.file() << ": " << plural(errors, "error") << "\n";
         set.ok = false;
       }
       set.workflows.push_back(std::move(loaded));
