@@ -113,12 +113,12 @@ Problem check_nats_subject(std::string_view subject, bool allow_wildcards) {
 }
 
 Problem check_subject_template(std::string_view subject_template) {
-  static const std::regex kPlaceholder(R"(\{header:[A-Za-z0-9-]+\})");
+  static const std::regex kHeaderVariable(R"(\{header:[A-Za-z0-9-]+\})");
   std::string replaced =
-      std::regex_replace(std::string(subject_template), kPlaceholder, std::string("x"));
+      std::regex_replace(std::string(subject_template), kHeaderVariable, std::string("x"));
   if (replaced.find_first_of("{}") != std::string::npos) {
     return quoted(subject_template) +
-           " has an unknown placeholder; the supported one is {header:Header-Name}";
+           " has an unknown variable; the supported one is {header:Header-Name}";
   }
   return check_nats_subject(replaced, false);
 }

@@ -34,7 +34,7 @@ Problem check_dns1123_subdomain(std::string_view name);
 // A NATS subject; wildcards (`*`, and `>` as the last token) only when `allow_wildcards`.
 Problem check_nats_subject(std::string_view subject, bool allow_wildcards);
 
-// A publish subject template: a subject whose tokens may contain `{header:Name}` placeholders.
+// A publish subject template: a subject whose tokens may contain `{header:Name}` variables.
 Problem check_subject_template(std::string_view subject_template);
 
 // A host a node may reach: `api.example.com`, `*.example.com`, optionally with `:port`.

@@ -230,10 +230,10 @@ TEST(WorkflowParser, WebhookVerificationNeedsASecret) {
             "    ^\n");
 }
 
-TEST(WorkflowParser, WebhookPublishTemplateAllowsOnlyHeaderPlaceholders) {
+TEST(WorkflowParser, WebhookPublishTemplateAllowsOnlyHeaderVariables) {
   EXPECT_EQ(trigger_errors("  - type: webhook\n    path: /gh\n    publish: events.{body:x}\n"),
             "workflow.yaml:6:14: error: `triggers[0].publish`: \"events.{body:x}\" has an "
-            "unknown placeholder; the supported one is {header:Header-Name}\n"
+            "unknown variable; the supported one is {header:Header-Name}\n"
             "    publish: events.{body:x}\n"
             "             ^\n");
   EXPECT_EQ(trigger_errors("  - type: webhook\n    path: /gh\n"
