@@ -24,7 +24,7 @@ bool report(Fields& fields, const Scalar& value, std::string_view field, const P
 
 // A scalar under `key` that must pass `check`; returns its text or "" when absent or invalid.
 template <class Check>
-std::string checked(Fields& fields, const YAML::Node& map, std::string_view key,
+std::string checked(Fields& fields, const YamlNode& map, std::string_view key,
                     std::string_view where, Presence presence, std::string_view expected,
                     Check check) {
   std::optional<Scalar> value = fields.scalar(map, key, where, presence, expected);
@@ -34,33 +34,33 @@ std::string checked(Fields& fields, const YAML::Node& map, std::string_view key,
 
 constexpr std::string_view kDurationExpected = "a duration such as 500ms, 30s, 5m or 1h";
 
-std::optional<Duration> duration_value(Fields& fields, const YAML::Node& value,
+std::optional<Duration> duration_value(Fields& fields, const YamlNode& value,
                                        std::string_view field) {
-  if (!value.IsScalar()) {
-    fields.error(yaml_pos(value), "`" + std::string(field) + "`: expected " +
+  if (!value.is_scalar()) {
+    fields.error((value).pos(), "`" + std::string(field) + "`: expected " +
                                       std::string(kDurationExpected) + ", got " +
                                       describe_yaml(value));
     return std::nullopt;
   }
-  std::optional<Duration> duration = parse_duration(value.Scalar());
+  std::optional<Duration> duration = parse_duration(value.scalar());
   if (!duration) {
-    fields.error(yaml_pos(value), "`" + std::string(field) + "`: \"" + value.Scalar() +
+    fields.error((value).pos(), "`" + std::string(field) + "`: \"" + value.scalar() +
                                       "\" is not a duration; expected " +
                                       std::string(kDurationExpected));
   }
   return duration;
 }
 
-std::optional<Duration> duration_field(Fields& fields, const YAML::Node& map, std::string_view key,
+std::optional<Duration> duration_field(Fields& fields, const YamlNode& map, std::string_view key,
                                        std::string_view where, Presence presence) {
-  YAML::Node value = fields.get(map, key, where, presence, kDurationExpected);
-  if (!value.IsDefined()) return std::nullopt;
+  const YamlNode& value = fields.get(map, key, where, presence, kDurationExpected);
+  if (!value.is_defined()) return std::nullopt;
   return duration_value(fields, value, field_path(where, key));
 }
 
 int as_int(std::optional<long long> value) { return static_cast<int>(*value); }
 
-void parse_name_and_version(Fields& fields, const YAML::Node& root, Workflow& workflow) {
+void parse_name_and_version(Fields& fields, const YamlNode& root, Workflow& workflow) {
   workflow.name =
       checked(fields, root, "name", "", Presence::kRequired,
               "a kebab-case workflow name such as \"github-digest\"", check_workflow_name);
@@ -76,7 +76,7 @@ void parse_name_and_version(Fields& fields, const YAML::Node& root, Workflow& wo
   }
 }
 
-CronTrigger parse_cron(Fields& fields, const YAML::Node& item, const std::string& where) {
+CronTrigger parse_cron(Fields& fields, const YamlNode& item, const std::string& where) {
   CronTrigger cron;
   cron.schedule = checked(fields, item, "schedule", where, Presence::kRequired,
                           "a 5-field cron schedule such as \"*/5 * * * *\"", check_cron_schedule);
@@ -85,7 +85,7 @@ CronTrigger parse_cron(Fields& fields, const YAML::Node& item, const std::string
   return cron;
 }
 
-WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::string& where) {
+WebhookTrigger parse_webhook(Fields& fields, const YamlNode& item, const std::string& where) {
   WebhookTrigger webhook;
   std::optional<Scalar> path = fields.scalar(item, "path", where, Presence::kRequired,
                                              "a URL path such as \"/hooks/github\"");
@@ -103,7 +103,7 @@ WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::
   webhook.secret = checked(fields, item, "secret", where, Presence::kOptional,
                            "the name of the secret holding the signing key", check_identifier);
   if (!webhook.verify.empty() && webhook.secret.empty() && !item["secret"]) {
-    fields.error(yaml_pos(item), "`" + where + "`: `verify: " + webhook.verify +
+    fields.error((item).pos(), "`" + where + "`: `verify: " + webhook.verify +
                                      "` needs `secret`, the name of the secret that holds the "
                                      "signing key (e.g. secret: github-webhook)");
   }
@@ -114,7 +114,7 @@ WebhookTrigger parse_webhook(Fields& fields, const YAML::Node& item, const std::
   return webhook;
 }
 
-JetStreamOptions parse_jetstream(Fields& fields, const YAML::Node& node, const std::string& where) {
+JetStreamOptions parse_jetstream(Fields& fields, const YamlNode& node, const std::string& where) {
   JetStreamOptions options;
   if (!fields.expect_map(node, where, "a map of JetStream options (or true)",
                          {"stream", "durable", "ack_wait", "max_deliver", "backoff",
@@ -134,11 +134,11 @@ JetStreamOptions parse_jetstream(Fields& fields, const YAML::Node& node, const s
   if (auto max_deliver = fields.integer(node, "max_deliver", where, Presence::kOptional, 1, 1000)) {
     options.max_deliver = as_int(max_deliver);
   }
-  YAML::Node backoff = fields.get(node, "backoff", where, Presence::kOptional, "");
-  if (backoff.IsDefined()) {
+  const YamlNode& backoff = fields.get(node, "backoff", where, Presence::kOptional, "");
+  if (backoff.is_defined()) {
     std::string field = field_path(where, "backoff");
-    if (!backoff.IsSequence()) {
-      fields.error(yaml_pos(backoff), "`" + field + "`: expected a list of durations such as " +
+    if (!backoff.is_sequence()) {
+      fields.error((backoff).pos(), "`" + field + "`: expected a list of durations such as " +
                                           "[1s, 5s, 30s], got " + describe_yaml(backoff));
     } else {
       for (size_t i = 0; i < backoff.size(); ++i) {
@@ -157,7 +157,7 @@ JetStreamOptions parse_jetstream(Fields& fields, const YAML::Node& node, const s
                                "an RFC 3339 time", check_rfc3339);
   if (options.deliver_policy == "by_start_time" && options.start_time.empty() &&
       !node["start_time"]) {
-    fields.error(yaml_pos(node), "`" + where +
+    fields.error((node).pos(), "`" + where +
                                      "`: `deliver_policy: by_start_time` needs `start_time` "
                                      "(e.g. start_time: \"2026-01-31T00:00:00Z\")");
   }
@@ -168,19 +168,19 @@ JetStreamOptions parse_jetstream(Fields& fields, const YAML::Node& node, const s
   return options;
 }
 
-QueueTrigger parse_queue(Fields& fields, const YAML::Node& item, const std::string& where) {
+QueueTrigger parse_queue(Fields& fields, const YamlNode& item, const std::string& where) {
   QueueTrigger queue;
   queue.subject = checked(fields, item, "subject", where, Presence::kRequired,
                           "a NATS subject such as \"events.github.push\"",
                           [](std::string_view s) { return check_nats_subject(s, true); });
   queue.queue_group = checked(fields, item, "queue_group", where, Presence::kOptional,
                               "a queue group name", check_identifier);
-  YAML::Node jetstream = fields.get(item, "jetstream", where, Presence::kOptional, "");
-  if (jetstream.IsDefined()) {
+  const YamlNode& jetstream = fields.get(item, "jetstream", where, Presence::kOptional, "");
+  if (jetstream.is_defined()) {
     std::string field = field_path(where, "jetstream");
-    if (jetstream.IsScalar() && yaml_is_plain(jetstream) && jetstream.Scalar() == "true") {
+    if (jetstream.is_scalar() && jetstream.is_plain() && jetstream.scalar() == "true") {
       queue.jetstream = JetStreamOptions{};
-    } else if (!(jetstream.IsScalar() && jetstream.Scalar() == "false")) {
+    } else if (!(jetstream.is_scalar() && jetstream.scalar() == "false")) {
       queue.jetstream = parse_jetstream(fields, jetstream, field);
     }
   }
@@ -190,9 +190,9 @@ QueueTrigger parse_queue(Fields& fields, const YAML::Node& item, const std::stri
   if (auto max = fields.integer(item, "max_in_flight", where, Presence::kOptional, 1, 100'000)) {
     queue.max_in_flight = as_int(max);
   }
-  YAML::Node rate = fields.get(item, "rate", where, Presence::kOptional, "");
+  const YamlNode& rate = fields.get(item, "rate", where, Presence::kOptional, "");
   std::string rate_field = field_path(where, "rate");
-  if (rate.IsDefined() && fields.expect_map(rate, rate_field, "a map with per_second and burst",
+  if (rate.is_defined() && fields.expect_map(rate, rate_field, "a map with per_second and burst",
                                             {"per_second", "burst"})) {
     RateLimit limit;
     auto per_second = fields.positive_number(rate, "per_second", rate_field, Presence::kRequired);
@@ -209,19 +209,19 @@ QueueTrigger parse_queue(Fields& fields, const YAML::Node& item, const std::stri
   if (queue.jetstream && queue.subject.find_first_of("*>") != std::string::npos &&
       queue.jetstream->stream.empty()) {
     // A wildcard subject is fine for a stream, but the engine needs a name it cannot derive.
-    fields.error(yaml_pos(item), "`" + where +
+    fields.error((item).pos(), "`" + where +
                                      "`: a wildcard subject with `jetstream` needs "
                                      "`jetstream.stream`, the stream to consume from");
   }
   return queue;
 }
 
-void parse_triggers(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  YAML::Node triggers = fields.get(root, "triggers", "", Presence::kRequired,
+void parse_triggers(Fields& fields, const YamlNode& root, Workflow& workflow) {
+  const YamlNode& triggers = fields.get(root, "triggers", "", Presence::kRequired,
                                    "a list of triggers, e.g. `- type: manual`");
-  if (!triggers.IsDefined()) return;
-  if (!triggers.IsSequence() || triggers.size() == 0) {
-    fields.error(yaml_pos(triggers.IsNull() ? root["triggers"] : triggers),
+  if (!triggers.is_defined()) return;
+  if (!triggers.is_sequence() || triggers.size() == 0) {
+    fields.error((triggers.is_null() ? root["triggers"] : triggers).pos(),
                  "`triggers`: expected a list with at least one trigger (e.g. `- type: manual`), "
                  "got " +
                      describe_yaml(triggers));
@@ -229,10 +229,10 @@ void parse_triggers(Fields& fields, const YAML::Node& root, Workflow& workflow) 
   }
   std::map<std::string, SourcePos> names;
   for (size_t i = 0; i < triggers.size(); ++i) {
-    const YAML::Node& item = triggers[i];
+    const YamlNode& item = triggers[i];
     std::string where = "triggers[" + std::to_string(i) + "]";
-    if (!item.IsMap()) {
-      fields.error(yaml_pos(item), "`" + where + "`: expected a map such as `type: cron`, got " +
+    if (!item.is_map()) {
+      fields.error((item).pos(), "`" + where + "`: expected a map such as `type: cron`, got " +
                                        describe_yaml(item));
       continue;
     }
@@ -251,7 +251,7 @@ void parse_triggers(Fields& fields, const YAML::Node& root, Workflow& workflow) 
     if (type) fields.expect_map(item, where, "a trigger", allowed);
 
     Trigger trigger;
-    trigger.pos = yaml_pos(item);
+    trigger.pos = (item).pos();
     if (auto name = fields.scalar(item, "name", where, Presence::kOptional, "a trigger name")) {
       if (report(fields, *name, field_path(where, "name"), check_identifier(name->text))) {
         auto [it, inserted] = names.emplace(name->text, name->pos);
@@ -272,12 +272,12 @@ void parse_triggers(Fields& fields, const YAML::Node& root, Workflow& workflow) 
   }
 }
 
-void parse_capabilities(Fields& fields, const YAML::Node& node, const std::string& where,
+void parse_capabilities(Fields& fields, const YamlNode& node, const std::string& where,
                         Node& out) {
   if (!fields.expect_open_map(node, where, "a map such as `net: api.github.com`")) return;
-  for (const auto& entry : node) {
-    if (!entry.first.IsScalar()) continue;
-    const std::string& capability = entry.first.Scalar();
+  for (const auto& entry : node.entries()) {
+    if (!entry.first.is_scalar()) continue;
+    const std::string& capability = entry.first.scalar();
     std::string field = field_path(where, capability);
     std::vector<Scalar> values =
         fields.string_list(node, capability, where, "a string or a list of strings");
@@ -291,28 +291,28 @@ void parse_capabilities(Fields& fields, const YAML::Node& node, const std::strin
   }
 }
 
-void parse_nodes(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  YAML::Node nodes = fields.get(root, "nodes", "", Presence::kRequired,
+void parse_nodes(Fields& fields, const YamlNode& root, Workflow& workflow) {
+  const YamlNode& nodes = fields.get(root, "nodes", "", Presence::kRequired,
                                 "a map of node names to `path: nodes/<name>.ts`");
-  if (!nodes.IsDefined()) return;
+  if (!nodes.is_defined()) return;
   if (!fields.expect_open_map(nodes, "nodes", "a map of node names to `path: nodes/<name>.ts`")) {
     return;
   }
   if (nodes.size() == 0) {
-    fields.error(yaml_pos(nodes), "`nodes`: expected at least one node");
+    fields.error((nodes).pos(), "`nodes`: expected at least one node");
     return;
   }
   std::map<std::string, bool> seen;
-  for (const auto& entry : nodes) {
-    if (!entry.first.IsScalar()) continue;
+  for (const auto& entry : nodes.entries()) {
+    if (!entry.first.is_scalar()) continue;
     Node node;
-    node.name = entry.first.Scalar();
-    node.pos = yaml_pos(entry.first);
+    node.name = entry.first.scalar();
+    node.pos = (entry.first).pos();
     if (!seen.emplace(node.name, true).second) continue;  // duplicate key, already reported
     std::string where = "nodes." + node.name;
     Scalar name{node.name, node.pos, true};
     report(fields, name, where, check_identifier(node.name));
-    const YAML::Node& body = entry.second;
+    const YamlNode& body = entry.second;
     if (!fields.expect_map(body, where, "a map with `path: nodes/" + node.name + ".ts`",
                            {"path", "capabilities"})) {
       workflow.nodes.push_back(std::move(node));
@@ -323,36 +323,36 @@ void parse_nodes(Fields& fields, const YAML::Node& root, Workflow& workflow) {
       node.path = path->text;
       node.path_pos = path->pos;
     }
-    YAML::Node capabilities = fields.get(body, "capabilities", where, Presence::kOptional, "");
-    if (capabilities.IsDefined()) {
+    const YamlNode& capabilities = fields.get(body, "capabilities", where, Presence::kOptional, "");
+    if (capabilities.is_defined()) {
       parse_capabilities(fields, capabilities, field_path(where, "capabilities"), node);
     }
     workflow.nodes.push_back(std::move(node));
   }
 }
 
-void parse_edges(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  YAML::Node edges = fields.get(root, "edges", "", Presence::kOptional, "");
-  if (!edges.IsDefined() || edges.IsNull()) return;  // no edges: every node is a root
-  if (!edges.IsSequence()) {
-    fields.error(yaml_pos(edges), "`edges`: expected a list of `- from: a` / `to: b` maps, got " +
+void parse_edges(Fields& fields, const YamlNode& root, Workflow& workflow) {
+  const YamlNode& edges = fields.get(root, "edges", "", Presence::kOptional, "");
+  if (!edges.is_defined() || edges.is_null()) return;  // no edges: every node is a root
+  if (!edges.is_sequence()) {
+    fields.error((edges).pos(), "`edges`: expected a list of `- from: a` / `to: b` maps, got " +
                                       describe_yaml(edges));
     return;
   }
   for (size_t i = 0; i < edges.size(); ++i) {
-    const YAML::Node& item = edges[i];
+    const YamlNode& item = edges[i];
     std::string where = "edges[" + std::to_string(i) + "]";
     if (!fields.expect_map(item, where, "a map with `from` and `to`", {"from", "to"})) continue;
     auto from = fields.scalar(item, "from", where, Presence::kRequired, "the upstream node's name");
     auto to = fields.scalar(item, "to", where, Presence::kRequired, "the downstream node's name");
     if (!from || !to) continue;
-    workflow.edges.push_back({from->text, to->text, yaml_pos(item), from->pos, to->pos});
+    workflow.edges.push_back({from->text, to->text, (item).pos(), from->pos, to->pos});
   }
 }
 
-void parse_config(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  YAML::Node config = fields.get(root, "config", "", Presence::kOptional, "");
-  if (!config.IsDefined() || config.IsNull()) return;
+void parse_config(Fields& fields, const YamlNode& root, Workflow& workflow) {
+  const YamlNode& config = fields.get(root, "config", "", Presence::kOptional, "");
+  if (!config.is_defined() || config.is_null()) return;
   if (!fields.expect_open_map(config, "config", "a map of settings")) return;
   workflow.config.values = yaml_to_json(config);
   if (auto timeout = duration_field(fields, config, "timeout", "config", Presence::kOptional)) {
@@ -368,7 +368,7 @@ void parse_config(Fields& fields, const YAML::Node& root, Workflow& workflow) {
   }
 }
 
-ResourceList parse_resource_list(Fields& fields, const YAML::Node& node, const std::string& where) {
+ResourceList parse_resource_list(Fields& fields, const YamlNode& node, const std::string& where) {
   ResourceList list;
   if (!fields.expect_map(node, where, "a map with cpu and memory", {"cpu", "memory"})) return list;
   list.cpu = checked(fields, node, "cpu", where, Presence::kOptional, "a CPU quantity such as 250m",
@@ -378,7 +378,7 @@ ResourceList parse_resource_list(Fields& fields, const YAML::Node& node, const s
   return list;
 }
 
-std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std::string& where) {
+std::optional<Rbac> parse_rbac(Fields& fields, const YamlNode& node, const std::string& where) {
   if (!fields.expect_map(node, where, "a map with `role` or `clusterRole`",
                          {"role", "clusterRole"})) {
     return std::nullopt;
@@ -386,7 +386,7 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   bool has_role = static_cast<bool>(node["role"]);
   bool has_cluster_role = static_cast<bool>(node["clusterRole"]);
   if (has_role == has_cluster_role) {
-    fields.error(yaml_pos(node), "`" + where +
+    fields.error((node).pos(), "`" + where +
                                      "`: expected exactly one of `role` (rules in the "
                                      "workflow's namespace) or `clusterRole`");
     return std::nullopt;
@@ -394,14 +394,14 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   Rbac rbac;
   rbac.cluster_scoped = has_cluster_role;
   std::string role_field = field_path(where, has_role ? "role" : "clusterRole");
-  YAML::Node role = node[has_role ? "role" : "clusterRole"];
+  const YamlNode& role = node[has_role ? "role" : "clusterRole"];
   if (!fields.expect_map(role, role_field, "a map with `rules`", {"rules"})) return rbac;
-  YAML::Node rules = fields.get(role, "rules", role_field, Presence::kRequired,
+  const YamlNode& rules = fields.get(role, "rules", role_field, Presence::kRequired,
                                 "a list of rules with apiGroups, resources and verbs");
-  if (!rules.IsDefined()) return rbac;
+  if (!rules.is_defined()) return rbac;
   std::string rules_field = field_path(role_field, "rules");
-  if (!rules.IsSequence() || rules.size() == 0) {
-    fields.error(yaml_pos(rules), "`" + rules_field +
+  if (!rules.is_sequence() || rules.size() == 0) {
+    fields.error((rules).pos(), "`" + rules_field +
                                       "`: expected a list of at least one rule, "
                                       "got " +
                                       describe_yaml(rules));
@@ -414,7 +414,7 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   };
   for (size_t i = 0; i < rules.size(); ++i) {
     std::string rule_field = rules_field + "[" + std::to_string(i) + "]";
-    const YAML::Node& item = rules[i];
+    const YamlNode& item = rules[i];
     if (!fields.expect_map(item, rule_field, "a rule",
                            {"apiGroups", "resources", "verbs", "resourceNames"})) {
       continue;
@@ -428,12 +428,12 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
     rule.resource_names =
         texts(fields.string_list(item, "resourceNames", rule_field, "a list of names"));
     if (!item["apiGroups"]) {
-      fields.error(yaml_pos(item), "`" + rule_field +
+      fields.error((item).pos(), "`" + rule_field +
                                        "`: missing required key `apiGroups` (use "
                                        "[\"\"] for the core API group)");
     }
     if (rule.resources.empty() || rule.verbs.empty()) {
-      fields.error(yaml_pos(item), "`" + rule_field +
+      fields.error((item).pos(), "`" + rule_field +
                                        "`: a rule needs non-empty `resources` "
                                        "and `verbs` (e.g. verbs: [get, list])");
     }
@@ -442,9 +442,9 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YAML::Node& node, const std
   return rbac;
 }
 
-void parse_deployment(Fields& fields, const YAML::Node& root, Workflow& workflow) {
-  YAML::Node node = fields.get(root, "deployment", "", Presence::kOptional, "");
-  if (!node.IsDefined() || node.IsNull()) return;
+void parse_deployment(Fields& fields, const YamlNode& root, Workflow& workflow) {
+  const YamlNode& node = fields.get(root, "deployment", "", Presence::kOptional, "");
+  if (!node.is_defined() || node.is_null()) return;
   const std::string where = "deployment";
   if (!fields.expect_map(node, where, "a map of deployment settings",
                          {"namespace", "image", "imagePullPolicy", "replicas", "resources",
@@ -469,8 +469,8 @@ void parse_deployment(Fields& fields, const YAML::Node& root, Workflow& workflow
   if (auto replicas = fields.integer(node, "replicas", where, Presence::kOptional, 0, 1000)) {
     deployment.replicas = as_int(replicas);
   }
-  YAML::Node resources = fields.get(node, "resources", where, Presence::kOptional, "");
-  if (resources.IsDefined() &&
+  const YamlNode& resources = fields.get(node, "resources", where, Presence::kOptional, "");
+  if (resources.is_defined() &&
       fields.expect_map(resources, "deployment.resources", "a map with requests and limits",
                         {"requests", "limits"})) {
     if (resources["requests"]) {
@@ -484,8 +484,8 @@ void parse_deployment(Fields& fields, const YAML::Node& root, Workflow& workflow
   }
   deployment.service_account = checked(fields, node, "serviceAccount", where, Presence::kOptional,
                                        "a ServiceAccount name", check_dns1123_subdomain);
-  YAML::Node rbac = fields.get(node, "rbac", where, Presence::kOptional, "");
-  if (rbac.IsDefined()) deployment.rbac = parse_rbac(fields, rbac, "deployment.rbac");
+  const YamlNode& rbac = fields.get(node, "rbac", where, Presence::kOptional, "");
+  if (rbac.is_defined()) deployment.rbac = parse_rbac(fields, rbac, "deployment.rbac");
   deployment.runtime_class_name =
       checked(fields, node, "runtimeClassName", where, Presence::kOptional, "a RuntimeClass name",
               check_dns1123_subdomain);
@@ -505,9 +505,9 @@ Workflow parse_workflow(const std::string& text, DiagnosticList& diagnostics) {
     return workflow;
   }
   Fields fields(diagnostics);
-  const YAML::Node& root = parsed.root;
-  if (!root.IsMap()) {
-    diagnostics.error(yaml_pos(root),
+  const YamlNode& root = parsed.root;
+  if (!root.is_map()) {
+    diagnostics.error((root).pos(),
                       "expected a map with name, version, triggers, nodes and "
                       "edges at the top of the file, got " +
                           describe_yaml(root));

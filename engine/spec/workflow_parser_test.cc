@@ -466,16 +466,17 @@ TEST(WorkflowParser, RbacNeedsExactlyOneRoleKindAndCompleteRules) {
 
 TEST(WorkflowParser, YamlSyntaxErrorsPointAtTheProblem) {
   EXPECT_EQ(diagnostics_for("name: demo\ntriggers: [manual\nnodes: {}\n"),
-            "workflow.yaml:3:6: error: invalid YAML: end of sequence flow not found\n"
+            "workflow.yaml:3:6: error: invalid YAML: did not find expected ',' or ']' while "
+            "parsing a flow sequence that starts at line 2\n"
             "nodes: {}\n"
             "     ^\n");
 }
 
 TEST(WorkflowParser, SeveralYamlDocumentsAreAnError) {
   EXPECT_EQ(diagnostics_for(with_nodes("---\nname: second\n"), {"nodes/a.ts"}),
-            "workflow.yaml:9:1: error: found 2 YAML documents, expected one; remove the extra "
-            "`---` separator\n"
-            "name: second\n"
+            "workflow.yaml:8:1: error: found a second YAML document, expected one; remove the "
+            "extra `---` separator and what follows it, or move it to its own file\n"
+            "---\n"
             "^\n");
 }
 

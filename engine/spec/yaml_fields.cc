@@ -29,32 +29,32 @@ std::string field_path(std::string_view where, std::string_view key) {
   return std::string(where) + "." + std::string(key);
 }
 
-std::string describe_yaml(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+std::string describe_yaml(const YamlNode& node) {
+  switch (node.kind()) {
+    case YamlNode::Kind::kNull:
+    case YamlNode::Kind::kUndefined:
       return "nothing";
-    case YAML::NodeType::Sequence:
+    case YamlNode::Kind::kSequence:
       return "a list";
-    case YAML::NodeType::Map:
+    case YamlNode::Kind::kMap:
       return "a map";
-    case YAML::NodeType::Scalar:
-      return "\"" + node.Scalar() + "\"";
+    case YamlNode::Kind::kScalar:
+      return "\"" + node.scalar() + "\"";
   }
   return "something else";
 }
 
-bool FieldReader::check_map_keys(const YAML::Node& node, std::string_view where,
+bool FieldReader::check_map_keys(const YamlNode& node, std::string_view where,
                                  const std::vector<std::string>* allowed) {
   std::map<std::string, SourcePos> seen;
-  for (const auto& entry : node) {
-    const YAML::Node& key = entry.first;
-    SourcePos pos = yaml_pos(key);
-    if (!key.IsScalar()) {
+  for (const auto& entry : node.entries()) {
+    const YamlNode& key = entry.first;
+    SourcePos pos = (key).pos();
+    if (!key.is_scalar()) {
       error(pos, "expected a plain key" + in_field(where) + ", got " + describe_yaml(key));
       continue;
     }
-    const std::string& name = key.Scalar();
+    const std::string& name = key.scalar();
     auto [it, inserted] = seen.emplace(name, pos);
     if (!inserted) {
       error(pos, "duplicate key `" + name + "`" + in_field(where) + " (first defined at line " +
@@ -78,54 +78,54 @@ bool FieldReader::check_map_keys(const YAML::Node& node, std::string_view where,
   return true;
 }
 
-bool FieldReader::expect_map(const YAML::Node& node, std::string_view where, std::string_view what,
+bool FieldReader::expect_map(const YamlNode& node, std::string_view where, std::string_view what,
                              const std::vector<std::string>& allowed) {
-  if (!node.IsMap()) {
-    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
+  if (!node.is_map()) {
+    error((node).pos(), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
                               describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, &allowed);
 }
 
-bool FieldReader::expect_open_map(const YAML::Node& node, std::string_view where,
+bool FieldReader::expect_open_map(const YamlNode& node, std::string_view where,
                                   std::string_view what) {
-  if (!node.IsMap()) {
-    error(yaml_pos(node), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
+  if (!node.is_map()) {
+    error((node).pos(), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
                               describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, nullptr);
 }
 
-YAML::Node FieldReader::get(const YAML::Node& map, std::string_view key, std::string_view where,
+const YamlNode& FieldReader::get(const YamlNode& map, std::string_view key, std::string_view where,
                             Presence presence, std::string_view expected) {
-  for (const auto& entry : map) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+  for (const auto& entry : map.entries()) {
+    if (entry.first.is_scalar() && entry.first.scalar() == key) return entry.second;
   }
   if (presence == Presence::kRequired) {
     std::string prefix = where.empty() ? "" : "`" + std::string(where) + "`: ";
-    error(yaml_pos(map), prefix + "missing required key `" + std::string(key) + "` (" +
+    error((map).pos(), prefix + "missing required key `" + std::string(key) + "` (" +
                              std::string(expected) + ")");
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  return YamlNode::undefined();
 }
 
-std::optional<Scalar> FieldReader::scalar(const YAML::Node& map, std::string_view key,
+std::optional<Scalar> FieldReader::scalar(const YamlNode& map, std::string_view key,
                                           std::string_view where, Presence presence,
                                           std::string_view expected) {
-  YAML::Node value = get(map, key, where, presence, expected);
-  if (!value.IsDefined()) return std::nullopt;
+  const YamlNode& value = get(map, key, where, presence, expected);
+  if (!value.is_defined()) return std::nullopt;
   std::string field = field_path(where, key);
-  if (!value.IsScalar() || value.Scalar().empty()) {
-    error(value.IsNull() ? yaml_pos(map) : yaml_pos(value),
+  if (!value.is_scalar() || value.scalar().empty()) {
+    error(value.is_null() ? (map).pos() : (value).pos(),
           "`" + field + "`: expected " + std::string(expected) + ", got " + describe_yaml(value));
     return std::nullopt;
   }
-  return Scalar{value.Scalar(), yaml_pos(value), yaml_is_plain(value)};
+  return Scalar{value.scalar(), (value).pos(), value.is_plain()};
 }
 
-std::optional<long long> FieldReader::integer(const YAML::Node& map, std::string_view key,
+std::optional<long long> FieldReader::integer(const YamlNode& map, std::string_view key,
                                               std::string_view where, Presence presence,
                                               long long min, long long max) {
   std::string range = max == std::numeric_limits<long long>::max()
@@ -147,7 +147,7 @@ std::optional<long long> FieldReader::integer(const YAML::Node& map, std::string
   return number;
 }
 
-std::optional<double> FieldReader::positive_number(const YAML::Node& map, std::string_view key,
+std::optional<double> FieldReader::positive_number(const YamlNode& map, std::string_view key,
                                                    std::string_view where, Presence presence) {
   std::optional<Scalar> value = scalar(map, key, where, presence, "a number > 0");
   if (!value) return std::nullopt;
@@ -160,7 +160,7 @@ std::optional<double> FieldReader::positive_number(const YAML::Node& map, std::s
   return parsed.get<double>();
 }
 
-std::optional<bool> FieldReader::boolean(const YAML::Node& map, std::string_view key,
+std::optional<bool> FieldReader::boolean(const YamlNode& map, std::string_view key,
                                          std::string_view where, Presence presence) {
   std::optional<Scalar> value = scalar(map, key, where, presence, "true or false");
   if (!value) return std::nullopt;
@@ -171,7 +171,7 @@ std::optional<bool> FieldReader::boolean(const YAML::Node& map, std::string_view
   return std::nullopt;
 }
 
-std::optional<Scalar> FieldReader::choice(const YAML::Node& map, std::string_view key,
+std::optional<Scalar> FieldReader::choice(const YamlNode& map, std::string_view key,
                                           std::string_view where, Presence presence,
                                           const std::vector<std::string>& choices) {
   std::string expected = "one of " + join(choices, ", ");
@@ -187,29 +187,29 @@ std::optional<Scalar> FieldReader::choice(const YAML::Node& map, std::string_vie
   return std::nullopt;
 }
 
-std::vector<Scalar> FieldReader::string_list(const YAML::Node& map, std::string_view key,
+std::vector<Scalar> FieldReader::string_list(const YamlNode& map, std::string_view key,
                                              std::string_view where, std::string_view expected) {
   std::vector<Scalar> items;
-  YAML::Node value = get(map, key, where, Presence::kOptional, expected);
-  if (!value.IsDefined()) return items;
+  const YamlNode& value = get(map, key, where, Presence::kOptional, expected);
+  if (!value.is_defined()) return items;
   std::string field = field_path(where, key);
-  if (value.IsScalar()) {
-    items.push_back({value.Scalar(), yaml_pos(value), yaml_is_plain(value)});
+  if (value.is_scalar()) {
+    items.push_back({value.scalar(), (value).pos(), value.is_plain()});
     return items;
   }
-  if (!value.IsSequence()) {
-    error(yaml_pos(value),
+  if (!value.is_sequence()) {
+    error((value).pos(),
           "`" + field + "`: expected " + std::string(expected) + ", got " + describe_yaml(value));
     return items;
   }
   for (size_t i = 0; i < value.size(); ++i) {
-    const YAML::Node& item = value[i];
-    if (!item.IsScalar()) {
-      error(yaml_pos(item), "`" + field + "[" + std::to_string(i) + "]`: expected " +
+    const YamlNode& item = value[i];
+    if (!item.is_scalar()) {
+      error((item).pos(), "`" + field + "[" + std::to_string(i) + "]`: expected " +
                                 std::string(expected) + ", got " + describe_yaml(item));
       continue;
     }
-    items.push_back({item.Scalar(), yaml_pos(item), yaml_is_plain(item)});
+    items.push_back({item.scalar(), (item).pos(), item.is_plain()});
   }
   return items;
 }

@@ -1,5 +1,7 @@
 #include "engine/util/yaml_adapter.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cmath>
 #include <limits>
 #include <regex>
@@ -75,50 +77,22 @@ std::string json_to_yaml(const nlohmann::ordered_json& value) {
   return std::string(out.c_str()) + "\n";
 }
 
-YamlParse parse_yaml(const std::string& text) {
-  YamlParse result;
-  try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      result.ok = false;
-      result.error_pos = yaml_pos(documents[1]);
-      result.error_message = "found " + std::to_string(documents.size()) +
-                             " YAML documents, expected one; remove the extra `---` separator";
-      return result;
-    }
-    if (!documents.empty()) result.root = documents[0];
-  } catch (const YAML::Exception& e) {
-    result.ok = false;
-    result.error_pos = {e.mark.line + 1, e.mark.column + 1};
-    result.error_message = "invalid YAML: " + e.msg;
-  }
-  return result;
-}
-
-SourcePos yaml_pos(const YAML::Node& node) {
-  YAML::Mark mark = node.Mark();
-  if (mark.is_null()) return {};
-  return {mark.line + 1, mark.column + 1};
-}
-
-bool yaml_is_plain(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; }
-
-nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+nlohmann::ordered_json yaml_to_json(const YamlNode& node) {
+  switch (node.kind()) {
+    case YamlNode::Kind::kUndefined:
+    case YamlNode::Kind::kNull:
       return nullptr;
-    case YAML::NodeType::Scalar:
-      return yaml_is_plain(node) ? plain_scalar_to_json(node.Scalar())
-                                 : nlohmann::ordered_json(node.Scalar());
-    case YAML::NodeType::Sequence: {
+    case YamlNode::Kind::kScalar:
+      return node.is_plain() ? plain_scalar_to_json(node.scalar())
+                             : nlohmann::ordered_json(node.scalar());
+    case YamlNode::Kind::kSequence: {
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
-      for (const YAML::Node& item : node) array.push_back(yaml_to_json(item));
+      for (const YamlNode& item : node.items()) array.push_back(yaml_to_json(item));
       return array;
     }
-    case YAML::NodeType::Map: {
+    case YamlNode::Kind::kMap: {
       nlohmann::ordered_json object = nlohmann::ordered_json::object();
-      for (const auto& entry : node) object[entry.first.Scalar()] = yaml_to_json(entry.second);
+      for (const auto& [key, value] : node.entries()) object[key.scalar()] = yaml_to_json(value);
       return object;
     }
   }
