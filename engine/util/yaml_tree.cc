@@ -26,7 +26,8 @@ const YamlNode& YamlNode::operator[](std::string_view key) const {
 // Builds the tree from libyaml's event stream.
 class YamlTreeBuilder {
  public:
-  explicit YamlTreeBuilder(YamlParse& result) : result_(result) {}
+  YamlTreeBuilder(YamlParse& result, std::vector<YamlNode>* stream)
+      : result_(result), stream_(stream) {}
 
   // Returns false (with the error recorded) to stop parsing.
   bool on_event(const yaml_event_t& event) {
@@ -34,9 +35,16 @@ class YamlTreeBuilder {
                   static_cast<int>(event.start_mark.column) + 1};
     switch (event.type) {
       case YAML_DOCUMENT_START_EVENT:
-        if (++documents_ > 1) {
+        if (++documents_ > 1 && stream_ == nullptr) {
           return fail(pos, "found a second YAML document, expected one; remove the extra `---` "
                            "separator and what follows it, or move it to its own file");
+        }
+        return true;
+      case YAML_DOCUMENT_END_EVENT:
+        if (stream_ != nullptr) {
+          stream_->push_back(std::move(result_.root));
+          result_.root = YamlNode();
+          anchors_.clear();
         }
         return true;
       case YAML_SCALAR_EVENT:
@@ -134,23 +142,26 @@ class YamlTreeBuilder {
   }
 
   YamlParse& result_;
+  std::vector<YamlNode>* stream_;  // collects documents when parsing a stream
   std::vector<Open> open_;
   std::map<std::string, YamlNode> anchors_;
   int documents_ = 0;
 };
 
-YamlParse parse_yaml(std::string_view text) {
-  YamlParse result;
+namespace {
+
+// Runs libyaml over `text`, feeding the builder; errors land in `result`.
+void run_parser(std::string_view text, YamlParse& result, std::vector<YamlNode>* stream) {
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) {
     result.ok = false;
     result.error_message = "invalid YAML: out of memory";
-    return result;
+    return;
   }
   std::unique_ptr<yaml_parser_t, void (*)(yaml_parser_t*)> guard(&parser, yaml_parser_delete);
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
                                text.size());
-  YamlTreeBuilder builder(result);
+  YamlTreeBuilder builder(result, stream);
   while (true) {
     yaml_event_t event;
     if (!yaml_parser_parse(&parser, &event)) {
@@ -171,7 +182,24 @@ YamlParse parse_yaml(std::string_view text) {
     if (!keep_going || end) break;
   }
   if (!result.ok) result.root = YamlNode();
+}
+
+}  // namespace
+
+YamlParse parse_yaml(std::string_view text) {
+  YamlParse result;
+  run_parser(text, result, nullptr);
   return result;
+}
+
+YamlStream parse_yaml_stream(std::string_view text) {
+  YamlParse result;
+  YamlStream stream;
+  run_parser(text, result, &stream.documents);
+  stream.ok = result.ok;
+  stream.error_pos = result.error_pos;
+  stream.error_message = result.error_message;
+  return stream;
 }
 
 }  // namespace pd

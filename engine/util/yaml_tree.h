@@ -68,4 +68,13 @@ struct YamlParse {
 // after the first one is silently ignored.
 YamlParse parse_yaml(std::string_view text);
 
+// Every document of a multi-document stream (manifests separated by `---`).
+struct YamlStream {
+  std::vector<YamlNode> documents;
+  bool ok = true;
+  SourcePos error_pos;
+  std::string error_message;
+};
+YamlStream parse_yaml_stream(std::string_view text);
+
 }  // namespace pd

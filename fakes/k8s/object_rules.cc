@@ -1,6 +1,6 @@
 #include "fakes/k8s/object_rules.h"
 
-#include <openssl/evp.h>
+#include "engine/util/base64.h"
 
 #include <regex>
 
@@ -10,20 +10,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr size_t kMaxDataBytes = 1024 * 1024;
-
-std::string base64_encode(const std::string& raw) {
-  std::string out(4 * ((raw.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(raw.data()),
-                          static_cast<int>(raw.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-bool is_base64(const std::string& text) {
-  static const std::regex kBase64("^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
-  return std::regex_match(text, kBase64);
-}
 
 bool is_dns1123_subdomain(const std::string& name) {
   static const std::regex kSubdomain(
@@ -121,7 +107,7 @@ void normalize_object(const ResourceType& type, Json& object) {
   if (type.kind != "Secret") return;
   if (object.contains("stringData") && object["stringData"].is_object()) {
     for (const auto& [key, value] : object["stringData"].items()) {
-      if (value.is_string()) object["data"][key] = base64_encode(value.get<std::string>());
+      if (value.is_string()) object["data"][key] = pd::base64_encode(value.get<std::string>());
     }
     object.erase("stringData");
   }
@@ -144,7 +130,7 @@ std::vector<FieldCause> validate_object(const ResourceType& type, const Json& ob
     check_data_keys(object, "binaryData", causes);
     if (type.kind == "Secret" && object.contains("data") && object["data"].is_object()) {
       for (const auto& [key, value] : object["data"].items()) {
-        if (value.is_string() && !is_base64(value.get<std::string>())) {
+        if (value.is_string() && !base64_decode(value.get<std::string>())) {
           causes.push_back({"FieldValueInvalid", "Invalid value: illegal base64 data",
                             "data[" + key + "]"});
         }

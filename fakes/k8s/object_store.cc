@@ -61,6 +61,7 @@ nlohmann::json ObjectStore::put(const ResourceType& type, const std::string& ns,
   objects_[key] = {&type, object};
   history_.push_back({existed ? EventType::kModified : EventType::kAdded, &type, ns, object,
                       version_});
+  if (observer_) observer_(history_.back());
   if (history_.size() > history_limit_) history_.pop_front();
   changed_.notify_all();
   return object;
@@ -76,6 +77,7 @@ std::optional<nlohmann::json> ObjectStore::erase(const ResourceType& type, const
   ++version_;
   object["metadata"]["resourceVersion"] = std::to_string(version_);
   history_.push_back({EventType::kDeleted, &type, ns, object, version_});
+  if (observer_) observer_(history_.back());
   if (history_.size() > history_limit_) history_.pop_front();
   changed_.notify_all();
   return object;
@@ -110,6 +112,19 @@ std::optional<std::vector<WatchEvent>> ObjectStore::wait_events(
     if (!events.empty() || stopped_) return events;
     if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) return events;
   }
+}
+
+void ObjectStore::set_observer(std::function<void(const WatchEvent&)> observer) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  observer_ = std::move(observer);
+}
+
+void ObjectStore::restore(const ResourceType& type, const std::string& ns,
+                          const std::string& name, nlohmann::json object) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string rv = object["metadata"].value("resourceVersion", std::string("0"));
+  version_ = std::max<uint64_t>(version_, std::strtoull(rv.c_str(), nullptr, 10));
+  objects_[{type.qualified_plural(), ns, name}] = {&type, std::move(object)};
 }
 
 void ObjectStore::stop() {

@@ -69,6 +69,15 @@ class ObjectStore {
       uint64_t since, std::chrono::steady_clock::time_point deadline,
       const std::function<bool(const WatchEvent&)>& accept) const;
 
+  // Called (under the store's lock, in resourceVersion order) after every change; used to
+  // persist state. Set before serving.
+  void set_observer(std::function<void(const WatchEvent&)> observer);
+
+  // Loads an object as it was saved (keeping its resourceVersion) and advances the global
+  // version past it; records no event. For restoring persisted state before serving.
+  void restore(const ResourceType& type, const std::string& ns, const std::string& name,
+               nlohmann::json object);
+
   // Wakes every waiting watch so that servers can shut down.
   void stop();
 
@@ -85,6 +94,7 @@ class ObjectStore {
   size_t history_limit_;
   uint64_t version_ = 1;
   bool stopped_ = false;
+  std::function<void(const WatchEvent&)> observer_;
 };
 
 }  // namespace pd::fake_k8s

@@ -1,0 +1,26 @@
+// Container logs of fake pods: lines appended by the simulation (one per container start) and by
+// tests, read back by `GET pods/<name>/log`.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace pd::fake_k8s {
+
+class PodLogs {
+ public:
+  void append(const std::string& ns, const std::string& pod, const std::string& container,
+              const std::string& line);
+  // The last `tail` lines (all when tail < 0), each ending in '\n'.
+  std::string read(const std::string& ns, const std::string& pod, const std::string& container,
+                   int tail = -1) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::string>> lines_;
+};
+
+}  // namespace pd::fake_k8s

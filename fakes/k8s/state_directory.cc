@@ -1,0 +1,65 @@
+#include "fakes/k8s/state_directory.h"
+
+#include <fstream>
+
+#include "engine/util/file_io.h"
+
+namespace pd::fake_k8s {
+
+StateDirectory::StateDirectory(std::filesystem::path dir,
+                               std::function<void(const std::string&)> on_error)
+    : dir_(std::move(dir)), on_error_(std::move(on_error)) {}
+
+std::filesystem::path StateDirectory::file_of(const ResourceType& type, const std::string& ns,
+                                              const std::string& name) const {
+  return dir_ / type.qualified_plural() / (ns.empty() ? "_cluster" : ns) / (name + ".json");
+}
+
+Status StateDirectory::load(const ResourceCatalog& catalog, ObjectStore& store) const {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir_, ec)) return Status::ok();
+  for (const ResourceType& type : catalog.types()) {
+    std::filesystem::path type_dir = dir_ / type.qualified_plural();
+    if (!std::filesystem::is_directory(type_dir, ec)) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(type_dir, ec)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+      Result<std::string> text = read_text_file(entry.path());
+      if (!text.is_ok()) return text.status();
+      nlohmann::json object = nlohmann::json::parse(text.value(), nullptr, false);
+      if (object.is_discarded() || !object.contains("metadata")) {
+        return invalid_argument(entry.path().string() +
+                                ": not a saved object (invalid JSON); remove it or the state "
+                                "folder");
+      }
+      std::string ns = entry.path().parent_path().filename().string();
+      store.restore(type, ns == "_cluster" ? "" : ns, object["metadata"].value("name", ""),
+                    std::move(object));
+    }
+  }
+  return Status::ok();
+}
+
+void StateDirectory::record(const WatchEvent& event) const {
+  std::string name = event.object["metadata"].value("name", "");
+  std::filesystem::path file = file_of(*event.resource, event.namespace_name, name);
+  std::error_code ec;
+  if (event.type == EventType::kDeleted) {
+    std::filesystem::remove(file, ec);
+    return;
+  }
+  std::filesystem::create_directories(file.parent_path(), ec);
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << event.object.dump();
+    if (!out.flush()) {
+      on_error_("cannot write " + tmp.string());
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) on_error_("cannot replace " + file.string() + ": " + ec.message());
+}
+
+}  // namespace pd::fake_k8s
