@@ -415,8 +415,10 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     auto pending = std::make_shared<std::vector<Json>>(std::move(replay));
     const ResourceType* resource = type;
     std::string watch_ns = ns;
+    // The `stream=watch` parameter also keeps httplib from gzip-buffering the stream (it only
+    // compresses plain application/json), so each event reaches the client at once.
     response.set_chunked_content_provider(
-        "application/json", [this, resource, watch_ns, as_table, labels, fields, cursor, pending,
+        "application/json;stream=watch", [this, resource, watch_ns, as_table, labels, fields, cursor, pending,
                              deadline](size_t, httplib::DataSink& sink) {
           for (const Json& object : *pending) {
             std::string line = watch_line("ADDED", object, *resource, as_table, parts_.clock.now());
