@@ -26,6 +26,8 @@ FakeCluster::FakeCluster(const FakeClusterOptions& options, const Clock& clock)
     : clock_(clock), plain_http_(options.plain_http) {
   objects_ = std::make_unique<ObjectService>(catalog_, store_, clock_);
   rbac_ = std::make_unique<RbacAuthorizer>(catalog_, store_);
+  runtime_ = std::make_unique<SimulatedPodRuntime>(logs_, options.pod_ready_delay);
+  controller_ = std::make_unique<WorkloadController>(*objects_, *runtime_, clock_);
 }
 
 FakeCluster::~FakeCluster() { stop(); }
@@ -72,12 +74,15 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
     config.server_certificate = server_cert.value();
     config.client_ca_pem = ca_->ca_pem();
   }
+  controller_->reconcile_all();
+  if (options.run_controllers) controller_->start(std::chrono::milliseconds(100));
   server_ = std::make_unique<ApiServer>(
       ApiServerParts{*objects_, clock_, tokens_, *rbac_, faults_, logs_});
   return server_->start(config);
 }
 
 void FakeCluster::stop() {
+  if (controller_) controller_->stop();
   if (server_) server_->stop();
 }
 
@@ -144,10 +149,11 @@ Status FakeCluster::apply(const Json& object) {
   if (!result.ok()) {
     return invalid_argument(kind + " \"" + name + "\": " + result.body.value("message", ""));
   }
-  // Seeded objects keep the status they were given.
+  // Seeded objects keep the status they were given, and the controllers leave them alone.
   if (object.contains("status") && result.body.value("status", Json()) != object["status"]) {
     objects_->replace_status(*type, ns, name, object);
   }
+  controller_->mark_seeded(result.body["metadata"].value("uid", ""));
   return Status::ok();
 }
 

@@ -12,6 +12,7 @@
 #include "engine/util/status.h"
 #include "fakes/k8s/api_server.h"
 #include "fakes/k8s/state_directory.h"
+#include "fakes/k8s/workload_controller.h"
 
 namespace pd::fake_k8s {
 
@@ -20,6 +21,8 @@ struct FakeClusterOptions {
   int port = 0;
   bool plain_http = false;
   std::filesystem::path state_dir;  // empty: keep state in memory only
+  std::chrono::milliseconds pod_ready_delay{300};
+  bool run_controllers = true;  // false: tests drive reconcile() themselves
 };
 
 class FakeCluster {
@@ -54,6 +57,9 @@ class FakeCluster {
                                      const std::vector<std::string>& groups) const;
 
   FaultInjector& faults() { return faults_; }
+  SimulatedPodRuntime& pods() { return *runtime_; }
+  // One synchronous controller pass (for tests that run without the background controllers).
+  void reconcile() { controller_->reconcile_all(); }
   PodLogs& logs() { return logs_; }
   ObjectService& objects() { return *objects_; }
 
@@ -71,6 +77,8 @@ class FakeCluster {
   PodLogs logs_;
   std::unique_ptr<CertificateAuthority> ca_;
   std::unique_ptr<StateDirectory> state_;
+  std::unique_ptr<SimulatedPodRuntime> runtime_;
+  std::unique_ptr<WorkloadController> controller_;
   std::unique_ptr<ApiServer> server_;
   std::string admin_token_;
   bool plain_http_ = false;

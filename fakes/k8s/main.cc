@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "engine/spec/value_rules.h"
 #include "engine/util/file_io.h"
 #include "fakes/k8s/fake_cluster.h"
 
@@ -23,6 +24,13 @@ int main(int argc, char** argv) {
   serve->add_option("--seed", seeds, "YAML manifests to load at start");
   serve->add_option("--kubeconfig-out", kubeconfig_out,
                     "Write a kubeconfig for the admin user here");
+  std::string ready_delay = "300ms";
+  std::vector<std::string> failing_images;
+  serve->add_option("--pod-ready-delay", ready_delay,
+                    "How long simulated pods take to become Ready (e.g. 300ms, 2s)");
+  serve->add_option("--fail-image", failing_images,
+                    "Pods whose image contains TEXT never become ready: TEXT or TEXT=pull for "
+                    "ImagePullBackOff, TEXT=crash for CrashLoopBackOff");
   serve->add_flag("--plain-http", options.plain_http,
                   "Serve plain HTTP (kubectl then sends no credentials; everyone is admin)");
   try {
@@ -34,6 +42,14 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\nSee 'pd-fake-cluster serve -h' for help.\n";
     return 2;
   }
+
+  std::optional<pd::spec::Duration> delay = pd::spec::parse_duration(ready_delay);
+  if (!delay) {
+    std::cerr << "error: --pod-ready-delay: \"" << ready_delay
+              << "\" is not a duration such as 300ms or 2s\n";
+    return 2;
+  }
+  options.pod_ready_delay = delay->value;
 
   // Block the stop signals before any thread starts, then wait for them below.
   sigset_t stop_signals;
@@ -49,6 +65,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<pd::fake_k8s::FakeCluster> cluster = std::move(started).value();
+  for (const std::string& spec : failing_images) {
+    size_t eq = spec.rfind('=');
+    std::string kind = eq == std::string::npos ? "pull" : spec.substr(eq + 1);
+    if (kind != "pull" && kind != "crash") {
+      std::cerr << "error: --fail-image " << spec << ": expected TEXT, TEXT=pull or TEXT=crash\n";
+      return 2;
+    }
+    cluster->pods().add_image_fault(
+        {spec.substr(0, eq), kind == "crash" ? pd::fake_k8s::ImageFault::Kind::kCrashLoopBackOff
+                                             : pd::fake_k8s::ImageFault::Kind::kImagePullBackOff});
+  }
   for (const std::string& seed : seeds) {
     pd::Result<std::string> text = pd::read_text_file(seed);
     pd::Status seeded = text.is_ok() ? cluster->seed_yaml(text.value(), seed) : text.status();
