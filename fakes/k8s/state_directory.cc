@@ -32,8 +32,8 @@ Status StateDirectory::load(const ResourceCatalog& catalog, ObjectStore& store) 
                                 "folder");
       }
       std::string ns = entry.path().parent_path().filename().string();
-      store.restore(type, ns == "_cluster" ? "" : ns, object["metadata"].value("name", ""),
-                    std::move(object));
+      std::string name = object["metadata"].value("name", "");
+      store.restore(type, ns == "_cluster" ? "" : ns, name, std::move(object));
     }
   }
   return Status::ok();
