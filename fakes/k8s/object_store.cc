@@ -127,6 +127,11 @@ void ObjectStore::restore(const ResourceType& type, const std::string& ns,
   objects_[{type.qualified_plural(), ns, name}] = {&type, std::move(object)};
 }
 
+void ObjectStore::restore_version(uint64_t version) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  version_ = std::max(version_, version);
+}
+
 void ObjectStore::stop() {
   std::lock_guard<std::mutex> lock(mutex_);
   stopped_ = true;

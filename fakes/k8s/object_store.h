@@ -78,6 +78,9 @@ class ObjectStore {
   void restore(const ResourceType& type, const std::string& ns, const std::string& name,
                nlohmann::json object);
 
+  // Moves the global version forward to at least `version` (restoring persisted state).
+  void restore_version(uint64_t version);
+
   // Wakes every waiting watch so that servers can shut down.
   void stop();
 

@@ -18,6 +18,10 @@ std::filesystem::path StateDirectory::file_of(const ResourceType& type, const st
 Status StateDirectory::load(const ResourceCatalog& catalog, ObjectStore& store) const {
   std::error_code ec;
   if (!std::filesystem::exists(dir_, ec)) return Status::ok();
+  // The global version survives restarts even when its last change was a deletion, so that
+  // resourceVersions never go backwards.
+  Result<std::string> version = read_text_file(dir_ / "resource-version");
+  if (version.is_ok()) store.restore_version(std::strtoull(version.value().c_str(), nullptr, 10));
   for (const ResourceType& type : catalog.types()) {
     std::filesystem::path type_dir = dir_ / type.qualified_plural();
     if (!std::filesystem::is_directory(type_dir, ec)) continue;
@@ -39,20 +43,15 @@ Status StateDirectory::load(const ResourceCatalog& catalog, ObjectStore& store) 
   return Status::ok();
 }
 
-void StateDirectory::record(const WatchEvent& event) const {
-  std::string name = event.object["metadata"].value("name", "");
-  std::filesystem::path file = file_of(*event.resource, event.namespace_name, name);
+void StateDirectory::write_atomically(const std::filesystem::path& file,
+                                      const std::string& content) const {
   std::error_code ec;
-  if (event.type == EventType::kDeleted) {
-    std::filesystem::remove(file, ec);
-    return;
-  }
   std::filesystem::create_directories(file.parent_path(), ec);
   std::filesystem::path tmp = file;
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << event.object.dump();
+    out << content;
     if (!out.flush()) {
       on_error_("cannot write " + tmp.string());
       return;
@@ -60,6 +59,18 @@ void StateDirectory::record(const WatchEvent& event) const {
   }
   std::filesystem::rename(tmp, file, ec);
   if (ec) on_error_("cannot replace " + file.string() + ": " + ec.message());
+}
+
+void StateDirectory::record(const WatchEvent& event) const {
+  std::string name = event.object["metadata"].value("name", "");
+  std::filesystem::path file = file_of(*event.resource, event.namespace_name, name);
+  if (event.type == EventType::kDeleted) {
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+  } else {
+    write_atomically(file, event.object.dump());
+  }
+  write_atomically(dir_ / "resource-version", std::to_string(event.resource_version));
 }
 
 }  // namespace pd::fake_k8s
