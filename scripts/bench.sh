@@ -20,3 +20,14 @@ for fan_in in (1, 3):
     print(f"  {int(spec['edges'])} edges, {spec['yaml_kib']:.0f} KiB: {spec['real_time']:.1f} ms"
           f" | anchor yaml-cpp parse only: {anchor:.1f} ms | ratio {spec['real_time'] / anchor:.2f}x")
 PY
+
+echo
+echo "pd-fake-cluster, in process: start (CA, certificates, controllers, bind) to first GET /version"
+"$build/bench/fake_cluster_start_bench" --benchmark_format=json 2>/dev/null | python3 -c '
+import json, sys
+runs = {b["name"].split("/")[0]: b["real_time"] for b in json.load(sys.stdin)["benchmarks"]}
+https, plain = runs["BM_StartToFirstVersionHttps"], runs["BM_Anchor_StartToFirstVersionPlainHttp"]
+print(f"  HTTPS: {https:.1f} ms (target < 20 ms) | anchor plain HTTP: {plain:.1f} ms | ratio {https / plain:.1f}x")'
+echo
+echo "pd-fake-cluster, as a process under wrk:"
+"$repo/bench/fake_cluster_bench.sh" "$build" | sed 's/^/  /'

@@ -172,6 +172,7 @@ Status ApiServer::start(const ApiServerConfig& config) {
   server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   server_->set_payload_max_length(kMaxBodyBytes);
   server_->set_keep_alive_max_count(1000);
+  server_->set_tcp_nodelay(true);  // headers and body go out in separate writes
   auto handler = [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response);
   };
