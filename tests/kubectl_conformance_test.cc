@@ -8,6 +8,9 @@
 #include <fstream>
 #include <thread>
 
+#include <httplib.h>
+
+#include "engine/util/base64.h"
 #include "fakes/k8s/fake_cluster.h"
 #include "tests/run_command.h"
 
@@ -265,6 +268,60 @@ TEST_F(KubectlConformance, RawServiceProxyWithoutEndpointsIs503) {
   CommandResult r = kubectl("get --raw /api/v1/namespaces/demo/services/d:8080/proxy/health");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("no endpoints available for service"), std::string::npos) << r.output;
+}
+
+TEST_F(KubectlConformance, RawServiceProxyReachesTheRegisteredBackend) {
+  httplib::Server backend;
+  backend.Get("/health", [](const httplib::Request&, httplib::Response& r) {
+    r.set_content("{\"ok\":true}", "application/json");
+  });
+  int port = backend.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { backend.listen_after_bind(); });
+  kubectl("create namespace demo");
+  kubectl("apply -f " + write("svc.yaml",
+                              "apiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: demo}\n"
+                              "spec: {ports: [{port: 8080}], selector: {app: d}}\n"));
+  cluster_->service_backends().set("demo", "d", "8080", "http://127.0.0.1:" + std::to_string(port));
+  CommandResult r = kubectl("get --raw /api/v1/namespaces/demo/services/d:8080/proxy/health");
+  backend.stop();
+  serving.join();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "{\"ok\":true}");
+}
+
+TEST_F(KubectlConformance, ClientCertificatesAuthenticateAsTheirCommonName) {
+  auto pair = cluster_->client_certificate("alice", {"devs"});
+  ASSERT_TRUE(pair.is_ok());
+  std::string kubeconfig = cluster_->kubeconfig();
+  size_t token_at = kubeconfig.find("token: ");
+  ASSERT_NE(token_at, std::string::npos);
+  size_t line_end = kubeconfig.find('\n', token_at);
+  kubeconfig.replace(token_at, line_end - token_at,
+                     "client-certificate-data: " + base64_encode(pair.value().cert_pem) +
+                         "\n      client-key-data: " + base64_encode(pair.value().key_pem));
+  std::ofstream(dir_ / "kubeconfig") << kubeconfig;
+  CommandResult denied = kubectl("get pods -n default");
+  EXPECT_EQ(denied.output,
+            "Error from server (Forbidden): pods is forbidden: User \"alice\" cannot list resource "
+            "\"pods\" in API group \"\" in the namespace \"default\"\n");
+  ASSERT_TRUE(cluster_->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+    "kind":"ClusterRoleBinding","metadata":{"name":"devs-admin"},
+    "subjects":[{"kind":"Group","name":"devs"}],"roleRef":{"kind":"ClusterRole","name":"admin"}})")).is_ok());
+  ASSERT_TRUE(cluster_->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+    "kind":"ClusterRole","metadata":{"name":"admin"},
+    "rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})")).is_ok());
+  expect_ok("auth can-i list pods", "yes\n");
+}
+
+TEST_F(KubectlConformance, InjectedApiFaultsReachKubectl) {
+  kubectl("create namespace demo");
+  cluster_->faults().add({"get", "configmaps", "flaky", 500, "etcd is having a bad day",
+                          std::chrono::milliseconds(0), /*once=*/true});
+  kubectl("create configmap flaky -n demo");
+  CommandResult failed = kubectl("get cm flaky -n demo");
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(failed.output, "Error from server (InternalError): etcd is having a bad day\n");
+  EXPECT_EQ(kubectl("get cm flaky -n demo --no-headers").exit_code, 0);  // only once
 }
 
 TEST_F(KubectlConformance, ImageFaultsShowAsImagePullBackOff) {

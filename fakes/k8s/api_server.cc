@@ -318,10 +318,42 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     return;
   }
   if (target->subresource == "proxy" && type->kind == "Service") {
-    ApiResponse service = objects.get(*type, ns, name.substr(0, name.find(':')));
+    std::string service_name = name.substr(0, name.find(':'));
+    std::string port = name.find(':') == std::string::npos ? "" : name.substr(name.find(':') + 1);
+    ApiResponse service = objects.get(*type, ns, service_name);
     if (!service.ok()) return reply(service);
-    return send_error(response, {503, "ServiceUnavailable",
-                                 "no endpoints available for service \"" + name + "\"", {}});
+    std::optional<std::string> backend = parts_.backends.find(ns, service_name, port);
+    if (!backend) {
+      return send_error(response, {503, "ServiceUnavailable",
+                                   "no endpoints available for service \"" + name + "\"", {}});
+    }
+    httplib::Client client(*backend);
+    client.set_connection_timeout(5);
+    std::string forwarded = (target->rest.empty() ? "/" : target->rest);
+    if (!request.params.empty()) {
+      forwarded += "?" + httplib::detail::params_to_query_str(request.params);
+    }
+    httplib::Headers headers;
+    for (const char* header : {"Content-Type", "Accept"}) {
+      if (request.has_header(header)) headers.emplace(header, request.get_header_value(header));
+    }
+    httplib::Result result =
+        request.method == "GET"      ? client.Get(forwarded, headers)
+        : request.method == "DELETE" ? client.Delete(forwarded, headers)
+        : request.method == "PUT"    ? client.Put(forwarded, headers, request.body,
+                                                  request.get_header_value("Content-Type"))
+        : request.method == "PATCH"  ? client.Patch(forwarded, headers, request.body,
+                                                    request.get_header_value("Content-Type"))
+                                     : client.Post(forwarded, headers, request.body,
+                                                   request.get_header_value("Content-Type"));
+    if (!result) {
+      return send_error(response, {503, "ServiceUnavailable",
+                                   "error trying to reach service: " +
+                                       httplib::to_string(result.error()), {}});
+    }
+    response.status = result->status;
+    response.set_content(result->body, result->get_header_value("Content-Type"));
+    return;
   }
   if (target->subresource == "token" && type->kind == "ServiceAccount") {
     if (request.method != "POST") return send_error(response, method_not_allowed("use POST"));

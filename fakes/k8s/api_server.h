@@ -16,6 +16,7 @@
 #include "fakes/k8s/fault_injector.h"
 #include "fakes/k8s/object_service.h"
 #include "fakes/k8s/pod_logs.h"
+#include "fakes/k8s/service_backends.h"
 
 namespace httplib {
 class Server;
@@ -41,6 +42,7 @@ struct ApiServerParts {
   const RbacAuthorizer& rbac;
   FaultInjector& faults;
   PodLogs& logs;
+  ServiceBackends& backends;
 };
 
 class ApiServer {

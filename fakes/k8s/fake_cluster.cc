@@ -55,6 +55,19 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
       objects_->create(namespaces, "", {{"metadata", {{"name", name}}}});
     }
   }
+  // One Ready node, as a single-node cluster has.
+  const ResourceType& nodes = *catalog_.find("", "v1", "nodes");
+  if (!store_.get(nodes, "", "pd-fake-node")) {
+    objects_->create(nodes, "", {{"metadata", {{"name", "pd-fake-node"},
+                                               {"labels", {{"kubernetes.io/hostname", "pd-fake-node"},
+                                                           {"kubernetes.io/os", "linux"}}}}}});
+    objects_->replace_status(nodes, "", "pd-fake-node",
+                             {{"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"},
+                                                           {"reason", "KubeletReady"}}}},
+                                          {"nodeInfo", {{"kubeletVersion", "v1.32.0"},
+                                                        {"architecture", "amd64"},
+                                                        {"operatingSystem", "linux"}}}}}});
+  }
   admin_token_ = random_token();
   tokens_.add(admin_token_, {"admin", {"system:masters", "system:authenticated"}});
 
@@ -77,7 +90,7 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
   controller_->reconcile_all();
   if (options.run_controllers) controller_->start(std::chrono::milliseconds(100));
   server_ = std::make_unique<ApiServer>(
-      ApiServerParts{*objects_, clock_, tokens_, *rbac_, faults_, logs_});
+      ApiServerParts{*objects_, clock_, tokens_, *rbac_, faults_, logs_, backends_});
   return server_->start(config);
 }
 

@@ -61,6 +61,7 @@ class FakeCluster {
   // One synchronous controller pass (for tests that run without the background controllers).
   void reconcile() { controller_->reconcile_all(); }
   PodLogs& logs() { return logs_; }
+  ServiceBackends& service_backends() { return backends_; }
   ObjectService& objects() { return *objects_; }
 
  private:
@@ -75,6 +76,7 @@ class FakeCluster {
   std::unique_ptr<RbacAuthorizer> rbac_;
   FaultInjector faults_;
   PodLogs logs_;
+  ServiceBackends backends_;
   std::unique_ptr<CertificateAuthority> ca_;
   std::unique_ptr<StateDirectory> state_;
   std::unique_ptr<SimulatedPodRuntime> runtime_;
