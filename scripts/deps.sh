@@ -32,6 +32,8 @@ for p in "${packages[@]}"; do
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The tests drive a real kubectl; Debian's kubernetes-client only where none is installed.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 need_libnode=0
 [ -f "$libnode_prefix/usr/include/node/v8.h" ] && \
