@@ -54,3 +54,32 @@ echo "\$ ${pd[*]} validate broken/"
 (cd "$tmp" && "${pd[@]}" validate broken/) && status=0 || status=$?
 echo "(exit code $status)"
 [ "$status" -eq 1 ]
+
+echo
+echo "A fake cluster, and kubectl rolling a Deployment out on it:"
+fake="$build/fakes/k8s/pd-fake-cluster"
+"$fake" serve --kubeconfig-out "$tmp/kubeconfig" --pod-ready-delay 200ms > "$tmp/fake.out" 2>&1 &
+fake_pid=$!
+trap 'kill $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 100); do grep -q serving "$tmp/fake.out" && break; sleep 0.05; done
+cat "$tmp/fake.out"
+if command -v kubectl >/dev/null 2>&1; then
+  export KUBECONFIG="$tmp/kubeconfig"
+  run() { echo "\$ $*"; "$@"; }
+  run kubectl get nodes
+  run kubectl create namespace demo
+  cat > "$tmp/deploy.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello, namespace: demo}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: hello}}
+  template:
+    metadata: {labels: {app: hello}}
+    spec: {containers: [{name: engine, image: pipedreamer-engine:0.1.0}]}
+YAML
+  run kubectl apply -f "$tmp/deploy.yaml"
+  run kubectl rollout status deployment/hello -n demo --timeout=30s
+  run kubectl get deployments,replicasets,pods -n demo
+fi

@@ -34,6 +34,15 @@ std::string ObjectService::new_uid() {
   return buffer;
 }
 
+std::string ObjectService::random_suffix() {
+  // The alphabet the real server uses for generated names: no vowels, no look-alikes.
+  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  std::lock_guard<std::mutex> lock(uid_mutex_);
+  std::string suffix;
+  for (int i = 0; i < 5; ++i) suffix += kAlphabet[random_() % 27];
+  return suffix;
+}
+
 std::optional<ApiError> ObjectService::check_namespace(const ResourceType& type,
                                                        const std::string& ns) const {
   if (!type.namespaced) return std::nullopt;
@@ -59,7 +68,7 @@ ApiResponse ObjectService::create(const ResourceType& type, const std::string& r
     metadata.erase("namespace");
   }
   if (metadata.value("name", std::string()).empty() && metadata.contains("generateName")) {
-    std::string suffix = new_uid().substr(0, 5);
+    std::string suffix = random_suffix();
     metadata["name"] = metadata["generateName"].get<std::string>() + suffix;
   }
   normalize_object(type, body);

@@ -63,6 +63,7 @@ class ObjectService {
                             bool status_only);
   std::optional<ApiError> check_namespace(const ResourceType& type, const std::string& ns) const;
   std::string new_uid();
+  std::string random_suffix();
 
   const ResourceCatalog& catalog_;
   ObjectStore& store_;

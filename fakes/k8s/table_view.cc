@@ -96,6 +96,19 @@ std::vector<Column> columns_for(const std::string& kind) {
             {"Cluster-IP", "string",
              [](const Json& o) { return str(o, {"spec", "clusterIP"}, "<none>"); }}};
   }
+  if (kind == "Node") {
+    return {{"Status", "string",
+             [](const Json& o) {
+               for (const Json& c : str(o, {"status", "conditions"}, Json::array())) {
+                 if (c.value("type", "") == "Ready") {
+                   return Json(c.value("status", "") == "True" ? "Ready" : "NotReady");
+                 }
+               }
+               return Json("Unknown");
+             }},
+            {"Version", "string",
+             [](const Json& o) { return str(o, {"status", "nodeInfo", "kubeletVersion"}); }}};
+  }
   if (kind == "CronJob") {
     return {{"Schedule", "string", [](const Json& o) { return str(o, {"spec", "schedule"}); }},
             {"Suspend", "boolean", [](const Json& o) { return str(o, {"spec", "suspend"}, false); }}};
