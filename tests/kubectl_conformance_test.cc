@@ -253,6 +253,29 @@ TEST_F(KubectlConformance, AuthCanIFollowsRbac) {
   EXPECT_NE(anonymous.output.find("error: You must be logged in to the server"), std::string::npos);
 }
 
+TEST_F(KubectlConformance, ServiceAccountTokensFromTheLibraryAuthenticate) {
+  kubectl("create namespace demo");
+  kubectl("create serviceaccount node-runner -n demo");
+  EXPECT_EQ(cluster_->service_account_token("demo", "nope").status().code(), StatusCode::kNotFound);
+  auto token = cluster_->service_account_token("demo", "node-runner");
+  ASSERT_TRUE(token.is_ok());
+  // Authenticated (not 401) but granted nothing yet: kubectl prints "no" and exits 1.
+  CommandResult r = kubectl("--token=" + token.value() + " auth can-i get pods -n demo");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output, "no\n");
+}
+
+TEST_F(KubectlConformance, GetAllUsesCategories) {
+  kubectl("create namespace demo");
+  kubectl("apply -f " + write("d.yaml", kDeployment));
+  ASSERT_EQ(kubectl("rollout status deploy/d -n demo --timeout=20s").exit_code, 0);
+  CommandResult all = kubectl("get all -n demo --no-headers");
+  EXPECT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_NE(all.output.find("pod/d-"), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("deployment.apps/d"), std::string::npos);
+  EXPECT_NE(all.output.find("replicaset.apps/d-"), std::string::npos);
+}
+
 TEST_F(KubectlConformance, LogsOfADeployment) {
   kubectl("create namespace demo");
   kubectl("apply -f " + write("d.yaml", kDeployment));

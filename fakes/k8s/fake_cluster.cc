@@ -210,6 +210,18 @@ std::string FakeCluster::add_user(const std::string& name, const std::vector<std
   return token;
 }
 
+Result<std::string> FakeCluster::service_account_token(const std::string& ns,
+                                                      const std::string& name) {
+  if (!store_.get(*catalog_.find("", "v1", "serviceaccounts"), ns, name)) {
+    return pd::not_found("serviceaccounts \"" + name + "\" not found in namespace \"" + ns + "\"");
+  }
+  std::string token = random_token();
+  tokens_.add(token, {"system:serviceaccount:" + ns + ":" + name,
+                      {"system:serviceaccounts", "system:serviceaccounts:" + ns,
+                       "system:authenticated"}});
+  return token;
+}
+
 Result<KeyPair> FakeCluster::client_certificate(const std::string& user,
                                                 const std::vector<std::string>& groups) const {
   if (!ca_) return failed_precondition("client certificates need HTTPS (not --plain-http)");

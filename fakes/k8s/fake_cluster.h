@@ -53,6 +53,8 @@ class FakeCluster {
 
   // A bearer token for a new user.
   std::string add_user(const std::string& name, const std::vector<std::string>& groups);
+  // A bearer token for ServiceAccount `ns/name` (which must exist), as a mounted token would be.
+  Result<std::string> service_account_token(const std::string& ns, const std::string& name);
   Result<KeyPair> client_certificate(const std::string& user,
                                      const std::vector<std::string>& groups) const;
 
