@@ -39,7 +39,14 @@ need_libnode=0
 [ -f "$libnode_prefix/usr/include/node/v8.h" ] && \
   [ -e "$libnode_prefix/usr/lib/x86_64-linux-gnu/libnode.so.108" ] || need_libnode=1
 
-if [ ${#missing[@]} -eq 0 ] && [ $need_libnode -eq 0 ]; then
+# Build-time JS tooling (sucrase + esbuild, pinned by the lock file); refreshed when the lock
+# file changes.
+tooling=$repo/engine/js/tooling
+need_npm=0
+[ -f "$tooling/node_modules/.package-lock.json" ] && \
+  cmp -s "$tooling/package-lock.json" "$tooling/node_modules/.pd-installed-lock" || need_npm=1
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_libnode -eq 0 ] && [ $need_npm -eq 0 ]; then
   exit 0
 fi
 
@@ -73,5 +80,10 @@ if [ $need_libnode -eq 1 ]; then
   for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$libnode_prefix.new"; done
   rm -rf "$libnode_prefix"
   mv "$libnode_prefix.new" "$libnode_prefix"
+fi
+if [ $need_npm -eq 1 ]; then
+  echo "deps: npm ci (build-time JS tooling in engine/js/tooling)"
+  (cd "$tooling" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$tooling/package-lock.json" "$tooling/node_modules/.pd-installed-lock"
 fi
 echo "deps: ready"

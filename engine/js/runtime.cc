@@ -1,0 +1,403 @@
+#include "engine/js/runtime.h"
+
+#include <v8.h>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/js/embedded_scripts.h"
+#include "engine/util/file_io.h"
+#include "engine/util/paths.h"
+
+namespace pd::js {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kBuiltinPipedreamer =
+    "export const version = \"0.1.0\";\n"
+    "export function defineNode(run) { return run; }\n";
+
+v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
+}
+
+bool is_typescript(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  return ext == ".ts" || ext == ".mts" || ext == ".tsx";
+}
+
+// Stops a call that runs past its deadline: TerminateExecution from another thread.
+class Watchdog {
+ public:
+  Watchdog(v8::Isolate* isolate, std::chrono::milliseconds timeout)
+      : thread_([this, isolate, timeout] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!done_cv_.wait_for(lock, timeout, [this] { return done_; })) {
+            fired_ = true;
+            isolate->TerminateExecution();
+          }
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    thread_.join();
+  }
+  bool fired() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return fired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+struct Runtime::Impl {
+  RuntimeOptions options;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
+  v8::Isolate* isolate = nullptr;
+  v8::Global<v8::Context> stripper_context;
+  std::unordered_map<size_t, std::string> stripped_cache;  // source hash → JavaScript
+  bool heap_exhausted = false;
+
+  // Per call: modules by absolute path, and module identity hash → path (for resolving).
+  std::map<std::string, v8::Global<v8::Module>> modules;
+  std::unordered_multimap<int, std::string> module_paths;
+  std::vector<ConsoleLine> console;
+  std::string load_error;
+
+  Result<std::string> strip(const std::string& source, const std::string& file_name);
+  v8::MaybeLocal<v8::Module> load_module(v8::Local<v8::Context> context, const std::string& path);
+  std::string describe_exception(v8::Local<v8::Context> context, const v8::TryCatch& try_catch);
+  void install_console(v8::Local<v8::Context> context);
+};
+
+namespace {
+
+v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context,
+                                          v8::Local<v8::String> specifier,
+                                          v8::Local<v8::FixedArray> /*import_assertions*/,
+                                          v8::Local<v8::Module> referrer) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
+  std::string spec = to_std(isolate, specifier);
+  std::string referrer_path;
+  auto range = impl->module_paths.equal_range(referrer->GetIdentityHash());
+  for (auto it = range.first; it != range.second; ++it) {
+    auto found = impl->modules.find(it->second);
+    if (found != impl->modules.end() && found->second.Get(isolate) == referrer) {
+      referrer_path = it->second;
+    }
+  }
+  if (spec == "pipedreamer") return impl->load_module(context, "pipedreamer");
+  std::string target;
+  if (spec.starts_with("./") || spec.starts_with("../") || spec.starts_with("/")) {
+    std::filesystem::path base = std::filesystem::path(referrer_path).parent_path();
+    std::filesystem::path joined = spec.starts_with("/") ? std::filesystem::path(spec) : base / spec;
+    std::filesystem::path relative =
+        joined.lexically_normal().lexically_relative(impl->options.workflow_dir.lexically_normal());
+    Result<std::filesystem::path> inside = resolve_inside(impl->options.workflow_dir, relative.string());
+    if (!inside.is_ok() || relative.empty() || relative.string().starts_with("..")) {
+      std::string message = "import \"" + spec + "\" in " + referrer_path +
+                            " points outside the workflow folder";
+      isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
+      return {};
+    }
+    target = inside.value().lexically_normal().string();
+  } else {
+    std::string message = "cannot resolve import \"" + spec + "\" in " + referrer_path +
+                          ": only relative paths and \"pipedreamer\" are supported by this "
+                          "runtime so far";
+    isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
+    return {};
+  }
+  return impl->load_module(context, target);
+}
+
+}  // namespace
+
+Result<std::string> Runtime::Impl::strip(const std::string& source, const std::string& file_name) {
+  size_t key = std::hash<std::string>{}(source);
+  auto cached = stripped_cache.find(key);
+  if (cached != stripped_cache.end()) return cached->second;
+  v8::HandleScope handle_scope(isolate);
+  if (stripper_context.IsEmpty()) {
+    v8::Local<v8::Context> context = v8::Context::New(isolate);
+    v8::Context::Scope scope(context);
+    v8::TryCatch try_catch(isolate);
+    std::string_view bundle = sucrase_bundle();
+    v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:sucrase_bundle.js"));
+    v8::Local<v8::Script> script;
+    if (!v8::Script::Compile(context, v8_string(isolate, bundle), &origin).ToLocal(&script) ||
+        script->Run(context).IsEmpty()) {
+      return internal_error("cannot load the TypeScript transformer: " +
+                            to_std(isolate, try_catch.Exception()));
+    }
+    stripper_context.Reset(isolate, context);
+  }
+  v8::Local<v8::Context> context = stripper_context.Get(isolate);
+  v8::Context::Scope scope(context);
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Object> global = context->Global();
+  v8::Local<v8::Object> api = global->Get(context, v8_string(isolate, "PdTypeScript"))
+                                  .ToLocalChecked()
+                                  .As<v8::Object>();
+  v8::Local<v8::Function> fn =
+      api->Get(context, v8_string(isolate, "strip")).ToLocalChecked().As<v8::Function>();
+  v8::Local<v8::Value> args[] = {v8_string(isolate, source), v8_string(isolate, file_name)};
+  v8::Local<v8::Value> result;
+  if (!fn->Call(context, api, 2, args).ToLocal(&result)) {
+    // sucrase reports syntax errors as "message (line:col)".
+    return invalid_argument(file_name + ": " + to_std(isolate, try_catch.Exception()));
+  }
+  std::string code = to_std(isolate, result);
+  stripped_cache[key] = code;
+  return code;
+}
+
+v8::MaybeLocal<v8::Module> Runtime::Impl::load_module(v8::Local<v8::Context> /*context*/,
+                                                      const std::string& path) {
+  auto existing = modules.find(path);
+  if (existing != modules.end()) return existing->second.Get(isolate);
+  std::string code;
+  std::string display = path;
+  if (path == "pipedreamer") {
+    code = kBuiltinPipedreamer;
+    display = "pd:pipedreamer";
+  } else {
+    Result<std::string> text = read_text_file(path);
+    if (!text.is_ok()) {
+      isolate->ThrowException(v8::Exception::Error(v8_string(isolate, text.status().message())));
+      return {};
+    }
+    code = text.value();
+    if (is_typescript(path)) {
+      std::filesystem::path relative =
+          std::filesystem::path(path).lexically_relative(options.workflow_dir);
+      Result<std::string> js = strip(code, relative.string());
+      if (!js.is_ok()) {
+        isolate->ThrowException(v8::Exception::SyntaxError(v8_string(isolate, js.status().message())));
+        return {};
+      }
+      code = js.value();
+    }
+    display = std::filesystem::path(path).lexically_relative(options.workflow_dir).string();
+  }
+  v8::ScriptOrigin origin(isolate, v8_string(isolate, display), 0, 0, false, -1,
+                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
+  v8::ScriptCompiler::Source source(v8_string(isolate, code), origin);
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) return {};
+  modules[path].Reset(isolate, module);
+  module_paths.emplace(module->GetIdentityHash(), path);
+  return module;
+}
+
+std::string Runtime::Impl::describe_exception(v8::Local<v8::Context> context,
+                                              const v8::TryCatch& try_catch) {
+  v8::Local<v8::Value> exception = try_catch.Exception();
+  std::string text = to_std(isolate, exception);
+  if (exception->IsObject()) {
+    v8::Local<v8::Value> stack;
+    if (exception.As<v8::Object>()->Get(context, v8_string(isolate, "stack")).ToLocal(&stack) &&
+        stack->IsString()) {
+      text = to_std(isolate, stack);
+    }
+  }
+  v8::Local<v8::Message> message = try_catch.Message();
+  if (!message.IsEmpty()) {
+    std::string where = to_std(isolate, message->GetScriptResourceName()) + ":" +
+                        std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
+                        std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
+    if (text.find(where) == std::string::npos) text = where + ": " + text;
+  }
+  return text;
+}
+
+void Runtime::Impl::install_console(v8::Local<v8::Context> context) {
+  v8::Local<v8::Object> console_object = v8::Object::New(isolate);
+  for (const char* level : {"log", "info", "warn", "error", "debug"}) {
+    auto callback = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+      v8::Isolate* isolate = info.GetIsolate();
+      auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
+      v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
+      std::string line;
+      for (int i = 0; i < info.Length(); ++i) {
+        if (i > 0) line += " ";
+        v8::Local<v8::Value> arg = info[i];
+        if (arg->IsString() || !arg->IsObject()) {
+          line += to_std(isolate, arg);
+        } else {
+          v8::Local<v8::String> json;
+          line += v8::JSON::Stringify(ctx, arg).ToLocal(&json) ? to_std(isolate, json)
+                                                               : to_std(isolate, arg);
+        }
+      }
+      impl->console.push_back({to_std(isolate, info.Data()), line});
+    };
+    v8::Local<v8::Function> fn =
+        v8::Function::New(context, callback, v8_string(isolate, level)).ToLocalChecked();
+    console_object->Set(context, v8_string(isolate, level), fn).Check();
+  }
+  context->Global()->Set(context, v8_string(isolate, "console"), console_object).Check();
+}
+
+Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->options.workflow_dir = std::filesystem::weakly_canonical(impl_->options.workflow_dir);
+  impl_->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = impl_->allocator.get();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, impl_->options.heap_limit_mb * 1024 * 1024);
+  impl_->isolate = v8::Isolate::New(params);
+  impl_->isolate->SetData(0, impl_.get());
+  // At the heap limit: stop the running call and give V8 room to unwind instead of aborting.
+  impl_->isolate->AddNearHeapLimitCallback(
+      [](void* data, size_t current, size_t) -> size_t {
+        auto* impl = static_cast<Impl*>(data);
+        impl->heap_exhausted = true;
+        impl->isolate->TerminateExecution();
+        return current + 64 * 1024 * 1024;
+      },
+      impl_.get());
+}
+
+Runtime::~Runtime() {
+  impl_->stripper_context.Reset();
+  impl_->modules.clear();
+  impl_->isolate->Dispose();
+}
+
+Result<std::string> Runtime::strip_types(const std::string& source, const std::string& file_name) {
+  v8::Isolate::Scope isolate_scope(impl_->isolate);
+  return impl_->strip(source, file_name);
+}
+
+Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ctx,
+                                    const Json& input, std::chrono::milliseconds timeout) {
+  Impl& impl = *impl_;
+  v8::Isolate* isolate = impl.isolate;
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  impl.modules.clear();
+  impl.module_paths.clear();
+  impl.console.clear();
+  impl.heap_exhausted = false;
+
+  Result<std::filesystem::path> path = resolve_inside(impl.options.workflow_dir, node_path);
+  if (!path.is_ok()) return path.status();
+  std::string absolute = path.value().lexically_normal().string();
+
+  // The transformer is loaded before the clock starts: it is the runtime's cost, not the node's.
+  if (is_typescript(absolute)) {
+    Result<std::string> warm = impl.strip("", "warm-up.ts");
+    if (!warm.is_ok()) return warm.status();
+  }
+
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  v8::Context::Scope context_scope(context);
+  impl.install_console(context);
+  Watchdog watchdog(isolate, timeout);
+  v8::TryCatch try_catch(isolate);
+
+  auto failure = [&](const std::string& what) -> Status {
+    if (watchdog.fired() || impl.heap_exhausted) {
+      isolate->CancelTerminateExecution();
+      if (impl.heap_exhausted) {
+        return Status(StatusCode::kUnavailable,
+                      node_path + ": ran out of memory (heap limit " +
+                          std::to_string(impl.options.heap_limit_mb) + " MB)");
+      }
+      return Status(StatusCode::kDeadlineExceeded,
+                    node_path + ": timed out after " + std::to_string(timeout.count()) + "ms");
+    }
+    std::string detail = try_catch.HasCaught() ? impl.describe_exception(context, try_catch) : what;
+    return invalid_argument(detail);
+  };
+
+  v8::Local<v8::Module> module;
+  if (!impl.load_module(context, absolute).ToLocal(&module)) return failure("cannot load");
+  if (!module->InstantiateModule(context, resolve_module).FromMaybe(false)) {
+    return failure("cannot link");
+  }
+  v8::Local<v8::Value> evaluated;
+  if (!module->Evaluate(context).ToLocal(&evaluated)) return failure("cannot evaluate");
+  isolate->PerformMicrotaskCheckpoint();
+  if (module->GetStatus() == v8::Module::kErrored) {
+    v8::Local<v8::Value> error = module->GetException();
+    isolate->ThrowException(error);
+    return failure("module evaluation failed");
+  }
+
+  v8::Local<v8::Object> exports = module->GetModuleNamespace().As<v8::Object>();
+  v8::Local<v8::Value> run;
+  if (!exports->Get(context, v8_string(isolate, "default")).ToLocal(&run) || !run->IsFunction()) {
+    std::string got = run.IsEmpty() || run->IsUndefined() ? "no default export"
+                                                          : "a default export that is not a function";
+    return invalid_argument(node_path + ": expected `export default async function run(ctx, "
+                            "input)`, found " + got);
+  }
+  v8::Local<v8::Value> args[2];
+  if (!v8::JSON::Parse(context, v8_string(isolate, ctx.dump())).ToLocal(&args[0]) ||
+      !v8::JSON::Parse(context, v8_string(isolate, input.dump())).ToLocal(&args[1])) {
+    return failure("cannot pass ctx and input");
+  }
+  v8::Local<v8::Value> returned;
+  if (!run.As<v8::Function>()->Call(context, context->Global(), 2, args).ToLocal(&returned)) {
+    return failure("the node threw");
+  }
+  isolate->PerformMicrotaskCheckpoint();
+  if (try_catch.HasTerminated()) return failure("terminated");
+  if (returned->IsPromise()) {
+    v8::Local<v8::Promise> promise = returned.As<v8::Promise>();
+    if (promise->State() == v8::Promise::kPending) {
+      return invalid_argument(node_path +
+                              ": the promise returned by the node never settled (nothing left "
+                              "that could settle it)");
+    }
+    if (promise->State() == v8::Promise::kRejected) {
+      // The error's own stack says where it was made; there is no throw site to add.
+      v8::Local<v8::Value> reason = promise->Result();
+      v8::Local<v8::Value> stack;
+      if (reason->IsObject() &&
+          reason.As<v8::Object>()->Get(context, v8_string(isolate, "stack")).ToLocal(&stack) &&
+          stack->IsString()) {
+        return invalid_argument(to_std(isolate, stack));
+      }
+      return invalid_argument(node_path + ": the node rejected with " + to_std(isolate, reason));
+    }
+    returned = promise->Result();
+  }
+  NodeCall call;
+  if (!returned->IsUndefined()) {
+    v8::Local<v8::String> json;
+    if (!v8::JSON::Stringify(context, returned).ToLocal(&json)) {
+      return failure("the node's result cannot be turned into JSON");
+    }
+    call.output = Json::parse(to_std(isolate, json), nullptr, false);
+  }
+  call.console = std::move(impl.console);
+  return call;
+}
+
+}  // namespace pd::js

@@ -1,0 +1,173 @@
+// Real V8: loading TypeScript nodes, calling them, errors with .ts positions, confinement,
+// timeouts that stop busy loops, and the heap limit.
+#include "engine/js/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace pd::js {
+namespace {
+
+// One V8 platform per test process, as V8 allows.
+V8Platform& platform() {
+  static V8Platform* instance = new V8Platform();  // never destroyed: V8 cannot re-initialize
+  return *instance;
+}
+
+class RuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "pd-js-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    runtime_ = std::make_unique<Runtime>(platform(), RuntimeOptions{dir_, 64});
+  }
+  void TearDown() override {
+    runtime_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void write(const std::string& relative, const std::string& text) {
+    std::filesystem::create_directories((dir_ / relative).parent_path());
+    std::ofstream(dir_ / relative) << text;
+  }
+  Result<NodeCall> call(const std::string& node, const nlohmann::json& input = nlohmann::json::object(),
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    return runtime_->call_node(node, {{"config", {{"greeting", "hi"}}}}, input, timeout);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Runtime> runtime_;
+};
+
+TEST_F(RuntimeTest, CallsTheDefaultExportOfATypeScriptNode) {
+  write("nodes/greet.ts",
+        "import type { Context } from \"pipedreamer\";\n"
+        "interface Input { name: string }\n"
+        "export default async function run(ctx: Context, input: Input): Promise<{ text: string }> {\n"
+        "  return { text: `${(ctx as any).config.greeting}, ${input.name}` };\n"
+        "}\n");
+  Result<NodeCall> result = call("nodes/greet.ts", {{"name", "Ada"}});
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output, (nlohmann::json{{"text", "hi, Ada"}}));
+}
+
+TEST_F(RuntimeTest, SupportsTypeScriptConstructs) {
+  write("nodes/ts.ts",
+        "enum Color { Red = 'red', Blue = 'blue' }\n"
+        "class Box<T> { constructor(private readonly value: T) {} get(): T { return this.value; } }\n"
+        "type Pair = [number, number];\n"
+        "const pair = [1, 2] as Pair;\n"
+        "const cfg = { a: 1 } satisfies Record<string, number>;\n"
+        "export default function run(_ctx: unknown, _input: unknown) {\n"
+        "  return { color: Color.Blue, boxed: new Box<number>(41).get()! + 1, sum: pair[0] + pair[1], a: cfg.a };\n"
+        "}\n");
+  Result<NodeCall> result = call("nodes/ts.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output,
+            (nlohmann::json{{"color", "blue"}, {"boxed", 42}, {"sum", 3}, {"a", 1}}));
+}
+
+TEST_F(RuntimeTest, ImportsSharedModulesAndThePipedreamerBuiltin) {
+  write("lib/format.ts", "export function shout(s: string): string { return s.toUpperCase(); }\n");
+  write("nodes/use.ts",
+        "import { shout } from \"../lib/format.ts\";\n"
+        "import { defineNode } from \"pipedreamer\";\n"
+        "export default defineNode(async (_ctx: unknown, input: { s: string }) => shout(input.s));\n");
+  Result<NodeCall> result = call("nodes/use.ts", {{"s", "quiet"}});
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output, "QUIET");
+}
+
+TEST_F(RuntimeTest, ImportsOutsideTheWorkflowFolderAreRefused) {
+  write("nodes/escape.ts", "import x from \"../../etc/x.ts\";\nexport default () => x;\n");
+  Result<NodeCall> result = call("nodes/escape.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.status().message().find("points outside the workflow folder"),
+            std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(RuntimeTest, ThrownErrorsPointIntoTheTypeScriptFile) {
+  write("nodes/fail.ts",
+        "interface A { x: number }\n"
+        "\n"
+        "export default async function run(_ctx: unknown, input: A) {\n"
+        "  if (input.x > 0) {\n"
+        "    throw new Error(\"boom\");\n"
+        "  }\n"
+        "}\n");
+  Result<NodeCall> result = call("nodes/fail.ts", {{"x", 1}});
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("Error: boom"), std::string::npos);
+  EXPECT_NE(result.status().message().find("nodes/fail.ts:5:11"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(RuntimeTest, DefaultExportMustBeAFunction) {
+  write("nodes/value.ts", "export default 42;\n");
+  Result<NodeCall> result = call("nodes/value.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().message(),
+            "nodes/value.ts: expected `export default async function run(ctx, input)`, found a "
+            "default export that is not a function");
+}
+
+TEST_F(RuntimeTest, SyntaxErrorsNameTheFile) {
+  write("nodes/broken.ts", "export default function run( {\n");
+  Result<NodeCall> result = call("nodes/broken.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.status().message().find("nodes/broken.ts"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(RuntimeTest, TimeoutStopsABusyLoopAndTheRuntimeStaysUsable) {
+  write("nodes/spin.ts", "export default function run() { while (true) {} }\n");
+  write("nodes/ok.js", "export default () => 'still fine';\n");
+  Result<NodeCall> spun = call("nodes/spin.ts", {}, std::chrono::milliseconds(200));
+  ASSERT_FALSE(spun.is_ok());
+  EXPECT_EQ(spun.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(spun.status().message(), "nodes/spin.ts: timed out after 200ms");
+  Result<NodeCall> after = call("nodes/ok.js");
+  ASSERT_TRUE(after.is_ok()) << after.status().message();
+  EXPECT_EQ(after.value().output, "still fine");
+}
+
+TEST_F(RuntimeTest, HeapLimitFailsTheCallNotTheProcess) {
+  write("nodes/hog.ts",
+        "export default function run() { const a: number[][] = []; "
+        "while (true) { a.push(new Array(100000).fill(1)); } }\n");
+  Result<NodeCall> result = call("nodes/hog.ts", {}, std::chrono::seconds(20));
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(result.status().message(), "nodes/hog.ts: ran out of memory (heap limit 64 MB)");
+}
+
+TEST_F(RuntimeTest, FreshContextPerCallSoModuleStateDoesNotLeak) {
+  write("nodes/count.ts", "let n = 0;\nexport default () => ++n;\n");
+  EXPECT_EQ(call("nodes/count.ts").value().output, 1);
+  EXPECT_EQ(call("nodes/count.ts").value().output, 1);
+}
+
+TEST_F(RuntimeTest, ConsoleOutputIsCaptured) {
+  write("nodes/talk.ts", "export default () => { console.log('a', {b: 1}); console.warn('careful'); return null; }\n");
+  Result<NodeCall> result = call("nodes/talk.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  ASSERT_EQ(result.value().console.size(), 2u);
+  EXPECT_EQ(result.value().console[0].text, "a {\"b\":1}");
+  EXPECT_EQ(result.value().console[1].level, "warn");
+}
+
+TEST_F(RuntimeTest, StripTypesKeepsLineNumbers) {
+  std::string ts = "interface A {\n  a: number;\n}\nconst x: A = { a: 1 };\nexport default x;\n";
+  Result<std::string> js = runtime_->strip_types(ts, "a.ts");
+  ASSERT_TRUE(js.is_ok()) << js.status().message();
+  EXPECT_EQ(std::count(js.value().begin(), js.value().end(), '\n'),
+            std::count(ts.begin(), ts.end(), '\n'));
+  EXPECT_NE(js.value().find("const x = { a: 1 };"), std::string::npos) << js.value();
+}
+
+}  // namespace
+}  // namespace pd::js
