@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/js/embedded_scripts.h"
+#include "engine/js/timer_queue.h"
 #include "engine/util/file_io.h"
 #include "engine/util/paths.h"
 
@@ -85,10 +86,19 @@ struct Runtime::Impl {
   std::vector<ConsoleLine> console;
   std::string load_error;
 
+  // Per call: the event loop's timers and their callbacks.
+  struct TimerCallback {
+    v8::Global<v8::Function> function;
+    std::vector<v8::Global<v8::Value>> args;
+  };
+  TimerQueue timers;
+  std::map<int, TimerCallback> timer_callbacks;
+
   Result<std::string> strip(const std::string& source, const std::string& file_name);
   v8::MaybeLocal<v8::Module> load_module(v8::Local<v8::Context> context, const std::string& path);
   std::string describe_exception(v8::Local<v8::Context> context, const v8::TryCatch& try_catch);
   void install_console(v8::Local<v8::Context> context);
+  void install_timers(v8::Local<v8::Context> context);
 };
 
 namespace {
@@ -261,6 +271,60 @@ void Runtime::Impl::install_console(v8::Local<v8::Context> context) {
   context->Global()->Set(context, v8_string(isolate, "console"), console_object).Check();
 }
 
+void Runtime::Impl::install_timers(v8::Local<v8::Context> context) {
+  // setTimeout/setInterval(fn, ms, ...args) → id; the Data value says whether it repeats.
+  auto schedule = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    v8::Isolate* isolate = info.GetIsolate();
+    auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
+    if (info.Length() < 1 || !info[0]->IsFunction()) {
+      isolate->ThrowException(v8::Exception::TypeError(
+          v8_string(isolate, "The callback of setTimeout/setInterval must be a function")));
+      return;
+    }
+    v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
+    double ms = info.Length() > 1 ? info[1]->NumberValue(ctx).FromMaybe(0) : 0;
+    if (!(ms >= 0)) ms = 0;
+    bool repeat = info.Data()->IsTrue();
+    auto delay = std::chrono::milliseconds(static_cast<long long>(ms));
+    int id = impl->timers.add(std::chrono::steady_clock::now() + delay,
+                              repeat ? std::max(delay, std::chrono::milliseconds(1))
+                                     : std::chrono::milliseconds(0));
+    TimerCallback& callback = impl->timer_callbacks[id];
+    callback.function.Reset(isolate, info[0].As<v8::Function>());
+    for (int i = 2; i < info.Length(); ++i) callback.args.emplace_back(isolate, info[i]);
+    info.GetReturnValue().Set(id);
+  };
+  auto cancel = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    v8::Isolate* isolate = info.GetIsolate();
+    auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
+    if (info.Length() < 1 || !info[0]->IsNumber()) return;
+    int id = static_cast<int>(info[0]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0));
+    impl->timers.cancel(id);
+    impl->timer_callbacks.erase(id);
+  };
+  auto queue_microtask = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+    v8::Isolate* isolate = info.GetIsolate();
+    if (info.Length() < 1 || !info[0]->IsFunction()) {
+      isolate->ThrowException(v8::Exception::TypeError(
+          v8_string(isolate, "The callback of queueMicrotask must be a function")));
+      return;
+    }
+    isolate->EnqueueMicrotask(info[0].As<v8::Function>());
+  };
+  v8::Local<v8::Object> global = context->Global();
+  auto define = [&](const char* name, v8::FunctionCallback callback, v8::Local<v8::Value> data) {
+    global
+        ->Set(context, v8_string(isolate, name),
+              v8::Function::New(context, callback, data).ToLocalChecked())
+        .Check();
+  };
+  define("setTimeout", schedule, v8::False(isolate));
+  define("setInterval", schedule, v8::True(isolate));
+  define("clearTimeout", cancel, v8::Undefined(isolate));
+  define("clearInterval", cancel, v8::Undefined(isolate));
+  define("queueMicrotask", queue_microtask, v8::Undefined(isolate));
+}
+
 Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
@@ -283,8 +347,10 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
 }
 
 Runtime::~Runtime() {
+  // Every Global must be released while its isolate still exists.
   impl_->stripper_context.Reset();
   impl_->modules.clear();
+  impl_->timer_callbacks.clear();
   impl_->isolate->Dispose();
 }
 
@@ -303,6 +369,8 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   impl.module_paths.clear();
   impl.console.clear();
   impl.heap_exhausted = false;
+  impl.timers = TimerQueue();
+  impl.timer_callbacks.clear();
 
   Result<std::filesystem::path> path = resolve_inside(impl.options.workflow_dir, node_path);
   if (!path.is_ok()) return path.status();
@@ -317,6 +385,8 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   v8::Local<v8::Context> context = v8::Context::New(isolate);
   v8::Context::Scope context_scope(context);
   impl.install_console(context);
+  impl.install_timers(context);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   Watchdog watchdog(isolate, timeout);
   v8::TryCatch try_catch(isolate);
 
@@ -370,10 +440,35 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   if (try_catch.HasTerminated()) return failure("terminated");
   if (returned->IsPromise()) {
     v8::Local<v8::Promise> promise = returned.As<v8::Promise>();
-    if (promise->State() == v8::Promise::kPending) {
-      return invalid_argument(node_path +
-                              ": the promise returned by the node never settled (nothing left "
-                              "that could settle it)");
+    // The event loop: run due timers (then microtasks) until the node's promise settles.
+    while (promise->State() == v8::Promise::kPending) {
+      std::optional<TimerQueue::TimePoint> next = impl.timers.next_due();
+      if (!next) {
+        return invalid_argument(node_path +
+                                ": the promise returned by the node never settled (no timers "
+                                "or I/O left that could settle it)");
+      }
+      if (*next > deadline) {
+        std::this_thread::sleep_until(deadline);
+        return Status(StatusCode::kDeadlineExceeded,
+                      node_path + ": timed out after " + std::to_string(timeout.count()) + "ms");
+      }
+      std::this_thread::sleep_until(*next);
+      std::optional<int> id = impl.timers.take_due(std::chrono::steady_clock::now());
+      if (!id) continue;
+      v8::HandleScope timer_scope(isolate);
+      auto& callback = impl.timer_callbacks[*id];
+      v8::Local<v8::Function> fn = callback.function.Get(isolate);
+      std::vector<v8::Local<v8::Value>> timer_args;
+      for (auto& arg : callback.args) timer_args.push_back(arg.Get(isolate));
+      if (!impl.timers.scheduled(*id)) impl.timer_callbacks.erase(*id);
+      if (fn->Call(context, context->Global(), static_cast<int>(timer_args.size()),
+                   timer_args.data())
+              .IsEmpty()) {
+        return failure("a timer callback threw");
+      }
+      isolate->PerformMicrotaskCheckpoint();
+      if (try_catch.HasTerminated()) return failure("terminated");
     }
     if (promise->State() == v8::Promise::kRejected) {
       // The error's own stack says where it was made; there is no throw site to add.

@@ -160,6 +160,53 @@ TEST_F(RuntimeTest, ConsoleOutputIsCaptured) {
   EXPECT_EQ(result.value().console[1].level, "warn");
 }
 
+TEST_F(RuntimeTest, TimersAndMicrotasksDriveTheEventLoop) {
+  write("nodes/wait.ts",
+        "const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));\n"
+        "export default async function run() {\n"
+        "  const order: string[] = [];\n"
+        "  queueMicrotask(() => order.push('micro'));\n"
+        "  const t = setTimeout(() => order.push('cancelled'), 5);\n"
+        "  clearTimeout(t);\n"
+        "  let ticks = 0;\n"
+        "  const i = setInterval(() => { ticks++; if (ticks === 3) clearInterval(i); }, 2);\n"
+        "  setTimeout((a: string, b: string) => order.push(a + b), 1, 'ar', 'gs');\n"
+        "  await sleep(20);\n"
+        "  order.push('slept');\n"
+        "  return { order, ticks };\n"
+        "}\n");
+  Result<NodeCall> result = call("nodes/wait.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output,
+            nlohmann::json::parse(R"({"order":["micro","args","slept"],"ticks":3})"));
+}
+
+TEST_F(RuntimeTest, APromiseThatCanNeverSettleIsReported) {
+  write("nodes/hang.ts", "export default () => new Promise(() => {});\n");
+  Result<NodeCall> result = call("nodes/hang.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().message(),
+            "nodes/hang.ts: the promise returned by the node never settled (no timers or I/O left "
+            "that could settle it)");
+}
+
+TEST_F(RuntimeTest, TimeoutAppliesWhileWaitingForTimers) {
+  write("nodes/slow.ts", "export default () => new Promise((r) => setTimeout(r, 60000));\n");
+  Result<NodeCall> result = call("nodes/slow.ts", {}, std::chrono::milliseconds(50));
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(RuntimeTest, ErrorsThrownInTimersFailTheCall) {
+  write("nodes/late.ts",
+        "export default () => new Promise(() => { setTimeout(() => { throw new Error('late'); }, 1); });\n");
+  Result<NodeCall> result = call("nodes/late.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.status().message().find("Error: late"), std::string::npos)
+      << result.status().message();
+  EXPECT_NE(result.status().message().find("nodes/late.ts:1:"), std::string::npos);
+}
+
 TEST_F(RuntimeTest, StripTypesKeepsLineNumbers) {
   std::string ts = "interface A {\n  a: number;\n}\nconst x: A = { a: 1 };\nexport default x;\n";
   Result<std::string> js = runtime_->strip_types(ts, "a.ts");
