@@ -10,6 +10,7 @@
 
 #include "engine/js/embedded_scripts.h"
 #include "engine/js/timer_queue.h"
+#include "engine/js/web_apis.h"
 #include "engine/util/file_io.h"
 #include "engine/util/paths.h"
 
@@ -386,6 +387,13 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   v8::Context::Scope context_scope(context);
   impl.install_console(context);
   impl.install_timers(context);
+  {
+    v8::TryCatch prelude_errors(isolate);
+    if (!install_web_apis(isolate, context)) {
+      return internal_error("the runtime prelude failed: " +
+                            impl.describe_exception(context, prelude_errors));
+    }
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   Watchdog watchdog(isolate, timeout);
   v8::TryCatch try_catch(isolate);

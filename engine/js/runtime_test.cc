@@ -2,44 +2,10 @@
 // timeouts that stop busy loops, and the heap limit.
 #include "engine/js/runtime.h"
 
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <fstream>
+#include "engine/js/runtime_test_fixture.h"
 
 namespace pd::js {
 namespace {
-
-// One V8 platform per test process, as V8 allows.
-V8Platform& platform() {
-  static V8Platform* instance = new V8Platform();  // never destroyed: V8 cannot re-initialize
-  return *instance;
-}
-
-class RuntimeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-js-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    runtime_ = std::make_unique<Runtime>(platform(), RuntimeOptions{dir_, 64});
-  }
-  void TearDown() override {
-    runtime_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void write(const std::string& relative, const std::string& text) {
-    std::filesystem::create_directories((dir_ / relative).parent_path());
-    std::ofstream(dir_ / relative) << text;
-  }
-  Result<NodeCall> call(const std::string& node, const nlohmann::json& input = nlohmann::json::object(),
-                        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    return runtime_->call_node(node, {{"config", {{"greeting", "hi"}}}}, input, timeout);
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Runtime> runtime_;
-};
 
 TEST_F(RuntimeTest, CallsTheDefaultExportOfATypeScriptNode) {
   write("nodes/greet.ts",

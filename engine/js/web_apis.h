@@ -1,0 +1,12 @@
+// Web APIs of every fresh context: the embedded prelude (prelude.js) run with a `host` object of
+// natives (base64, monotonic clock, structured clone, randomness). V8 glue only.
+#pragma once
+
+#include <v8.h>
+
+namespace pd::js {
+
+// Runs the prelude in `context`; false (with an exception pending) if it failed.
+bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context);
+
+}  // namespace pd::js
