@@ -72,4 +72,45 @@
       return array;
     },
   }));
+
+  // Deno compatibility subset. Host natives throw {code, message}; codes become Deno.errors.
+  const errors = {};
+  for (const name of ["NotFound", "PermissionDenied", "AlreadyExists", "IsADirectory", "Other"]) {
+    errors[name] = class extends Error {
+      constructor(message) { super(message); this.name = name; }
+    };
+  }
+  const call = (fn, ...args) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      const Kind = e && errors[e.code];
+      if (Kind) throw new Kind(e.message);
+      throw e;
+    }
+  };
+  const pathOf = (p) => (typeof URL !== "undefined" && p instanceof URL ? p.pathname : String(p));
+  const toFileInfo = (s) => ({
+    isFile: s.isFile, isDirectory: s.isDirectory, isSymlink: s.isSymlink, size: s.size,
+    mtime: s.mtime ? new Date(s.mtime) : null,
+  });
+  const env = host.env();
+  define("Deno", Object.freeze({
+    errors: Object.freeze(errors),
+    readTextFile: async (p) => call(host.readFile, pathOf(p), false),
+    readFile: async (p) => call(host.readFile, pathOf(p), true),
+    readTextFileSync: (p) => call(host.readFile, pathOf(p), false),
+    stat: async (p) => toFileInfo(call(host.stat, pathOf(p), true)),
+    lstat: async (p) => toFileInfo(call(host.stat, pathOf(p), false)),
+    readDir: (p) => {
+      const entries = call(host.readDir, pathOf(p));
+      return (async function* () { yield* entries; })();
+    },
+    cwd: () => host.cwd(),
+    env: Object.freeze({
+      get: (key) => env[key],
+      has: (key) => Object.prototype.hasOwnProperty.call(env, key),
+      toObject: () => ({ ...env }),
+    }),
+  }));
 });

@@ -75,6 +75,8 @@ class Watchdog {
 
 struct Runtime::Impl {
   RuntimeOptions options;
+  RealFileSystem real_file_system;
+  DenoHost deno;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
   v8::Isolate* isolate = nullptr;
   v8::Global<v8::Context> stripper_context;
@@ -330,6 +332,15 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->options.workflow_dir = std::filesystem::weakly_canonical(impl_->options.workflow_dir);
+  DenoHost& deno = impl_->deno;
+  deno.file_system = impl_->options.file_system ? impl_->options.file_system
+                                                : &impl_->real_file_system;
+  deno.read_roots.push_back(impl_->options.workflow_dir);
+  for (const std::filesystem::path& granted : impl_->options.read_paths) {
+    deno.read_roots.push_back(std::filesystem::weakly_canonical(granted));
+  }
+  deno.env = impl_->options.env;
+  deno.cwd = impl_->options.workflow_dir;
   impl_->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = impl_->allocator.get();
@@ -389,7 +400,7 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   impl.install_timers(context);
   {
     v8::TryCatch prelude_errors(isolate);
-    if (!install_web_apis(isolate, context)) {
+    if (!install_web_apis(isolate, context, &impl.deno)) {
       return internal_error("the runtime prelude failed: " +
                             impl.describe_exception(context, prelude_errors));
     }

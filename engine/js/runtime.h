@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/js/v8_platform.h"
+#include "engine/util/file_system.h"
 #include "engine/util/status.h"
 
 namespace pd::js {
@@ -23,6 +24,12 @@ namespace pd::js {
 struct RuntimeOptions {
   std::filesystem::path workflow_dir;
   size_t heap_limit_mb = 128;
+  // Besides the workflow folder, what nodes may read (e.g. /app, /var/run/secrets).
+  std::vector<std::filesystem::path> read_paths;
+  // What Deno.env shows (not the process environment, unless the caller passes it).
+  std::map<std::string, std::string> env;
+  // Where file reads go; nullptr means the real filesystem.
+  const FileSystem* file_system = nullptr;
 };
 
 // A line written with console.* during a call.

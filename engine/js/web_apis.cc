@@ -127,7 +127,7 @@ void random_uuid(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 }  // namespace
 
-bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context, const DenoHost* deno) {
   v8::Local<v8::Object> host = v8::Object::New(isolate);
   double origin = now_ms();
   auto add = [&](const char* name, v8::FunctionCallback callback,
@@ -142,6 +142,7 @@ bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context) {
   add("clone", structured_clone);
   add("fillRandom", fill_random);
   add("randomUUID", random_uuid);
+  add_deno_natives(isolate, context, host, deno);
   host->Set(context, str(isolate, "timeOrigin"),
             v8::Number::New(isolate, static_cast<double>(
                                          std::chrono::duration_cast<std::chrono::milliseconds>(

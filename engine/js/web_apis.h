@@ -4,9 +4,12 @@
 
 #include <v8.h>
 
+#include "engine/js/deno_apis.h"
+
 namespace pd::js {
 
-// Runs the prelude in `context`; false (with an exception pending) if it failed.
-bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context);
+// Runs the prelude in `context`; false (with an exception pending) if it failed. `deno` backs
+// the Deno APIs and must outlive the context.
+bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context, const DenoHost* deno);
 
 }  // namespace pd::js
