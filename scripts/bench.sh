@@ -31,3 +31,28 @@ print(f"  HTTPS: {https:.1f} ms (target < 20 ms) | anchor plain HTTP: {plain:.1f
 echo
 echo "pd-fake-cluster, as a process under wrk:"
 "$repo/bench/fake_cluster_bench.sh" "$build" | sed 's/^/  /'
+
+echo
+echo "JS runtime vs Deno (npm package deno, pinned in bench/deno) on the same nodes:"
+deno_dir="$repo/bench/deno"
+if [ ! -x "$deno_dir/node_modules/.bin/deno" ]; then
+  (cd "$deno_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+nodes=$(mktemp -d)
+"$build/bench/js_nodes_writer" "$nodes"
+deno_json=$("$deno_dir/node_modules/.bin/deno" run --allow-read "$deno_dir/bench_nodes.ts" "$nodes")
+rm -rf "$nodes"
+"$build/bench/js_runtime_bench" --benchmark_format=json 2>/dev/null | python3 -c '
+import json, sys
+deno = json.loads(sys.argv[1])
+runs = {b["name"]: b for b in json.load(sys.stdin)["benchmarks"]}
+call = runs["BM_CallTrivialNodeFreshContext"]["real_time"]
+cached = runs["BM_Load300LineTypeScriptNodeCached"]["real_time"]
+cold = runs["BM_Load300LineTypeScriptNodeCold"]["real_time"]
+print(f"  trivial node call, fresh context + Web APIs each time: {call:.0f} us"
+      f" | Deno, warm module: {deno[\"trivial_call_us\"]:.2f} us | ratio {call / deno[\"trivial_call_us\"]:.0f}x"
+      " (targets: < 150 us per fresh context, < 5 us per call in a long-lived context, not built yet)")
+print(f"  300-line TypeScript node, cold load (strip + compile + call): {cold:.1f} ms"
+      f" | Deno: {deno[\"cold_load_ms\"]:.1f} ms | ratio {cold / deno[\"cold_load_ms\"]:.2f}x")
+print(f"  same node, cached transform: {cached:.2f} ms (target < 2 ms)")
+' "$deno_json"
