@@ -39,24 +39,30 @@ bool is_typescript(const std::filesystem::path& path) {
   return ext == ".ts" || ext == ".mts" || ext == ".tsx";
 }
 
-// Stops a call that runs past its deadline: TerminateExecution from another thread.
+// Stops a call that runs past its deadline: TerminateExecution from its own thread, which lives
+// as long as the runtime (a thread per call would cost more than a trivial call).
 class Watchdog {
  public:
-  Watchdog(v8::Isolate* isolate, std::chrono::milliseconds timeout)
-      : thread_([this, isolate, timeout] {
-          std::unique_lock<std::mutex> lock(mutex_);
-          if (!done_cv_.wait_for(lock, timeout, [this] { return done_; })) {
-            fired_ = true;
-            isolate->TerminateExecution();
-          }
-        }) {}
+  explicit Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
   ~Watchdog() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      done_ = true;
+      stopping_ = true;
     }
-    done_cv_.notify_all();
+    changed_.notify_all();
     thread_.join();
+  }
+  void arm(std::chrono::steady_clock::time_point deadline) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    deadline_ = deadline;
+    armed_ = true;
+    fired_ = false;
+    changed_.notify_all();
+  }
+  void disarm() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    armed_ = false;
+    changed_.notify_all();
   }
   bool fired() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -64,10 +70,30 @@ class Watchdog {
   }
 
  private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      if (!armed_) {
+        changed_.wait(lock);
+        continue;
+      }
+      auto deadline = deadline_;
+      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout && armed_ &&
+          deadline_ == deadline) {
+        fired_ = true;
+        armed_ = false;
+        isolate_->TerminateExecution();
+      }
+    }
+  }
+
+  v8::Isolate* isolate_;
   std::mutex mutex_;
-  std::condition_variable done_cv_;
-  bool done_ = false;
+  std::condition_variable changed_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool armed_ = false;
   bool fired_ = false;
+  bool stopping_ = false;
   std::thread thread_;
 };
 
@@ -77,6 +103,7 @@ struct Runtime::Impl {
   RuntimeOptions options;
   RealFileSystem real_file_system;
   DenoHost deno;
+  std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
   v8::Isolate* isolate = nullptr;
   v8::Global<v8::Context> stripper_context;
@@ -347,6 +374,7 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
   params.constraints.ConfigureDefaultsFromHeapSize(0, impl_->options.heap_limit_mb * 1024 * 1024);
   impl_->isolate = v8::Isolate::New(params);
   impl_->isolate->SetData(0, impl_.get());
+  impl_->watchdog = std::make_unique<Watchdog>(impl_->isolate);
   // At the heap limit: stop the running call and give V8 room to unwind instead of aborting.
   impl_->isolate->AddNearHeapLimitCallback(
       [](void* data, size_t current, size_t) -> size_t {
@@ -359,6 +387,7 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
 }
 
 Runtime::~Runtime() {
+  impl_->watchdog.reset();
   // Every Global must be released while its isolate still exists.
   impl_->stripper_context.Reset();
   impl_->modules.clear();
@@ -406,7 +435,14 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
     }
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  Watchdog watchdog(isolate, timeout);
+  Watchdog& watchdog = *impl.watchdog;
+  // A deadline that fired just after the previous call finished must not hit this one.
+  isolate->CancelTerminateExecution();
+  watchdog.arm(deadline);
+  struct Disarm {
+    Watchdog& w;
+    ~Disarm() { w.disarm(); }
+  } disarm{watchdog};
   v8::TryCatch try_catch(isolate);
 
   auto failure = [&](const std::string& what) -> Status {
