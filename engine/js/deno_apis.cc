@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "engine/js/v8_strings.h"
+
 namespace pd::js {
 namespace {
 
-v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 std::string arg_string(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {
   v8::String::Utf8Value utf8(info.GetIsolate(), info[index]);
@@ -24,8 +21,8 @@ const DenoHost& host_of(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // Throws {code, message}; the prelude turns it into the matching Deno.errors class.
 void throw_coded(v8::Isolate* isolate, const std::string& code, const std::string& message) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  v8::Local<v8::Object> error = v8::Exception::Error(str(isolate, message)).As<v8::Object>();
-  error->Set(context, str(isolate, "code"), str(isolate, code)).Check();
+  v8::Local<v8::Object> error = v8::Exception::Error(v8_string(isolate, message)).As<v8::Object>();
+  error->Set(context, v8_string(isolate, "code"), v8_string(isolate, code)).Check();
   isolate->ThrowException(error);
 }
 
@@ -73,7 +70,7 @@ void read_file(const v8::FunctionCallbackInfo<v8::Value>& info) {
     std::copy(data.begin(), data.end(), static_cast<char*>(buffer->Data()));
     info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, data.size()));
   } else {
-    info.GetReturnValue().Set(str(isolate, text.value()));
+    info.GetReturnValue().Set(v8_string(isolate, text.value()));
   }
 }
 
@@ -87,11 +84,11 @@ void stat(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   const FileInfo& fi = result.value();
   v8::Local<v8::Object> out = v8::Object::New(isolate);
-  out->Set(context, str(isolate, "isFile"), v8::Boolean::New(isolate, fi.is_file)).Check();
-  out->Set(context, str(isolate, "isDirectory"), v8::Boolean::New(isolate, fi.is_directory)).Check();
-  out->Set(context, str(isolate, "isSymlink"), v8::Boolean::New(isolate, fi.is_symlink)).Check();
-  out->Set(context, str(isolate, "size"), v8::Number::New(isolate, static_cast<double>(fi.size))).Check();
-  out->Set(context, str(isolate, "mtime"), v8::Number::New(isolate, fi.mtime_ms)).Check();
+  out->Set(context, v8_string(isolate, "isFile"), v8::Boolean::New(isolate, fi.is_file)).Check();
+  out->Set(context, v8_string(isolate, "isDirectory"), v8::Boolean::New(isolate, fi.is_directory)).Check();
+  out->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, fi.is_symlink)).Check();
+  out->Set(context, v8_string(isolate, "size"), v8::Number::New(isolate, static_cast<double>(fi.size))).Check();
+  out->Set(context, v8_string(isolate, "mtime"), v8::Number::New(isolate, fi.mtime_ms)).Check();
   info.GetReturnValue().Set(out);
 }
 
@@ -106,10 +103,10 @@ void read_dir(const v8::FunctionCallbackInfo<v8::Value>& info) {
   uint32_t i = 0;
   for (const DirEntry& entry : entries.value()) {
     v8::Local<v8::Object> e = v8::Object::New(isolate);
-    e->Set(context, str(isolate, "name"), str(isolate, entry.name)).Check();
-    e->Set(context, str(isolate, "isFile"), v8::Boolean::New(isolate, entry.is_file)).Check();
-    e->Set(context, str(isolate, "isDirectory"), v8::Boolean::New(isolate, entry.is_directory)).Check();
-    e->Set(context, str(isolate, "isSymlink"), v8::Boolean::New(isolate, entry.is_symlink)).Check();
+    e->Set(context, v8_string(isolate, "name"), v8_string(isolate, entry.name)).Check();
+    e->Set(context, v8_string(isolate, "isFile"), v8::Boolean::New(isolate, entry.is_file)).Check();
+    e->Set(context, v8_string(isolate, "isDirectory"), v8::Boolean::New(isolate, entry.is_directory)).Check();
+    e->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, entry.is_symlink)).Check();
     out->Set(context, i++, e).Check();
   }
   info.GetReturnValue().Set(out);
@@ -120,13 +117,13 @@ void env_object(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::Object> out = v8::Object::New(isolate);
   for (const auto& [key, value] : host_of(info).env) {
-    out->Set(context, str(isolate, key), str(isolate, value)).Check();
+    out->Set(context, v8_string(isolate, key), v8_string(isolate, value)).Check();
   }
   info.GetReturnValue().Set(out);
 }
 
 void cwd(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  info.GetReturnValue().Set(str(info.GetIsolate(), host_of(info).cwd.string()));
+  info.GetReturnValue().Set(v8_string(info.GetIsolate(), host_of(info).cwd.string()));
 }
 
 }  // namespace
@@ -135,7 +132,7 @@ void add_deno_natives(v8::Isolate* isolate, v8::Local<v8::Context> context,
                       v8::Local<v8::Object> host, const DenoHost* deno) {
   v8::Local<v8::External> data = v8::External::New(isolate, const_cast<DenoHost*>(deno));
   auto add = [&](const char* name, v8::FunctionCallback callback) {
-    host->Set(context, str(isolate, name),
+    host->Set(context, v8_string(isolate, name),
               v8::Function::New(context, callback, data).ToLocalChecked())
         .Check();
   };

@@ -10,6 +10,7 @@
 
 #include "engine/js/embedded_scripts.h"
 #include "engine/js/timer_queue.h"
+#include "engine/js/v8_strings.h"
 #include "engine/js/web_apis.h"
 #include "engine/util/file_io.h"
 #include "engine/util/paths.h"
@@ -22,17 +23,6 @@ using Json = nlohmann::json;
 constexpr const char* kBuiltinPipedreamer =
     "export const version = \"0.1.0\";\n"
     "export function defineNode(run) { return run; }\n";
-
-v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
-
-std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
-}
 
 bool is_typescript(const std::filesystem::path& path) {
   std::string ext = path.extension().string();

@@ -6,19 +6,15 @@
 #include <vector>
 
 #include "engine/js/embedded_scripts.h"
+#include "engine/js/v8_strings.h"
 #include "engine/util/base64.h"
 
 namespace pd::js {
 namespace {
 
-v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
 
 void throw_error(v8::Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::Error(str(isolate, message)));
+  isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
 }
 
 // The string's code units as Latin-1 bytes; false when one is above 0xFF.
@@ -41,7 +37,7 @@ void btoa(const v8::FunctionCallbackInfo<v8::Value>& info) {
                        "btoa: the string to be encoded contains characters outside of the "
                        "Latin1 range");
   }
-  info.GetReturnValue().Set(str(isolate, base64_encode(bytes)));
+  info.GetReturnValue().Set(v8_string(isolate, base64_encode(bytes)));
 }
 
 void atob(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -122,7 +118,7 @@ void random_uuid(const v8::FunctionCallbackInfo<v8::Value>& info) {
                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
                 b[15]);
-  info.GetReturnValue().Set(str(info.GetIsolate(), out));
+  info.GetReturnValue().Set(v8_string(info.GetIsolate(), out));
 }
 
 }  // namespace
@@ -132,7 +128,7 @@ bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context, cons
   double origin = now_ms();
   auto add = [&](const char* name, v8::FunctionCallback callback,
                  v8::Local<v8::Value> data = v8::Local<v8::Value>()) {
-    host->Set(context, str(isolate, name),
+    host->Set(context, v8_string(isolate, name),
               v8::Function::New(context, callback, data).ToLocalChecked())
         .Check();
   };
@@ -143,16 +139,16 @@ bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context, cons
   add("fillRandom", fill_random);
   add("randomUUID", random_uuid);
   add_deno_natives(isolate, context, host, deno);
-  host->Set(context, str(isolate, "timeOrigin"),
+  host->Set(context, v8_string(isolate, "timeOrigin"),
             v8::Number::New(isolate, static_cast<double>(
                                          std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count())))
       .Check();
-  v8::ScriptOrigin script_origin(isolate, str(isolate, "pd:prelude.js"));
+  v8::ScriptOrigin script_origin(isolate, v8_string(isolate, "pd:prelude.js"));
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> installer;
-  if (!v8::Script::Compile(context, str(isolate, prelude_script()), &script_origin)
+  if (!v8::Script::Compile(context, v8_string(isolate, prelude_script()), &script_origin)
            .ToLocal(&script) ||
       !script->Run(context).ToLocal(&installer) || !installer->IsFunction()) {
     return false;

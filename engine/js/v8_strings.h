@@ -1,0 +1,22 @@
+// Conversions between std::string and V8 strings, shared by the V8 glue files.
+#pragma once
+
+#include <v8.h>
+
+#include <string>
+#include <string_view>
+
+namespace pd::js {
+
+inline v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+inline std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
+}
+
+}  // namespace pd::js
