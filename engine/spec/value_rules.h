@@ -49,7 +49,5 @@ Problem check_rfc3339(std::string_view timestamp);
 // An IANA time zone name such as `UTC` or `America/New_York` (syntax only).
 Problem check_timezone_name(std::string_view zone);
 
-// `500ms`, `30s`, `5m`, `1h`, or a sequence such as `1m30s`; must be > 0.
-std::optional<Duration> parse_duration(std::string_view text);
 
 }  // namespace pd::spec

@@ -12,14 +12,11 @@
 #include <vector>
 
 #include "engine/util/diagnostic.h"
+#include "engine/util/duration.h"
 
 namespace pd::spec {
 
-// A duration written as `500ms`, `30s`, `5m` or `1h`; `text` is what the user wrote.
-struct Duration {
-  std::chrono::milliseconds value{0};
-  std::string text;
-};
+using pd::Duration;
 
 struct ManualTrigger {};
 

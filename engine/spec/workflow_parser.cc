@@ -4,6 +4,7 @@
 
 #include "engine/spec/cron_schedule.h"
 #include "engine/spec/value_rules.h"
+#include "engine/util/duration.h"
 #include "engine/spec/yaml_fields.h"
 #include "engine/util/suggest.h"
 #include "engine/util/yaml_adapter.h"

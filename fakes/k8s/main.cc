@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "engine/spec/value_rules.h"
+#include "engine/util/duration.h"
 #include "engine/util/file_io.h"
 #include "fakes/k8s/fake_cluster.h"
 
@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::optional<pd::spec::Duration> delay = pd::spec::parse_duration(ready_delay);
+  std::optional<pd::Duration> delay = pd::parse_duration(ready_delay);
   if (!delay) {
     std::cerr << "error: --pod-ready-delay: \"" << ready_delay
               << "\" is not a duration such as 300ms or 2s\n";
