@@ -14,8 +14,3 @@ set_target_properties(pd_v8 PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${PD_LIBNODE_PREFIX}/include/node"
   INTERFACE_COMPILE_DEFINITIONS "V8_DEPRECATION_WARNINGS=0")
 add_library(pd::v8 ALIAS pd_v8)
-# libnode is built without RTTI, so UBSan's vptr check cannot find V8's typeinfo: code that
-# includes V8 headers turns that one check off.
-if(PD_SANITIZE)
-  set_property(TARGET pd_v8 APPEND PROPERTY INTERFACE_COMPILE_OPTIONS -fno-sanitize=vptr)
-endif()

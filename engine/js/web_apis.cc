@@ -102,7 +102,6 @@ void fill_random(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Uint8Array> array = info[0].As<v8::Uint8Array>();
   std::vector<uint8_t> bytes(array->ByteLength());
   for (uint8_t& b : bytes) b = static_cast<uint8_t>(device());
-  array->Buffer()->GetBackingStore();
   auto* data = static_cast<uint8_t*>(array->Buffer()->Data()) + array->ByteOffset();
   std::copy(bytes.begin(), bytes.end(), data);
 }
