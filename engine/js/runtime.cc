@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/js/embedded_scripts.h"
+#include "engine/js/import_map.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
 #include "engine/js/web_apis.h"
@@ -94,6 +95,7 @@ struct Runtime::Impl {
   RealFileSystem real_file_system;
   DenoHost deno;
   std::unique_ptr<Watchdog> watchdog;
+  ImportMap import_map;  // read at the start of every call, so edits are picked up
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
   v8::Isolate* isolate = nullptr;
   v8::Global<v8::Context> stripper_context;
@@ -138,28 +140,43 @@ v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context,
       referrer_path = it->second;
     }
   }
-  if (spec == "pipedreamer") return impl->load_module(context, "pipedreamer");
-  std::string target;
-  if (spec.starts_with("./") || spec.starts_with("../") || spec.starts_with("/")) {
-    std::filesystem::path base = std::filesystem::path(referrer_path).parent_path();
-    std::filesystem::path joined = spec.starts_with("/") ? std::filesystem::path(spec) : base / spec;
-    std::filesystem::path relative =
-        joined.lexically_normal().lexically_relative(impl->options.workflow_dir.lexically_normal());
-    Result<std::filesystem::path> inside = resolve_inside(impl->options.workflow_dir, relative.string());
-    if (!inside.is_ok() || relative.empty() || relative.string().starts_with("..")) {
-      std::string message = "import \"" + spec + "\" in " + referrer_path +
-                            " points outside the workflow folder";
-      isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
-      return {};
-    }
-    target = inside.value().lexically_normal().string();
-  } else {
-    std::string message = "cannot resolve import \"" + spec + "\" in " + referrer_path +
-                          ": only relative paths and \"pipedreamer\" are supported by this "
-                          "runtime so far";
+  std::filesystem::path workflow_dir = impl->options.workflow_dir.lexically_normal();
+  std::string referrer_rel = referrer_path.empty()
+                                 ? ""
+                                 : std::filesystem::path(referrer_path)
+                                       .lexically_relative(workflow_dir)
+                                       .string();
+  auto fail = [&](const std::string& message) -> v8::MaybeLocal<v8::Module> {
     isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
     return {};
+  };
+  // The import map comes first; its addresses are relative to the workflow folder.
+  std::filesystem::path base = std::filesystem::path(referrer_path).parent_path();
+  if (std::optional<std::string> mapped = impl->import_map.resolve(spec, referrer_rel)) {
+    spec = *mapped;
+    base = workflow_dir;
   }
+  if (spec == "pipedreamer") return impl->load_module(context, "pipedreamer");
+  for (const char* scheme : {"npm:", "jsr:", "https:", "http:"}) {
+    if (spec.starts_with(scheme)) {
+      return fail("cannot import \"" + spec + "\" in " + referrer_rel + ": " + scheme +
+                  " specifiers are never fetched at run time. Vendor it: put its files under "
+                  "vendor/ in the workflow folder and map it in deno.json, e.g. \"imports\": { \"" +
+                  spec + "\": \"./vendor/<name>/mod.ts\" }");
+    }
+  }
+  if (!(spec.starts_with("./") || spec.starts_with("../") || spec.starts_with("/"))) {
+    return fail("cannot resolve \"" + spec + "\" in " + referrer_rel +
+                ": add it to the import map in deno.json (\"imports\": { \"" + spec +
+                "\": \"./vendor/" + spec + "/mod.ts\" }) or import a relative path");
+  }
+  std::filesystem::path joined = spec.starts_with("/") ? std::filesystem::path(spec) : base / spec;
+  std::filesystem::path relative = joined.lexically_normal().lexically_relative(workflow_dir);
+  Result<std::filesystem::path> inside = resolve_inside(impl->options.workflow_dir, relative.string());
+  if (!inside.is_ok() || relative.empty() || relative.string().starts_with("..")) {
+    return fail("import \"" + spec + "\" in " + referrer_rel + " points outside the workflow folder");
+  }
+  std::string target = inside.value().lexically_normal().string();
   return impl->load_module(context, target);
 }
 
@@ -254,7 +271,8 @@ std::string Runtime::Impl::describe_exception(v8::Local<v8::Context> context,
     }
   }
   v8::Local<v8::Message> message = try_catch.Message();
-  if (!message.IsEmpty()) {
+  if (!message.IsEmpty() && message->GetScriptResourceName()->IsString() &&
+      message->GetLineNumber(context).FromMaybe(0) > 0) {
     std::string where = to_std(isolate, message->GetScriptResourceName()) + ":" +
                         std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ":" +
                         std::to_string(message->GetStartColumn(context).FromMaybe(0) + 1);
@@ -358,6 +376,7 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
   }
   deno.env = impl_->options.env;
   deno.cwd = impl_->options.workflow_dir;
+
   impl_->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = impl_->allocator.get();
@@ -403,6 +422,9 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   impl.timers = TimerQueue();
   impl.timer_callbacks.clear();
 
+  Result<ImportMap> import_map = ImportMap::load(impl.options.workflow_dir, *impl.deno.file_system);
+  if (!import_map.is_ok()) return import_map.status();
+  impl.import_map = std::move(import_map).value();
   Result<std::filesystem::path> path = resolve_inside(impl.options.workflow_dir, node_path);
   if (!path.is_ok()) return path.status();
   std::string absolute = path.value().lexically_normal().string();

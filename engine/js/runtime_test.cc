@@ -46,6 +46,32 @@ TEST_F(RuntimeTest, ImportsSharedModulesAndThePipedreamerBuiltin) {
   EXPECT_EQ(result.value().output, "QUIET");
 }
 
+TEST_F(RuntimeTest, ImportMapsResolveVendoredSpecifiers) {
+  write("deno.json", R"({"imports": {"npm:left-pad@1": "./vendor/left-pad/index.js",
+    "@std/text/": "./vendor/std-text/"}})");
+  write("vendor/left-pad/index.js", "export default (s, n) => s.padStart(n, '*');\n");
+  write("vendor/std-text/case.ts", "export const upper = (s: string): string => s.toUpperCase();\n");
+  write("nodes/pad.ts",
+        "import pad from \"npm:left-pad@1\";\n"
+        "import { upper } from \"@std/text/case.ts\";\n"
+        "export default () => upper(pad('x', 3));\n");
+  Result<NodeCall> result = call("nodes/pad.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output, "**X");
+}
+
+TEST_F(RuntimeTest, UnvendoredRemoteSpecifiersSayHowToVendorThem) {
+  write("nodes/remote.ts", "import { z } from \"npm:zod@3\";\nexport default () => z;\n");
+  Result<NodeCall> result = call("nodes/remote.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.status().message().find(
+                "cannot import \"npm:zod@3\" in nodes/remote.ts: npm: specifiers are never fetched "
+                "at run time. Vendor it: put its files under vendor/ in the workflow folder and "
+                "map it in deno.json"),
+            std::string::npos)
+      << result.status().message();
+}
+
 TEST_F(RuntimeTest, ImportsOutsideTheWorkflowFolderAreRefused) {
   write("nodes/escape.ts", "import x from \"../../etc/x.ts\";\nexport default () => x;\n");
   Result<NodeCall> result = call("nodes/escape.ts");
