@@ -26,7 +26,8 @@ inline std::string typescript_node_300_lines(int variant) {
     ts += "}\n";
     lines += 7;
   }
-  ts += "export default async function run(_ctx: unknown, input: { n: number }): Promise<number> {\n";
+  ts +=
+      "export default async function run(_ctx: unknown, input: { n: number }): Promise<number> {\n";
   ts += "  const s = new Store0<Item>('x').add({ id: input.n, name: 'a' });\n";
   ts += "  return s.map((i: Item) => i.id)[0] + s.size;\n";
   ts += "}\n";

@@ -1,9 +1,9 @@
 // The pd-fake-cluster binary: kubeconfig output, seeding, SIGTERM, and --state surviving a
 // restart.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -54,7 +54,8 @@ class FakeClusterProcess : public ::testing::Test {
       _exit(127);
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline && output().find("serving") == std::string::npos) {
+    while (std::chrono::steady_clock::now() < deadline &&
+           output().find("serving") == std::string::npos) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ASSERT_NE(output().find("serving"), std::string::npos) << output();
@@ -71,8 +72,9 @@ class FakeClusterProcess : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
   testing::CommandResult kubectl(const std::string& args) {
-    return run_command("KUBECONFIG=" + shell_quote((dir_ / "kc").string()) + " kubectl --cache-dir " +
-                       shell_quote((dir_ / "cache").string()) + " " + args);
+    return run_command("KUBECONFIG=" + shell_quote((dir_ / "kc").string()) +
+                       " kubectl --cache-dir " + shell_quote((dir_ / "cache").string()) + " " +
+                       args);
   }
 
   std::filesystem::path dir_;
@@ -81,7 +83,8 @@ class FakeClusterProcess : public ::testing::Test {
 
 TEST_F(FakeClusterProcess, SeedsWritesAKubeconfigAndExitsCleanlyOnSigterm) {
   std::ofstream(dir_ / "seed.yaml")
-      << "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seeded, namespace: team}\ndata: {a: b}\n"
+      << "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seeded, namespace: team}\ndata: {a: "
+         "b}\n"
          "---\napiVersion: v1\nkind: Pod\nmetadata: {name: stuck, namespace: team}\n"
          "spec: {containers: [{name: c, image: x}]}\nstatus: {phase: Pending}\n";
   start({"--kubeconfig-out", (dir_ / "kc").string(), "--seed", (dir_ / "seed.yaml").string()});
@@ -102,15 +105,16 @@ TEST_F(FakeClusterProcess, StateFolderSurvivesARestart) {
   std::string rv = kubectl("get cm c -n keep -o jsonpath={.metadata.resourceVersion}").output;
   EXPECT_EQ(stop_with_sigterm(), 0);
   start({"--kubeconfig-out", (dir_ / "kc").string(), "--state", state});
-  testing::CommandResult back = kubectl("get cm c -n keep -o jsonpath={.data.k},{.metadata.resourceVersion}");
+  testing::CommandResult back =
+      kubectl("get cm c -n keep -o jsonpath={.data.k},{.metadata.resourceVersion}");
   EXPECT_EQ(back.exit_code, 0) << back.output;
   EXPECT_EQ(back.output, "v," + rv);
 }
 
 TEST_F(FakeClusterProcess, BadSeedFileIsAnErrorNamingTheFile) {
   std::ofstream(dir_ / "bad.yaml") << "apiVersion: v1\nkind: Gizmo\nmetadata: {name: g}\n";
-  testing::CommandResult r = run_command(binary() + " serve --seed " +
-                                         shell_quote((dir_ / "bad.yaml").string()));
+  testing::CommandResult r =
+      run_command(binary() + " serve --seed " + shell_quote((dir_ / "bad.yaml").string()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.output, "error: --seed " + (dir_ / "bad.yaml").string() +
                           ":1: no resource type for apiVersion \"v1\", kind \"Gizmo\"\n");

@@ -1,14 +1,13 @@
 // The real kubectl (1.32) against an in-process pd-fake-cluster, through every command group in
 // shared/research/kubectl-requests.md, asserting kubectl's exit code and output.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <httplib.h>
 
 #include "engine/util/base64.h"
 #include "fakes/k8s/fake_cluster.h"
@@ -109,7 +108,8 @@ TEST_F(KubectlConformance, CreateGetAndDuplicateErrors) {
   expect_ok("get cm c -n demo -o jsonpath={.data.a}", "b");
   CommandResult again = kubectl("create namespace demo");
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_EQ(again.output, "Error from server (AlreadyExists): namespaces \"demo\" already exists\n");
+  EXPECT_EQ(again.output,
+            "Error from server (AlreadyExists): namespaces \"demo\" already exists\n");
   CommandResult missing = kubectl("get cm nope -n demo");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.output, "Error from server (NotFound): configmaps \"nope\" not found\n");
@@ -125,7 +125,8 @@ TEST_F(KubectlConformance, GetWithLabelSelectorAllNamespacesAndTables) {
   CommandResult selected = kubectl("get cm -A -l tier=web --no-headers");
   EXPECT_EQ(selected.exit_code, 0) << selected.output;
   EXPECT_EQ(selected.output.substr(0, 16), "demo   a     0  ");
-  CommandResult all = kubectl("get cm -A --no-headers -o custom-columns=NS:.metadata.namespace,N:.metadata.name");
+  CommandResult all =
+      kubectl("get cm -A --no-headers -o custom-columns=NS:.metadata.namespace,N:.metadata.name");
   EXPECT_EQ(all.output, "default   b\ndemo      a\n");
   CommandResult labels = kubectl("get cm -n demo --show-labels");
   EXPECT_NE(labels.output.find("tier=web"), std::string::npos) << labels.output;
@@ -166,32 +167,39 @@ TEST_F(KubectlConformance, ApplyClientSideCreateUnchangedConfigured) {
 
 TEST_F(KubectlConformance, ApplyServerSideCreatesAndUpdates) {
   kubectl("create namespace demo");
-  std::string cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ss, namespace: demo}\ndata: {a: b}\n";
+  std::string cm =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ss, namespace: demo}\ndata: {a: b}\n";
   expect_ok("apply --server-side -f " + write("cm.yaml", cm), "configmap/ss serverside-applied\n");
   std::string cm2 = cm;
   cm2.replace(cm2.find("a: b"), 4, "a: c");
-  expect_ok("apply --server-side -f " + write("cm2.yaml", cm2), "configmap/ss serverside-applied\n");
+  expect_ok("apply --server-side -f " + write("cm2.yaml", cm2),
+            "configmap/ss serverside-applied\n");
   expect_ok("get cm ss -n demo -o jsonpath={.data.a}", "c");
 }
 
 TEST_F(KubectlConformance, PatchStrategicMergeAndJson) {
   kubectl("create namespace demo");
   kubectl("apply -f " + write("d.yaml", kDeployment));
-  expect_ok("patch deploy d -n demo -p "
-            "'{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"engine\","
-            "\"imagePullPolicy\":\"Never\"}]}}}}'",
-            "deployment.apps/d patched\n");
-  expect_ok("patch deploy d -n demo --type=merge -p '{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}'",
-            "deployment.apps/d patched\n");
-  expect_ok("patch deploy d -n demo --type=json "
-            "-p '[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]'",
-            "deployment.apps/d patched\n");
-  expect_ok("patch deploy d -n demo --type=merge -p '{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}'",
-            "deployment.apps/d patched (no change)\n");
-  expect_ok("get deploy d -n demo -o "
-            "jsonpath={.spec.replicas},{.spec.template.spec.containers[0].imagePullPolicy},"
-            "{.spec.template.spec.containers[0].image}",
-            "3,Never,nginx:1.25");
+  expect_ok(
+      "patch deploy d -n demo -p "
+      "'{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"engine\","
+      "\"imagePullPolicy\":\"Never\"}]}}}}'",
+      "deployment.apps/d patched\n");
+  expect_ok(
+      "patch deploy d -n demo --type=merge -p '{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}'",
+      "deployment.apps/d patched\n");
+  expect_ok(
+      "patch deploy d -n demo --type=json "
+      "-p '[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":3}]'",
+      "deployment.apps/d patched\n");
+  expect_ok(
+      "patch deploy d -n demo --type=merge -p '{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}'",
+      "deployment.apps/d patched (no change)\n");
+  expect_ok(
+      "get deploy d -n demo -o "
+      "jsonpath={.spec.replicas},{.spec.template.spec.containers[0].imagePullPolicy},"
+      "{.spec.template.spec.containers[0].image}",
+      "3,Never,nginx:1.25");
   CommandResult missing = kubectl("patch deploy nope -n demo -p '{}'");
   EXPECT_EQ(missing.output, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
 }
@@ -209,9 +217,10 @@ TEST_F(KubectlConformance, RolloutStatusRestartHistoryUndo) {
             "deployment.apps/d \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
   expect_ok("rollout undo deploy/d -n demo", "deployment.apps/d rolled back\n");
   EXPECT_EQ(kubectl("rollout status deploy/d -n demo --timeout=20s").exit_code, 0);
-  expect_ok("get deploy d -n demo -o "
-            "'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'",
-            "3");
+  expect_ok(
+      "get deploy d -n demo -o "
+      "'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'",
+      "3");
 }
 
 TEST_F(KubectlConformance, LabelAndDelete) {
@@ -285,9 +294,10 @@ TEST_F(KubectlConformance, LogsOfADeployment) {
 
 TEST_F(KubectlConformance, RawServiceProxyWithoutEndpointsIs503) {
   kubectl("create namespace demo");
-  kubectl("apply -f " + write("svc.yaml",
-                              "apiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: demo}\n"
-                              "spec: {ports: [{port: 8080}], selector: {app: d}}\n"));
+  kubectl("apply -f " +
+          write("svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: demo}\n"
+                "spec: {ports: [{port: 8080}], selector: {app: d}}\n"));
   CommandResult r = kubectl("get --raw /api/v1/namespaces/demo/services/d:8080/proxy/health");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("no endpoints available for service"), std::string::npos) << r.output;
@@ -301,9 +311,10 @@ TEST_F(KubectlConformance, RawServiceProxyReachesTheRegisteredBackend) {
   int port = backend.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { backend.listen_after_bind(); });
   kubectl("create namespace demo");
-  kubectl("apply -f " + write("svc.yaml",
-                              "apiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: demo}\n"
-                              "spec: {ports: [{port: 8080}], selector: {app: d}}\n"));
+  kubectl("apply -f " +
+          write("svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: d, namespace: demo}\n"
+                "spec: {ports: [{port: 8080}], selector: {app: d}}\n"));
   cluster_->service_backends().set("demo", "d", "8080", "http://127.0.0.1:" + std::to_string(port));
   CommandResult r = kubectl("get --raw /api/v1/namespaces/demo/services/d:8080/proxy/health");
   backend.stop();
@@ -327,12 +338,16 @@ TEST_F(KubectlConformance, ClientCertificatesAuthenticateAsTheirCommonName) {
   EXPECT_EQ(denied.output,
             "Error from server (Forbidden): pods is forbidden: User \"alice\" cannot list resource "
             "\"pods\" in API group \"\" in the namespace \"default\"\n");
-  ASSERT_TRUE(cluster_->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+  ASSERT_TRUE(cluster_
+                  ->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
     "kind":"ClusterRoleBinding","metadata":{"name":"devs-admin"},
-    "subjects":[{"kind":"Group","name":"devs"}],"roleRef":{"kind":"ClusterRole","name":"admin"}})")).is_ok());
-  ASSERT_TRUE(cluster_->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
+    "subjects":[{"kind":"Group","name":"devs"}],"roleRef":{"kind":"ClusterRole","name":"admin"}})"))
+                  .is_ok());
+  ASSERT_TRUE(cluster_
+                  ->apply(nlohmann::json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1",
     "kind":"ClusterRole","metadata":{"name":"admin"},
-    "rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})")).is_ok());
+    "rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]})"))
+                  .is_ok());
   expect_ok("auth can-i list pods", "yes\n");
 }
 

@@ -8,7 +8,6 @@
 namespace pd::js {
 namespace {
 
-
 std::string arg_string(const v8::FunctionCallbackInfo<v8::Value>& info, int index) {
   v8::String::Utf8Value utf8(info.GetIsolate(), info[index]);
   return *utf8 ? *utf8 : "";
@@ -44,9 +43,9 @@ std::optional<std::filesystem::path> readable(const v8::FunctionCallbackInfo<v8:
   std::error_code ec;
   // lstat must judge the link itself, so only its folder is resolved.
   std::filesystem::path resolved =
-      follow_symlinks ? std::filesystem::weakly_canonical(absolute, ec)
-                      : std::filesystem::weakly_canonical(absolute.parent_path(), ec) /
-                            absolute.filename();
+      follow_symlinks
+          ? std::filesystem::weakly_canonical(absolute, ec)
+          : std::filesystem::weakly_canonical(absolute.parent_path(), ec) / absolute.filename();
   for (const std::filesystem::path& root : host.read_roots) {
     auto mismatch = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
     if (mismatch.first == root.end()) return absolute;
@@ -85,9 +84,13 @@ void stat(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const FileInfo& fi = result.value();
   v8::Local<v8::Object> out = v8::Object::New(isolate);
   out->Set(context, v8_string(isolate, "isFile"), v8::Boolean::New(isolate, fi.is_file)).Check();
-  out->Set(context, v8_string(isolate, "isDirectory"), v8::Boolean::New(isolate, fi.is_directory)).Check();
-  out->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, fi.is_symlink)).Check();
-  out->Set(context, v8_string(isolate, "size"), v8::Number::New(isolate, static_cast<double>(fi.size))).Check();
+  out->Set(context, v8_string(isolate, "isDirectory"), v8::Boolean::New(isolate, fi.is_directory))
+      .Check();
+  out->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, fi.is_symlink))
+      .Check();
+  out->Set(context, v8_string(isolate, "size"),
+           v8::Number::New(isolate, static_cast<double>(fi.size)))
+      .Check();
   out->Set(context, v8_string(isolate, "mtime"), v8::Number::New(isolate, fi.mtime_ms)).Check();
   info.GetReturnValue().Set(out);
 }
@@ -105,8 +108,11 @@ void read_dir(const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::Local<v8::Object> e = v8::Object::New(isolate);
     e->Set(context, v8_string(isolate, "name"), v8_string(isolate, entry.name)).Check();
     e->Set(context, v8_string(isolate, "isFile"), v8::Boolean::New(isolate, entry.is_file)).Check();
-    e->Set(context, v8_string(isolate, "isDirectory"), v8::Boolean::New(isolate, entry.is_directory)).Check();
-    e->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, entry.is_symlink)).Check();
+    e->Set(context, v8_string(isolate, "isDirectory"),
+           v8::Boolean::New(isolate, entry.is_directory))
+        .Check();
+    e->Set(context, v8_string(isolate, "isSymlink"), v8::Boolean::New(isolate, entry.is_symlink))
+        .Check();
     out->Set(context, i++, e).Check();
   }
   info.GetReturnValue().Set(out);

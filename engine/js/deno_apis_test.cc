@@ -51,7 +51,8 @@ TEST_F(DenoApisTest, SymlinksOutOfTheFolderAreDeniedButReportedByLstat) {
   Result<NodeCall> r = probe(
       "const info = await Deno.lstat('links/host');\n"
       "let denied = false;\n"
-      "try { await Deno.readTextFile('links/host'); } catch (e) { denied = e instanceof Deno.errors.PermissionDenied; }\n"
+      "try { await Deno.readTextFile('links/host'); } catch (e) { denied = e instanceof "
+      "Deno.errors.PermissionDenied; }\n"
       "const names = [];\n"
       "for await (const e of Deno.readDir('links')) names.push([e.name, e.isSymlink]);\n"
       "return [info.isSymlink, denied, names];");
@@ -67,8 +68,9 @@ TEST_F(DenoApisTest, GrantedPathsAndEnvironmentAreVisible) {
   options.read_paths = {secrets};
   options.env = {{"REGION", "eu-west-1"}};
   Result<NodeCall> r = probe(
-      "return [await Deno.readTextFile('" + (secrets / "token").string() + "'),\n"
-      "        Deno.env.get('REGION'), Deno.env.get('HOME') ?? null, Deno.cwd().length > 0];",
+      "return [await Deno.readTextFile('" + (secrets / "token").string() +
+          "'),\n"
+          "        Deno.env.get('REGION'), Deno.env.get('HOME') ?? null, Deno.cwd().length > 0];",
       options);
   std::filesystem::remove_all(secrets);
   ASSERT_TRUE(r.is_ok()) << r.status().message();

@@ -48,8 +48,8 @@ Result<ImportMap> ImportMap::load(const std::filesystem::path& workflow_dir, con
     std::string linked = json["importMap"].get<std::string>();
     Result<std::string> linked_text = fs.read_file(workflow_dir / linked);
     if (!linked_text.is_ok()) {
-      return invalid_argument("deno.json: `importMap` names " + linked + ", which cannot be read: " +
-                              linked_text.status().message());
+      return invalid_argument("deno.json: `importMap` names " + linked +
+                              ", which cannot be read: " + linked_text.status().message());
     }
     file_name = linked;
     json = nlohmann::json::parse(linked_text.value(), nullptr, false);
@@ -62,7 +62,8 @@ Result<ImportMap> ImportMap::load(const std::filesystem::path& workflow_dir, con
     if (!read.is_ok()) return read;
   }
   if (json.contains("scopes")) {
-    if (!json["scopes"].is_object()) return invalid_argument(file_name + ": `scopes` must be an object");
+    if (!json["scopes"].is_object())
+      return invalid_argument(file_name + ": `scopes` must be an object");
     for (const auto& [scope, entries] : json["scopes"].items()) {
       Entries parsed;
       Status read = read_entries(entries, file_name, "scopes[\"" + scope + "\"]", parsed);

@@ -141,11 +141,10 @@ v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context,
     }
   }
   std::filesystem::path workflow_dir = impl->options.workflow_dir.lexically_normal();
-  std::string referrer_rel = referrer_path.empty()
-                                 ? ""
-                                 : std::filesystem::path(referrer_path)
-                                       .lexically_relative(workflow_dir)
-                                       .string();
+  std::string referrer_rel =
+      referrer_path.empty()
+          ? ""
+          : std::filesystem::path(referrer_path).lexically_relative(workflow_dir).string();
   auto fail = [&](const std::string& message) -> v8::MaybeLocal<v8::Module> {
     isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
     return {};
@@ -172,9 +171,11 @@ v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context,
   }
   std::filesystem::path joined = spec.starts_with("/") ? std::filesystem::path(spec) : base / spec;
   std::filesystem::path relative = joined.lexically_normal().lexically_relative(workflow_dir);
-  Result<std::filesystem::path> inside = resolve_inside(impl->options.workflow_dir, relative.string());
+  Result<std::filesystem::path> inside =
+      resolve_inside(impl->options.workflow_dir, relative.string());
   if (!inside.is_ok() || relative.empty() || relative.string().starts_with("..")) {
-    return fail("import \"" + spec + "\" in " + referrer_rel + " points outside the workflow folder");
+    return fail("import \"" + spec + "\" in " + referrer_rel +
+                " points outside the workflow folder");
   }
   std::string target = inside.value().lexically_normal().string();
   return impl->load_module(context, target);
@@ -205,9 +206,8 @@ Result<std::string> Runtime::Impl::strip(const std::string& source, const std::s
   v8::Context::Scope scope(context);
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Object> global = context->Global();
-  v8::Local<v8::Object> api = global->Get(context, v8_string(isolate, "PdTypeScript"))
-                                  .ToLocalChecked()
-                                  .As<v8::Object>();
+  v8::Local<v8::Object> api =
+      global->Get(context, v8_string(isolate, "PdTypeScript")).ToLocalChecked().As<v8::Object>();
   v8::Local<v8::Function> fn =
       api->Get(context, v8_string(isolate, "strip")).ToLocalChecked().As<v8::Function>();
   v8::Local<v8::Value> args[] = {v8_string(isolate, source), v8_string(isolate, file_name)};
@@ -242,7 +242,8 @@ v8::MaybeLocal<v8::Module> Runtime::Impl::load_module(v8::Local<v8::Context> /*c
           std::filesystem::path(path).lexically_relative(options.workflow_dir);
       Result<std::string> js = strip(code, relative.string());
       if (!js.is_ok()) {
-        isolate->ThrowException(v8::Exception::SyntaxError(v8_string(isolate, js.status().message())));
+        isolate->ThrowException(
+            v8::Exception::SyntaxError(v8_string(isolate, js.status().message())));
         return {};
       }
       code = js.value();
@@ -324,9 +325,9 @@ void Runtime::Impl::install_timers(v8::Local<v8::Context> context) {
     if (!(ms >= 0)) ms = 0;
     bool repeat = info.Data()->IsTrue();
     auto delay = std::chrono::milliseconds(static_cast<long long>(ms));
-    int id = impl->timers.add(std::chrono::steady_clock::now() + delay,
-                              repeat ? std::max(delay, std::chrono::milliseconds(1))
-                                     : std::chrono::milliseconds(0));
+    int id = impl->timers.add(
+        std::chrono::steady_clock::now() + delay,
+        repeat ? std::max(delay, std::chrono::milliseconds(1)) : std::chrono::milliseconds(0));
     TimerCallback& callback = impl->timer_callbacks[id];
     callback.function.Reset(isolate, info[0].As<v8::Function>());
     for (int i = 2; i < info.Length(); ++i) callback.args.emplace_back(isolate, info[i]);
@@ -368,8 +369,8 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
   impl_->options = std::move(options);
   impl_->options.workflow_dir = std::filesystem::weakly_canonical(impl_->options.workflow_dir);
   DenoHost& deno = impl_->deno;
-  deno.file_system = impl_->options.file_system ? impl_->options.file_system
-                                                : &impl_->real_file_system;
+  deno.file_system =
+      impl_->options.file_system ? impl_->options.file_system : &impl_->real_file_system;
   deno.read_roots.push_back(impl_->options.workflow_dir);
   for (const std::filesystem::path& granted : impl_->options.read_paths) {
     deno.read_roots.push_back(std::filesystem::weakly_canonical(granted));
@@ -461,9 +462,9 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
     if (watchdog.fired() || impl.heap_exhausted) {
       isolate->CancelTerminateExecution();
       if (impl.heap_exhausted) {
-        return Status(StatusCode::kUnavailable,
-                      node_path + ": ran out of memory (heap limit " +
-                          std::to_string(impl.options.heap_limit_mb) + " MB)");
+        return Status(StatusCode::kUnavailable, node_path + ": ran out of memory (heap limit " +
+                                                    std::to_string(impl.options.heap_limit_mb) +
+                                                    " MB)");
       }
       return Status(StatusCode::kDeadlineExceeded,
                     node_path + ": timed out after " + std::to_string(timeout.count()) + "ms");
@@ -489,10 +490,13 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
   v8::Local<v8::Object> exports = module->GetModuleNamespace().As<v8::Object>();
   v8::Local<v8::Value> run;
   if (!exports->Get(context, v8_string(isolate, "default")).ToLocal(&run) || !run->IsFunction()) {
-    std::string got = run.IsEmpty() || run->IsUndefined() ? "no default export"
-                                                          : "a default export that is not a function";
-    return invalid_argument(node_path + ": expected `export default async function run(ctx, "
-                            "input)`, found " + got);
+    std::string got = run.IsEmpty() || run->IsUndefined()
+                          ? "no default export"
+                          : "a default export that is not a function";
+    return invalid_argument(node_path +
+                            ": expected `export default async function run(ctx, "
+                            "input)`, found " +
+                            got);
   }
   v8::Local<v8::Value> args[2];
   if (!v8::JSON::Parse(context, v8_string(isolate, ctx.dump())).ToLocal(&args[0]) ||

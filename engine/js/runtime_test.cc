@@ -8,27 +8,30 @@ namespace pd::js {
 namespace {
 
 TEST_F(RuntimeTest, CallsTheDefaultExportOfATypeScriptNode) {
-  write("nodes/greet.ts",
-        "import type { Context } from \"pipedreamer\";\n"
-        "interface Input { name: string }\n"
-        "export default async function run(ctx: Context, input: Input): Promise<{ text: string }> {\n"
-        "  return { text: `${(ctx as any).config.greeting}, ${input.name}` };\n"
-        "}\n");
+  write(
+      "nodes/greet.ts",
+      "import type { Context } from \"pipedreamer\";\n"
+      "interface Input { name: string }\n"
+      "export default async function run(ctx: Context, input: Input): Promise<{ text: string }> {\n"
+      "  return { text: `${(ctx as any).config.greeting}, ${input.name}` };\n"
+      "}\n");
   Result<NodeCall> result = call("nodes/greet.ts", {{"name", "Ada"}});
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   EXPECT_EQ(result.value().output, (nlohmann::json{{"text", "hi, Ada"}}));
 }
 
 TEST_F(RuntimeTest, SupportsTypeScriptConstructs) {
-  write("nodes/ts.ts",
-        "enum Color { Red = 'red', Blue = 'blue' }\n"
-        "class Box<T> { constructor(private readonly value: T) {} get(): T { return this.value; } }\n"
-        "type Pair = [number, number];\n"
-        "const pair = [1, 2] as Pair;\n"
-        "const cfg = { a: 1 } satisfies Record<string, number>;\n"
-        "export default function run(_ctx: unknown, _input: unknown) {\n"
-        "  return { color: Color.Blue, boxed: new Box<number>(41).get()! + 1, sum: pair[0] + pair[1], a: cfg.a };\n"
-        "}\n");
+  write(
+      "nodes/ts.ts",
+      "enum Color { Red = 'red', Blue = 'blue' }\n"
+      "class Box<T> { constructor(private readonly value: T) {} get(): T { return this.value; } }\n"
+      "type Pair = [number, number];\n"
+      "const pair = [1, 2] as Pair;\n"
+      "const cfg = { a: 1 } satisfies Record<string, number>;\n"
+      "export default function run(_ctx: unknown, _input: unknown) {\n"
+      "  return { color: Color.Blue, boxed: new Box<number>(41).get()! + 1, sum: pair[0] + "
+      "pair[1], a: cfg.a };\n"
+      "}\n");
   Result<NodeCall> result = call("nodes/ts.ts");
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   EXPECT_EQ(result.value().output,
@@ -40,7 +43,8 @@ TEST_F(RuntimeTest, ImportsSharedModulesAndThePipedreamerBuiltin) {
   write("nodes/use.ts",
         "import { shout } from \"../lib/format.ts\";\n"
         "import { defineNode } from \"pipedreamer\";\n"
-        "export default defineNode(async (_ctx: unknown, input: { s: string }) => shout(input.s));\n");
+        "export default defineNode(async (_ctx: unknown, input: { s: string }) => "
+        "shout(input.s));\n");
   Result<NodeCall> result = call("nodes/use.ts", {{"s", "quiet"}});
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   EXPECT_EQ(result.value().output, "QUIET");
@@ -50,7 +54,8 @@ TEST_F(RuntimeTest, ImportMapsResolveVendoredSpecifiers) {
   write("deno.json", R"({"imports": {"npm:left-pad@1": "./vendor/left-pad/index.js",
     "@std/text/": "./vendor/std-text/"}})");
   write("vendor/left-pad/index.js", "export default (s, n) => s.padStart(n, '*');\n");
-  write("vendor/std-text/case.ts", "export const upper = (s: string): string => s.toUpperCase();\n");
+  write("vendor/std-text/case.ts",
+        "export const upper = (s: string): string => s.toUpperCase();\n");
   write("nodes/pad.ts",
         "import pad from \"npm:left-pad@1\";\n"
         "import { upper } from \"@std/text/case.ts\";\n"
@@ -76,8 +81,7 @@ TEST_F(RuntimeTest, ImportsOutsideTheWorkflowFolderAreRefused) {
   write("nodes/escape.ts", "import x from \"../../etc/x.ts\";\nexport default () => x;\n");
   Result<NodeCall> result = call("nodes/escape.ts");
   ASSERT_FALSE(result.is_ok());
-  EXPECT_NE(result.status().message().find("points outside the workflow folder"),
-            std::string::npos)
+  EXPECT_NE(result.status().message().find("points outside the workflow folder"), std::string::npos)
       << result.status().message();
 }
 
@@ -144,7 +148,9 @@ TEST_F(RuntimeTest, FreshContextPerCallSoModuleStateDoesNotLeak) {
 }
 
 TEST_F(RuntimeTest, ConsoleOutputIsCaptured) {
-  write("nodes/talk.ts", "export default () => { console.log('a', {b: 1}); console.warn('careful'); return null; }\n");
+  write(
+      "nodes/talk.ts",
+      "export default () => { console.log('a', {b: 1}); console.warn('careful'); return null; }\n");
   Result<NodeCall> result = call("nodes/talk.ts");
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   ASSERT_EQ(result.value().console.size(), 2u);
@@ -191,7 +197,8 @@ TEST_F(RuntimeTest, TimeoutAppliesWhileWaitingForTimers) {
 
 TEST_F(RuntimeTest, ErrorsThrownInTimersFailTheCall) {
   write("nodes/late.ts",
-        "export default () => new Promise(() => { setTimeout(() => { throw new Error('late'); }, 1); });\n");
+        "export default () => new Promise(() => { setTimeout(() => { throw new Error('late'); }, "
+        "1); });\n");
   Result<NodeCall> result = call("nodes/late.ts");
   ASSERT_FALSE(result.is_ok());
   EXPECT_NE(result.status().message().find("Error: late"), std::string::npos)

@@ -33,7 +33,8 @@ class RuntimeTest : public ::testing::Test {
     std::filesystem::create_directories((dir_ / relative).parent_path());
     std::ofstream(dir_ / relative) << text;
   }
-  Result<NodeCall> call(const std::string& node, const nlohmann::json& input = nlohmann::json::object(),
+  Result<NodeCall> call(const std::string& node,
+                        const nlohmann::json& input = nlohmann::json::object(),
                         std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     return runtime_->call_node(node, {{"config", {{"greeting", "hi"}}}}, input, timeout);
   }

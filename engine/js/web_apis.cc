@@ -12,7 +12,6 @@
 namespace pd::js {
 namespace {
 
-
 void throw_error(v8::Isolate* isolate, const char* message) {
   isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
 }
@@ -52,11 +51,12 @@ void atob(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
   while (compact.size() % 4 != 0 && compact.size() % 4 != 1) compact += '=';  // unpadded input
   std::optional<std::string> decoded = base64_decode(compact);
-  if (!decoded) return throw_error(isolate, "atob: the string to be decoded is not correctly encoded");
-  info.GetReturnValue().Set(v8::String::NewFromOneByte(
-                                isolate, reinterpret_cast<const uint8_t*>(decoded->data()),
-                                v8::NewStringType::kNormal, static_cast<int>(decoded->size()))
-                                .ToLocalChecked());
+  if (!decoded)
+    return throw_error(isolate, "atob: the string to be decoded is not correctly encoded");
+  info.GetReturnValue().Set(
+      v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(decoded->data()),
+                                 v8::NewStringType::kNormal, static_cast<int>(decoded->size()))
+          .ToLocalChecked());
 }
 
 double now_ms() {

@@ -26,9 +26,10 @@ TEST_F(WebApisTest, Base64FollowsTheHtmlSpec) {
 TEST_F(WebApisTest, TextEncoderAndDecoderRoundTripUtf8) {
   EXPECT_EQ(eval("const b = new TextEncoder().encode('añ€😀');\n"
                  "return [Array.from(b), new TextDecoder().decode(b)];"),
-            nlohmann::json::parse(
-                R"([[97,195,177,226,130,172,240,159,152,128],"añ€😀"])"));
-  EXPECT_EQ(eval("return new TextDecoder().decode(new Uint8Array([0xff, 0x41]));"), "\xEF\xBF\xBD" "A");
+            nlohmann::json::parse(R"([[97,195,177,226,130,172,240,159,152,128],"añ€😀"])"));
+  EXPECT_EQ(eval("return new TextDecoder().decode(new Uint8Array([0xff, 0x41]));"),
+            "\xEF\xBF\xBD"
+            "A");
 }
 
 TEST_F(WebApisTest, StructuredCloneCopiesRichValues) {
@@ -36,8 +37,9 @@ TEST_F(WebApisTest, StructuredCloneCopiesRichValues) {
                  "const c = structuredClone(v);\n"
                  "return [c !== v, c.d instanceof Date, c.d.getTime(), c.m.get(1), c.s.has(2)];"),
             nlohmann::json::parse(R"([true,true,0,"a",true])"));
-  EXPECT_EQ(eval("try { structuredClone(() => 1); return 'cloned'; } catch (e) { return 'threw'; }"),
-            "threw");
+  EXPECT_EQ(
+      eval("try { structuredClone(() => 1); return 'cloned'; } catch (e) { return 'threw'; }"),
+      "threw");
 }
 
 TEST_F(WebApisTest, CryptoRandomnessAndPerformanceNow) {

@@ -49,5 +49,4 @@ Problem check_rfc3339(std::string_view timestamp);
 // An IANA time zone name such as `UTC` or `America/New_York` (syntax only).
 Problem check_timezone_name(std::string_view zone);
 
-
 }  // namespace pd::spec

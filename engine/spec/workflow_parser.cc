@@ -4,8 +4,8 @@
 
 #include "engine/spec/cron_schedule.h"
 #include "engine/spec/value_rules.h"
-#include "engine/util/duration.h"
 #include "engine/spec/yaml_fields.h"
+#include "engine/util/duration.h"
 #include "engine/util/suggest.h"
 #include "engine/util/yaml_adapter.h"
 
@@ -39,15 +39,15 @@ std::optional<Duration> duration_value(Fields& fields, const YamlNode& value,
                                        std::string_view field) {
   if (!value.is_scalar()) {
     fields.error((value).pos(), "`" + std::string(field) + "`: expected " +
-                                      std::string(kDurationExpected) + ", got " +
-                                      describe_yaml(value));
+                                    std::string(kDurationExpected) + ", got " +
+                                    describe_yaml(value));
     return std::nullopt;
   }
   std::optional<Duration> duration = parse_duration(value.scalar());
   if (!duration) {
     fields.error((value).pos(), "`" + std::string(field) + "`: \"" + value.scalar() +
-                                      "\" is not a duration; expected " +
-                                      std::string(kDurationExpected));
+                                    "\" is not a duration; expected " +
+                                    std::string(kDurationExpected));
   }
   return duration;
 }
@@ -105,8 +105,8 @@ WebhookTrigger parse_webhook(Fields& fields, const YamlNode& item, const std::st
                            "the name of the secret holding the signing key", check_identifier);
   if (!webhook.verify.empty() && webhook.secret.empty() && !item["secret"]) {
     fields.error((item).pos(), "`" + where + "`: `verify: " + webhook.verify +
-                                     "` needs `secret`, the name of the secret that holds the "
-                                     "signing key (e.g. secret: github-webhook)");
+                                   "` needs `secret`, the name of the secret that holds the "
+                                   "signing key (e.g. secret: github-webhook)");
   }
   webhook.publish =
       checked(fields, item, "publish", where, Presence::kOptional,
@@ -140,7 +140,7 @@ JetStreamOptions parse_jetstream(Fields& fields, const YamlNode& node, const std
     std::string field = field_path(where, "backoff");
     if (!backoff.is_sequence()) {
       fields.error((backoff).pos(), "`" + field + "`: expected a list of durations such as " +
-                                          "[1s, 5s, 30s], got " + describe_yaml(backoff));
+                                        "[1s, 5s, 30s], got " + describe_yaml(backoff));
     } else {
       for (size_t i = 0; i < backoff.size(); ++i) {
         std::string step_field = field + "[" + std::to_string(i) + "]";
@@ -159,8 +159,8 @@ JetStreamOptions parse_jetstream(Fields& fields, const YamlNode& node, const std
   if (options.deliver_policy == "by_start_time" && options.start_time.empty() &&
       !node["start_time"]) {
     fields.error((node).pos(), "`" + where +
-                                     "`: `deliver_policy: by_start_time` needs `start_time` "
-                                     "(e.g. start_time: \"2026-01-31T00:00:00Z\")");
+                                   "`: `deliver_policy: by_start_time` needs `start_time` "
+                                   "(e.g. start_time: \"2026-01-31T00:00:00Z\")");
   }
   if (auto pending =
           fields.integer(node, "max_ack_pending", where, Presence::kOptional, 1, 1'000'000)) {
@@ -194,7 +194,7 @@ QueueTrigger parse_queue(Fields& fields, const YamlNode& item, const std::string
   const YamlNode& rate = fields.get(item, "rate", where, Presence::kOptional, "");
   std::string rate_field = field_path(where, "rate");
   if (rate.is_defined() && fields.expect_map(rate, rate_field, "a map with per_second and burst",
-                                            {"per_second", "burst"})) {
+                                             {"per_second", "burst"})) {
     RateLimit limit;
     auto per_second = fields.positive_number(rate, "per_second", rate_field, Presence::kRequired);
     auto burst = fields.integer(rate, "burst", rate_field, Presence::kOptional, 1, 1'000'000);
@@ -211,15 +211,15 @@ QueueTrigger parse_queue(Fields& fields, const YamlNode& item, const std::string
       queue.jetstream->stream.empty()) {
     // A wildcard subject is fine for a stream, but the engine needs a name it cannot derive.
     fields.error((item).pos(), "`" + where +
-                                     "`: a wildcard subject with `jetstream` needs "
-                                     "`jetstream.stream`, the stream to consume from");
+                                   "`: a wildcard subject with `jetstream` needs "
+                                   "`jetstream.stream`, the stream to consume from");
   }
   return queue;
 }
 
 void parse_triggers(Fields& fields, const YamlNode& root, Workflow& workflow) {
   const YamlNode& triggers = fields.get(root, "triggers", "", Presence::kRequired,
-                                   "a list of triggers, e.g. `- type: manual`");
+                                        "a list of triggers, e.g. `- type: manual`");
   if (!triggers.is_defined()) return;
   if (!triggers.is_sequence() || triggers.size() == 0) {
     fields.error((triggers.is_null() ? root["triggers"] : triggers).pos(),
@@ -234,7 +234,7 @@ void parse_triggers(Fields& fields, const YamlNode& root, Workflow& workflow) {
     std::string where = "triggers[" + std::to_string(i) + "]";
     if (!item.is_map()) {
       fields.error((item).pos(), "`" + where + "`: expected a map such as `type: cron`, got " +
-                                       describe_yaml(item));
+                                     describe_yaml(item));
       continue;
     }
     std::optional<Scalar> type =
@@ -273,8 +273,7 @@ void parse_triggers(Fields& fields, const YamlNode& root, Workflow& workflow) {
   }
 }
 
-void parse_capabilities(Fields& fields, const YamlNode& node, const std::string& where,
-                        Node& out) {
+void parse_capabilities(Fields& fields, const YamlNode& node, const std::string& where, Node& out) {
   if (!fields.expect_open_map(node, where, "a map such as `net: api.github.com`")) return;
   for (const auto& entry : node.entries()) {
     if (!entry.first.is_scalar()) continue;
@@ -294,7 +293,7 @@ void parse_capabilities(Fields& fields, const YamlNode& node, const std::string&
 
 void parse_nodes(Fields& fields, const YamlNode& root, Workflow& workflow) {
   const YamlNode& nodes = fields.get(root, "nodes", "", Presence::kRequired,
-                                "a map of node names to `path: nodes/<name>.ts`");
+                                     "a map of node names to `path: nodes/<name>.ts`");
   if (!nodes.is_defined()) return;
   if (!fields.expect_open_map(nodes, "nodes", "a map of node names to `path: nodes/<name>.ts`")) {
     return;
@@ -337,7 +336,7 @@ void parse_edges(Fields& fields, const YamlNode& root, Workflow& workflow) {
   if (!edges.is_defined() || edges.is_null()) return;  // no edges: every node is a root
   if (!edges.is_sequence()) {
     fields.error((edges).pos(), "`edges`: expected a list of `- from: a` / `to: b` maps, got " +
-                                      describe_yaml(edges));
+                                    describe_yaml(edges));
     return;
   }
   for (size_t i = 0; i < edges.size(); ++i) {
@@ -388,8 +387,8 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YamlNode& node, const std::
   bool has_cluster_role = static_cast<bool>(node["clusterRole"]);
   if (has_role == has_cluster_role) {
     fields.error((node).pos(), "`" + where +
-                                     "`: expected exactly one of `role` (rules in the "
-                                     "workflow's namespace) or `clusterRole`");
+                                   "`: expected exactly one of `role` (rules in the "
+                                   "workflow's namespace) or `clusterRole`");
     return std::nullopt;
   }
   Rbac rbac;
@@ -398,14 +397,14 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YamlNode& node, const std::
   const YamlNode& role = node[has_role ? "role" : "clusterRole"];
   if (!fields.expect_map(role, role_field, "a map with `rules`", {"rules"})) return rbac;
   const YamlNode& rules = fields.get(role, "rules", role_field, Presence::kRequired,
-                                "a list of rules with apiGroups, resources and verbs");
+                                     "a list of rules with apiGroups, resources and verbs");
   if (!rules.is_defined()) return rbac;
   std::string rules_field = field_path(role_field, "rules");
   if (!rules.is_sequence() || rules.size() == 0) {
     fields.error((rules).pos(), "`" + rules_field +
-                                      "`: expected a list of at least one rule, "
-                                      "got " +
-                                      describe_yaml(rules));
+                                    "`: expected a list of at least one rule, "
+                                    "got " +
+                                    describe_yaml(rules));
     return rbac;
   }
   auto texts = [](const std::vector<Scalar>& scalars) {
@@ -430,13 +429,13 @@ std::optional<Rbac> parse_rbac(Fields& fields, const YamlNode& node, const std::
         texts(fields.string_list(item, "resourceNames", rule_field, "a list of names"));
     if (!item["apiGroups"]) {
       fields.error((item).pos(), "`" + rule_field +
-                                       "`: missing required key `apiGroups` (use "
-                                       "[\"\"] for the core API group)");
+                                     "`: missing required key `apiGroups` (use "
+                                     "[\"\"] for the core API group)");
     }
     if (rule.resources.empty() || rule.verbs.empty()) {
       fields.error((item).pos(), "`" + rule_field +
-                                       "`: a rule needs non-empty `resources` "
-                                       "and `verbs` (e.g. verbs: [get, list])");
+                                     "`: a rule needs non-empty `resources` "
+                                     "and `verbs` (e.g. verbs: [get, list])");
     }
     rbac.rules.push_back(std::move(rule));
   }

@@ -82,7 +82,7 @@ bool FieldReader::expect_map(const YamlNode& node, std::string_view where, std::
                              const std::vector<std::string>& allowed) {
   if (!node.is_map()) {
     error((node).pos(), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
-                              describe_yaml(node));
+                            describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, &allowed);
@@ -92,21 +92,21 @@ bool FieldReader::expect_open_map(const YamlNode& node, std::string_view where,
                                   std::string_view what) {
   if (!node.is_map()) {
     error((node).pos(), "`" + std::string(where) + "`: expected " + std::string(what) + ", got " +
-                              describe_yaml(node));
+                            describe_yaml(node));
     return false;
   }
   return check_map_keys(node, where, nullptr);
 }
 
 const YamlNode& FieldReader::get(const YamlNode& map, std::string_view key, std::string_view where,
-                            Presence presence, std::string_view expected) {
+                                 Presence presence, std::string_view expected) {
   for (const auto& entry : map.entries()) {
     if (entry.first.is_scalar() && entry.first.scalar() == key) return entry.second;
   }
   if (presence == Presence::kRequired) {
     std::string prefix = where.empty() ? "" : "`" + std::string(where) + "`: ";
     error((map).pos(), prefix + "missing required key `" + std::string(key) + "` (" +
-                             std::string(expected) + ")");
+                           std::string(expected) + ")");
   }
   return YamlNode::undefined();
 }
@@ -206,7 +206,7 @@ std::vector<Scalar> FieldReader::string_list(const YamlNode& map, std::string_vi
     const YamlNode& item = value[i];
     if (!item.is_scalar()) {
       error((item).pos(), "`" + field + "[" + std::to_string(i) + "]`: expected " +
-                                std::string(expected) + ", got " + describe_yaml(item));
+                              std::string(expected) + ", got " + describe_yaml(item));
       continue;
     }
     items.push_back({item.scalar(), (item).pos(), item.is_plain()});

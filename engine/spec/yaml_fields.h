@@ -3,7 +3,6 @@
 // and reading goes on so that all problems in a file are reported at once.
 #pragma once
 
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +43,7 @@ class FieldReader {
   // The value under `key`, or an undefined node (reported when required). `expected` says what
   // the value should be, for the message.
   const YamlNode& get(const YamlNode& map, std::string_view key, std::string_view where,
-                 Presence presence, std::string_view expected);
+                      Presence presence, std::string_view expected);
 
   // A scalar under `key` (maps and lists are reported).
   std::optional<Scalar> scalar(const YamlNode& map, std::string_view key, std::string_view where,
@@ -68,8 +67,8 @@ class FieldReader {
                                Presence presence, const std::vector<std::string>& choices);
 
   // A scalar or a list of scalars under `key` (a scalar becomes a one-element list).
-  std::vector<Scalar> string_list(const YamlNode& map, std::string_view key,
-                                  std::string_view where, std::string_view expected);
+  std::vector<Scalar> string_list(const YamlNode& map, std::string_view key, std::string_view where,
+                                  std::string_view expected);
 
   void error(SourcePos pos, std::string message) { diagnostics_.error(pos, std::move(message)); }
   void warning(SourcePos pos, std::string message) {

@@ -8,7 +8,8 @@ namespace pd {
 namespace {
 
 TEST(Base64, RoundTripsWithPadding) {
-  for (const std::string& raw : std::vector<std::string>{"", "b", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& raw :
+       std::vector<std::string>{"", "b", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(base64_decode(base64_encode(raw)), raw);
   }
   EXPECT_EQ(base64_encode("b"), "Yg==");

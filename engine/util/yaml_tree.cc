@@ -36,8 +36,9 @@ class YamlTreeBuilder {
     switch (event.type) {
       case YAML_DOCUMENT_START_EVENT:
         if (++documents_ > 1 && stream_ == nullptr) {
-          return fail(pos, "found a second YAML document, expected one; remove the extra `---` "
-                           "separator and what follows it, or move it to its own file");
+          return fail(pos,
+                      "found a second YAML document, expected one; remove the extra `---` "
+                      "separator and what follows it, or move it to its own file");
         }
         return true;
       case YAML_DOCUMENT_END_EVENT:
@@ -61,7 +62,7 @@ class YamlTreeBuilder {
       case YAML_MAPPING_START_EVENT: {
         YamlNode node;
         node.kind_ = event.type == YAML_MAPPING_START_EVENT ? YamlNode::Kind::kMap
-                                                             : YamlNode::Kind::kSequence;
+                                                            : YamlNode::Kind::kSequence;
         node.pos_ = pos;
         const yaml_char_t* anchor = event.type == YAML_MAPPING_START_EVENT
                                         ? event.data.mapping_start.anchor
@@ -165,8 +166,8 @@ void run_parser(std::string_view text, YamlParse& result, std::vector<YamlNode>*
   while (true) {
     yaml_event_t event;
     if (!yaml_parser_parse(&parser, &event)) {
-      std::string message = std::string("invalid YAML: ") +
-                            (parser.problem ? parser.problem : "syntax error");
+      std::string message =
+          std::string("invalid YAML: ") + (parser.problem ? parser.problem : "syntax error");
       if (parser.context) {
         message += std::string(" ") + parser.context + " that starts at line " +
                    std::to_string(parser.context_mark.line + 1);

@@ -62,7 +62,8 @@ AccessDecision RbacAuthorizer::authorize(const UserInfo& user, const AccessAttri
   if (std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end()) {
     return {true, "member of system:masters"};
   }
-  const ResourceType* cluster_roles = catalog_.find("rbac.authorization.k8s.io", "v1", "clusterroles");
+  const ResourceType* cluster_roles =
+      catalog_.find("rbac.authorization.k8s.io", "v1", "clusterroles");
   const ResourceType* roles = catalog_.find("rbac.authorization.k8s.io", "v1", "roles");
   const ResourceType* cluster_bindings =
       catalog_.find("rbac.authorization.k8s.io", "v1", "clusterrolebindings");
@@ -88,8 +89,8 @@ AccessDecision RbacAuthorizer::authorize(const UserInfo& user, const AccessAttri
         return AccessDecision{true, std::string("RBAC: allowed by ") + binding_kind + " \"" +
                                         binding["metadata"].value("name", "") + "\" of " +
                                         role_ref.value("kind", "") + " \"" +
-                                        role_ref.value("name", "") + "\" to User \"" +
-                                        user.name + "\""};
+                                        role_ref.value("name", "") + "\" to User \"" + user.name +
+                                        "\""};
       }
     }
     return std::nullopt;

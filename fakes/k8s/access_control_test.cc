@@ -18,9 +18,7 @@ class RbacTest : public ::testing::Test {
   const ResourceType& type(const char* group, const char* plural) {
     return *catalog_.find(group, "v1", plural);
   }
-  const ResourceType& rbac(const char* plural) {
-    return type("rbac.authorization.k8s.io", plural);
-  }
+  const ResourceType& rbac(const char* plural) { return type("rbac.authorization.k8s.io", plural); }
   bool allowed(const UserInfo& user, AccessAttributes a) {
     return authorizer_.authorize(user, a).allowed;
   }
@@ -46,8 +44,9 @@ TEST_F(RbacTest, RoleBindingGrantsOnlyInItsNamespace) {
   service_.create(rbac("roles"), "demo",
                   Json::parse(R"({"metadata":{"name":"reader"},"rules":[{"apiGroups":[""],
                     "resources":["pods","pods/log"],"verbs":["get","list"]}]})"));
-  service_.create(rbac("rolebindings"), "demo",
-                  Json::parse(R"({"metadata":{"name":"rb"},"subjects":[{"kind":"Group","name":"devs"}],
+  service_.create(
+      rbac("rolebindings"), "demo",
+      Json::parse(R"({"metadata":{"name":"rb"},"subjects":[{"kind":"Group","name":"devs"}],
                     "roleRef":{"kind":"Role","name":"reader","apiGroup":"rbac.authorization.k8s.io"}})"));
   EXPECT_TRUE(allowed(bob_, {"list", "", "pods", "", "demo", ""}));
   EXPECT_TRUE(allowed(bob_, {"get", "", "pods", "log", "demo", "p"}));
@@ -63,7 +62,8 @@ TEST_F(RbacTest, ClusterRoleBindingWithWildcardsAndResourceNames) {
   service_.create(rbac("clusterrolebindings"), "",
                   Json::parse(R"({"metadata":{"name":"crb"},"subjects":[{"kind":"ServiceAccount",
                     "name":"bot","namespace":"demo"}],"roleRef":{"kind":"ClusterRole","name":"one-cm"}})"));
-  AccessDecision decision = authorizer_.authorize(bot_, {"update", "", "configmaps", "", "other", "settings"});
+  AccessDecision decision =
+      authorizer_.authorize(bot_, {"update", "", "configmaps", "", "other", "settings"});
   EXPECT_TRUE(decision.allowed);
   EXPECT_EQ(decision.reason,
             "RBAC: allowed by ClusterRoleBinding \"crb\" of ClusterRole \"one-cm\" to User "

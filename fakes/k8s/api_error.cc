@@ -12,10 +12,10 @@ nlohmann::json resource_details(const ResourceType& type, const std::string& nam
 }  // namespace
 
 nlohmann::json ApiError::to_status() const {
-  nlohmann::json status = {{"kind", "Status"},       {"apiVersion", "v1"},
-                           {"metadata", nlohmann::json::object()},
-                           {"status", "Failure"},    {"message", message},
-                           {"reason", reason},       {"code", code}};
+  nlohmann::json status = {
+      {"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
+      {"status", "Failure"}, {"message", message}, {"reason", reason},
+      {"code", code}};
   if (!details.empty()) status["details"] = details;
   return status;
 }
@@ -68,14 +68,20 @@ ApiError unauthorized() { return {401, "Unauthorized", "Unauthorized", {}}; }
 ApiError forbidden(const std::string& message) { return {403, "Forbidden", message, {}}; }
 
 ApiError unknown_path(const std::string& path) {
-  return {404, "NotFound", "the server could not find the requested resource",
-          {{"causes", {{{"reason", "UnexpectedServerResponse"}, {"message", "404 page not found: " + path}}}}}};
+  return {
+      404,
+      "NotFound",
+      "the server could not find the requested resource",
+      {{"causes",
+        {{{"reason", "UnexpectedServerResponse"}, {"message", "404 page not found: " + path}}}}}};
 }
 
 nlohmann::json success_status(const ResourceType& type, const std::string& name) {
-  return {{"kind", "Status"},    {"apiVersion", "v1"},
+  return {{"kind", "Status"},
+          {"apiVersion", "v1"},
           {"metadata", nlohmann::json::object()},
-          {"status", "Success"}, {"details", resource_details(type, name)}};
+          {"status", "Success"},
+          {"details", resource_details(type, name)}};
 }
 
 }  // namespace pd::fake_k8s

@@ -26,8 +26,7 @@ std::optional<ResourcePath> parse_resource_path(const std::string& path) {
     return std::nullopt;
   }
   std::vector<std::string> rest(parts.begin() + static_cast<long>(at), parts.end());
-  if (rest.size() >= 3 && rest[0] == "namespaces" && rest[2] != "status" &&
-      rest[2] != "finalize") {
+  if (rest.size() >= 3 && rest[0] == "namespaces" && rest[2] != "status" && rest[2] != "finalize") {
     out.namespace_name = rest[1];
     rest.erase(rest.begin(), rest.begin() + 2);
   }

@@ -106,8 +106,8 @@ EVP_PKEY* parse_pem_key(const std::string& pem) {
   return key;
 }
 
-int select_http11(SSL*, const unsigned char** out, unsigned char* out_len,
-                  const unsigned char* in, unsigned int in_len, void*) {
+int select_http11(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in,
+                  unsigned int in_len, void*) {
   static const unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
   unsigned char* selected = nullptr;
   if (SSL_select_next_proto(&selected, out_len, kHttp11, sizeof(kHttp11), in, in_len) !=
@@ -121,10 +121,9 @@ int select_http11(SSL*, const unsigned char** out, unsigned char* out_len,
 // One watch line: {"type": …, "object": …}, the object wrapped in a one-row Table if asked.
 std::string watch_line(const std::string& type, const Json& object, const ResourceType& resource,
                        bool as_table, std::chrono::system_clock::time_point now) {
-  Json payload = as_table
-                     ? table_of(resource, {object},
-                                object["metadata"].value("resourceVersion", ""), now)
-                     : object;
+  Json payload =
+      as_table ? table_of(resource, {object}, object["metadata"].value("resourceVersion", ""), now)
+               : object;
   return Json{{"type", type}, {"object", payload}}.dump() + "\n";
 }
 
@@ -257,8 +256,11 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     return send_error(response, unknown_path(path));
   }
   bool watch = query(request, "watch") == "true" || query(request, "watch") == "1";
-  AccessAttributes attributes{request_verb(request.method, *target, watch), type->group,
-                              type->plural, target->subresource, target->namespace_name,
+  AccessAttributes attributes{request_verb(request.method, *target, watch),
+                              type->group,
+                              type->plural,
+                              target->subresource,
+                              target->namespace_name,
                               target->name};
   if (!target->subresource.empty() && target->subresource != "status" &&
       target->subresource != "scale") {
@@ -266,13 +268,16 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
   }
   if (type->kind != "SelfSubjectAccessReview") {
     AccessDecision decision = parts_.rbac.authorize(*user, attributes);
-    if (!decision.allowed) return send_error(response, forbidden(forbidden_message(*user, attributes)));
+    if (!decision.allowed)
+      return send_error(response, forbidden(forbidden_message(*user, attributes)));
   }
   if (std::optional<ApiFault> fault = parts_.faults.take(attributes)) {
     if (fault->latency.count() > 0) std::this_thread::sleep_for(fault->latency);
     if (fault->code >= 400) {
-      ApiError error{fault->code, fault->code == 500 ? "InternalError" : "ServiceUnavailable",
-                     fault->message, {}};
+      ApiError error{fault->code,
+                     fault->code == 500 ? "InternalError" : "ServiceUnavailable",
+                     fault->message,
+                     {}};
       if (fault->code == 429) error.reason = "TooManyRequests";
       if (fault->code == 409) error.reason = "Conflict";
       return send_error(response, error);
@@ -324,8 +329,9 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     if (!service.ok()) return reply(service);
     std::optional<std::string> backend = parts_.backends.find(ns, service_name, port);
     if (!backend) {
-      return send_error(response, {503, "ServiceUnavailable",
-                                   "no endpoints available for service \"" + name + "\"", {}});
+      return send_error(
+          response,
+          {503, "ServiceUnavailable", "no endpoints available for service \"" + name + "\"", {}});
     }
     httplib::Client client(*backend);
     client.set_connection_timeout(5);
@@ -340,16 +346,18 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     httplib::Result result =
         request.method == "GET"      ? client.Get(forwarded, headers)
         : request.method == "DELETE" ? client.Delete(forwarded, headers)
-        : request.method == "PUT"    ? client.Put(forwarded, headers, request.body,
-                                                  request.get_header_value("Content-Type"))
-        : request.method == "PATCH"  ? client.Patch(forwarded, headers, request.body,
-                                                    request.get_header_value("Content-Type"))
-                                     : client.Post(forwarded, headers, request.body,
-                                                   request.get_header_value("Content-Type"));
+        : request.method == "PUT"
+            ? client.Put(forwarded, headers, request.body, request.get_header_value("Content-Type"))
+        : request.method == "PATCH" ? client.Patch(forwarded, headers, request.body,
+                                                   request.get_header_value("Content-Type"))
+                                    : client.Post(forwarded, headers, request.body,
+                                                  request.get_header_value("Content-Type"));
     if (!result) {
-      return send_error(response, {503, "ServiceUnavailable",
-                                   "error trying to reach service: " +
-                                       httplib::to_string(result.error()), {}});
+      return send_error(response,
+                        {503,
+                         "ServiceUnavailable",
+                         "error trying to reach service: " + httplib::to_string(result.error()),
+                         {}});
     }
     response.status = result->status;
     response.set_content(result->body, result->get_header_value("Content-Type"));
@@ -365,15 +373,15 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
                                "system:authenticated"}});
     Result<Json> decoded = decode_body(request);
     Json body = decoded.is_ok() ? decoded.value() : Json::object();
-    return send_json(response, 201,
-                     {{"kind", "TokenRequest"},
-                      {"apiVersion", "authentication.k8s.io/v1"},
-                      {"metadata", {{"name", name}, {"namespace", ns}}},
-                      {"spec", body.value("spec", Json::object())},
-                      {"status",
-                       {{"token", token},
-                        {"expirationTimestamp",
-                         format_rfc3339(parts_.clock.now() + std::chrono::hours(1))}}}});
+    return send_json(
+        response, 201,
+        {{"kind", "TokenRequest"},
+         {"apiVersion", "authentication.k8s.io/v1"},
+         {"metadata", {{"name", name}, {"namespace", ns}}},
+         {"spec", body.value("spec", Json::object())},
+         {"status",
+          {{"token", token},
+           {"expirationTimestamp", format_rfc3339(parts_.clock.now() + std::chrono::hours(1))}}}});
   }
   if (target->subresource == "scale") {
     ApiResponse current = objects.get(*type, ns, name);
@@ -385,8 +393,8 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
       if (!replicas.is_number_integer()) {
         return send_error(response, bad_request("spec.replicas must be an integer"));
       }
-      current = objects.patch(*type, ns, name, PatchType::kMerge,
-                              {{"spec", {{"replicas", replicas}}}});
+      current =
+          objects.patch(*type, ns, name, PatchType::kMerge, {{"spec", {{"replicas", replicas}}}});
       if (!current.ok()) return reply(current);
     }
     const Json& d = current.body;
@@ -395,12 +403,13 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
                      {"uid", d["metadata"].value("uid", "")},
                      {"resourceVersion", d["metadata"].value("resourceVersion", "")},
                      {"creationTimestamp", d["metadata"].value("creationTimestamp", "")}};
-    return send_json(response, 200,
-                     {{"kind", "Scale"},
-                      {"apiVersion", "autoscaling/v1"},
-                      {"metadata", metadata},
-                      {"spec", {{"replicas", d["spec"].value("replicas", 1)}}},
-                      {"status", {{"replicas", d.value("status", Json::object()).value("replicas", 0)}}}});
+    return send_json(
+        response, 200,
+        {{"kind", "Scale"},
+         {"apiVersion", "autoscaling/v1"},
+         {"metadata", metadata},
+         {"spec", {{"replicas", d["spec"].value("replicas", 1)}}},
+         {"status", {{"replicas", d.value("status", Json::object()).value("replicas", 0)}}}});
   }
   if (!target->subresource.empty() && target->subresource != "status") {
     return send_error(response, unknown_path(path));
@@ -412,9 +421,9 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     if (!body.is_ok()) return send_error(response, bad_request(body.status().message()));
     Json review = body.value();
     Json attrs = review.value("spec", Json::object()).value("resourceAttributes", Json::object());
-    AccessAttributes asked{attrs.value("verb", ""),        attrs.value("group", ""),
-                           attrs.value("resource", ""),    attrs.value("subresource", ""),
-                           attrs.value("namespace", ""),   attrs.value("name", "")};
+    AccessAttributes asked{attrs.value("verb", ""),      attrs.value("group", ""),
+                           attrs.value("resource", ""),  attrs.value("subresource", ""),
+                           attrs.value("namespace", ""), attrs.value("name", "")};
     AccessDecision decision = parts_.rbac.authorize(*user, asked);
     review["apiVersion"] = type->api_version();
     review["kind"] = type->kind;
@@ -430,7 +439,8 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
                         query(request, "continue")};
     if (verb == "list") return reply(objects.list(*type, ns, options));
     // Watch: validate selectors through a list, then stream events as JSON lines.
-    ApiResponse initial = objects.list(*type, ns, {options.label_selector, options.field_selector, 0, ""});
+    ApiResponse initial =
+        objects.list(*type, ns, {options.label_selector, options.field_selector, 0, ""});
     if (!initial.ok()) return reply(initial);
     std::string since_text = query(request, "resourceVersion");
     uint64_t since = std::strtoull(since_text.c_str(), nullptr, 10);
@@ -440,53 +450,60 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
       replay = initial.body["items"].get<std::vector<Json>>();
     }
     long timeout = std::atol(query(request, "timeoutSeconds").c_str());
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout > 0 ? timeout : 1800);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(timeout > 0 ? timeout : 1800);
     bool as_table = wants_table(accept);
-    auto labels = std::make_shared<LabelSelector>(LabelSelector::parse(options.label_selector).value());
-    auto fields = std::make_shared<FieldSelector>(FieldSelector::parse(options.field_selector).value());
+    auto labels =
+        std::make_shared<LabelSelector>(LabelSelector::parse(options.label_selector).value());
+    auto fields =
+        std::make_shared<FieldSelector>(FieldSelector::parse(options.field_selector).value());
     auto cursor = std::make_shared<uint64_t>(since);
     auto pending = std::make_shared<std::vector<Json>>(std::move(replay));
     const ResourceType* resource = type;
     std::string watch_ns = ns;
     // The `stream=watch` parameter also keeps httplib from gzip-buffering the stream (it only
     // compresses plain application/json), so each event reaches the client at once.
-    response.set_chunked_content_provider(
-        "application/json;stream=watch", [this, resource, watch_ns, as_table, labels, fields, cursor, pending,
-                             deadline](size_t, httplib::DataSink& sink) {
-          for (const Json& object : *pending) {
-            std::string line = watch_line("ADDED", object, *resource, as_table, parts_.clock.now());
-            sink.write(line.data(), line.size());
-          }
-          pending->clear();
-          auto accept_event = [&](const WatchEvent& event) {
-            if (event.resource != resource) return false;
-            if (!watch_ns.empty() && event.namespace_name != watch_ns) return false;
-            const Json& metadata = event.object["metadata"];
-            return labels->matches(metadata.contains("labels") ? metadata["labels"] : Json()) &&
-                   fields->matches(event.object);
-          };
-          while (!stopping_) {
-            auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
-            auto events = parts_.objects.store().wait_events(*cursor, slice, accept_event);
-            if (!events) {
-              ApiError gone{410, "Expired", "too old resource version: " + std::to_string(*cursor), {}};
-              std::string line = Json{{"type", "ERROR"}, {"object", gone.to_status()}}.dump() + "\n";
-              sink.write(line.data(), line.size());
-              break;
-            }
-            for (const WatchEvent& event : *events) {
-              std::string line = watch_line(event_type_name(event.type), event.object, *resource,
-                                            as_table, parts_.clock.now());
-              if (!sink.write(line.data(), line.size())) return false;
-              *cursor = event.resource_version;
-            }
-            if (events->empty()) *cursor = std::max(*cursor, parts_.objects.store().resource_version());
-            if (std::chrono::steady_clock::now() >= deadline) break;
-            if (!sink.is_writable()) return false;
-          }
-          sink.done();
-          return true;
-        });
+    response.set_chunked_content_provider("application/json;stream=watch", [this, resource,
+                                                                            watch_ns, as_table,
+                                                                            labels, fields, cursor,
+                                                                            pending, deadline](
+                                                                               size_t,
+                                                                               httplib::DataSink&
+                                                                                   sink) {
+      for (const Json& object : *pending) {
+        std::string line = watch_line("ADDED", object, *resource, as_table, parts_.clock.now());
+        sink.write(line.data(), line.size());
+      }
+      pending->clear();
+      auto accept_event = [&](const WatchEvent& event) {
+        if (event.resource != resource) return false;
+        if (!watch_ns.empty() && event.namespace_name != watch_ns) return false;
+        const Json& metadata = event.object["metadata"];
+        return labels->matches(metadata.contains("labels") ? metadata["labels"] : Json()) &&
+               fields->matches(event.object);
+      };
+      while (!stopping_) {
+        auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+        auto events = parts_.objects.store().wait_events(*cursor, slice, accept_event);
+        if (!events) {
+          ApiError gone{410, "Expired", "too old resource version: " + std::to_string(*cursor), {}};
+          std::string line = Json{{"type", "ERROR"}, {"object", gone.to_status()}}.dump() + "\n";
+          sink.write(line.data(), line.size());
+          break;
+        }
+        for (const WatchEvent& event : *events) {
+          std::string line = watch_line(event_type_name(event.type), event.object, *resource,
+                                        as_table, parts_.clock.now());
+          if (!sink.write(line.data(), line.size())) return false;
+          *cursor = event.resource_version;
+        }
+        if (events->empty()) *cursor = std::max(*cursor, parts_.objects.store().resource_version());
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        if (!sink.is_writable()) return false;
+      }
+      sink.done();
+      return true;
+    });
     return;
   }
 
@@ -502,16 +519,19 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     const Json& object = body.value();
     if (verb != "patch" && object.is_object() && object.contains("kind") &&
         object["kind"] != type->kind) {
-      return send_error(response, bad_request("the kind in the data (" + object["kind"].get<std::string>() +
-                                              ") does not match the resource (" + type->kind + ")"));
+      return send_error(response,
+                        bad_request("the kind in the data (" + object["kind"].get<std::string>() +
+                                    ") does not match the resource (" + type->kind + ")"));
     }
   }
   if (verb == "create") {
-    if (type->namespaced && ns.empty()) return send_error(response, method_not_allowed("create needs a namespace"));
+    if (type->namespaced && ns.empty())
+      return send_error(response, method_not_allowed("create needs a namespace"));
     return reply(objects.create(*type, ns, body.value()));
   }
   if (verb == "update") {
-    if (target->subresource == "status") return reply(objects.replace_status(*type, ns, name, body.value()));
+    if (target->subresource == "status")
+      return reply(objects.replace_status(*type, ns, name, body.value()));
     return reply(objects.replace(*type, ns, name, body.value()));
   }
   if (verb == "patch") {
@@ -528,15 +548,16 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
   }
   if (verb == "delete") return reply(objects.remove(*type, ns, name));
   if (verb == "deletecollection") {
-    ApiResponse listed = objects.list(*type, ns, {query(request, "labelSelector"),
-                                                  query(request, "fieldSelector"), 0, ""});
+    ApiResponse listed = objects.list(
+        *type, ns, {query(request, "labelSelector"), query(request, "fieldSelector"), 0, ""});
     if (!listed.ok()) return reply(listed);
     for (const Json& item : listed.body["items"]) {
       objects.remove(*type, item["metadata"].value("namespace", ""), item["metadata"]["name"]);
     }
     return reply(listed);
   }
-  send_error(response, method_not_allowed("the server does not allow this method on the requested resource"));
+  send_error(response,
+             method_not_allowed("the server does not allow this method on the requested resource"));
 }
 
 }  // namespace pd::fake_k8s

@@ -6,7 +6,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
-
 namespace pd::fake_k8s {
 namespace {
 
@@ -64,7 +63,8 @@ long random_serial() {
 // A certificate for `key` named by `subject` entries (CN, O…), signed by issuer/issuer_key
 // (self-signed when issuer is null).
 CertPtr make_cert(EVP_PKEY* key, const std::vector<std::pair<std::string, std::string>>& subject,
-                  X509* issuer, EVP_PKEY* issuer_key, const std::vector<std::pair<int, std::string>>& extensions) {
+                  X509* issuer, EVP_PKEY* issuer_key,
+                  const std::vector<std::pair<int, std::string>>& extensions) {
   CertPtr cert(X509_new());
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), random_serial());
@@ -117,12 +117,12 @@ Result<KeyPair> CertificateAuthority::issue_server(
   std::string sans;
   for (const std::string& dns : dns_names) sans += (sans.empty() ? "DNS:" : ",DNS:") + dns;
   for (const std::string& ip : ip_addresses) sans += (sans.empty() ? "IP:" : ",IP:") + ip;
-  CertPtr cert = make_cert(key.get(), {{"CN", "pd-fake-cluster"}}, impl_->cert.get(),
-                           impl_->key.get(),
-                           {{NID_basic_constraints, "critical,CA:FALSE"},
-                            {NID_key_usage, "critical,digitalSignature,keyEncipherment"},
-                            {NID_ext_key_usage, "serverAuth"},
-                            {NID_subject_alt_name, sans}});
+  CertPtr cert =
+      make_cert(key.get(), {{"CN", "pd-fake-cluster"}}, impl_->cert.get(), impl_->key.get(),
+                {{NID_basic_constraints, "critical,CA:FALSE"},
+                 {NID_key_usage, "critical,digitalSignature,keyEncipherment"},
+                 {NID_ext_key_usage, "serverAuth"},
+                 {NID_subject_alt_name, sans}});
   if (!cert) return internal_error("cannot sign the server certificate");
   return KeyPair{pem_of(cert.get()), pem_of(key.get())};
 }

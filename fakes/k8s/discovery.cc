@@ -68,9 +68,9 @@ Json aggregated_discovery(const ResourceCatalog& catalog, bool core) {
     for (const ResourceType& t : catalog.types()) {
       if (t.group == group && t.version == version) resources.push_back(aggregated_resource(t));
     }
-    Json item = {{"metadata", core ? Json::object() : Json{{"name", group}}},
-                 {"versions",
-                  {{{"version", version}, {"resources", resources}, {"freshness", "Current"}}}}};
+    Json item = {
+        {"metadata", core ? Json::object() : Json{{"name", group}}},
+        {"versions", {{{"version", version}, {"resources", resources}, {"freshness", "Current"}}}}};
     items.push_back(item);
   }
   return {{"kind", "APIGroupDiscoveryList"},
@@ -101,8 +101,10 @@ Json legacy_resource_list(const ResourceCatalog& catalog, const std::string& gro
   Json resources = Json::array();
   for (const ResourceType& t : catalog.types()) {
     if (t.group != group || t.version != version) continue;
-    Json entry = {{"name", t.plural},         {"singularName", t.singular},
-                  {"namespaced", t.namespaced}, {"kind", t.kind},
+    Json entry = {{"name", t.plural},
+                  {"singularName", t.singular},
+                  {"namespaced", t.namespaced},
+                  {"kind", t.kind},
                   {"verbs", t.verbs}};
     if (!t.short_names.empty()) entry["shortNames"] = t.short_names;
     if (!t.categories.empty()) entry["categories"] = t.categories;

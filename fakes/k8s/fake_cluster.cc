@@ -46,7 +46,8 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
       std::cerr << "pd-fake-cluster: " << error << "\n";
     });
     Status loaded = state_->load(catalog_, store_);
-    if (!loaded.is_ok()) return loaded.with_context("loading --state " + options.state_dir.string());
+    if (!loaded.is_ok())
+      return loaded.with_context("loading --state " + options.state_dir.string());
     store_.set_observer([this](const WatchEvent& event) { state_->record(event); });
   }
   const ResourceType& namespaces = *catalog_.find("", "v1", "namespaces");
@@ -58,15 +59,20 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
   // One Ready node, as a single-node cluster has.
   const ResourceType& nodes = *catalog_.find("", "v1", "nodes");
   if (!store_.get(nodes, "", "pd-fake-node")) {
-    objects_->create(nodes, "", {{"metadata", {{"name", "pd-fake-node"},
-                                               {"labels", {{"kubernetes.io/hostname", "pd-fake-node"},
-                                                           {"kubernetes.io/os", "linux"}}}}}});
-    objects_->replace_status(nodes, "", "pd-fake-node",
-                             {{"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"},
-                                                           {"reason", "KubeletReady"}}}},
-                                          {"nodeInfo", {{"kubeletVersion", "v1.32.0"},
-                                                        {"architecture", "amd64"},
-                                                        {"operatingSystem", "linux"}}}}}});
+    objects_->create(
+        nodes, "",
+        {{"metadata",
+          {{"name", "pd-fake-node"},
+           {"labels",
+            {{"kubernetes.io/hostname", "pd-fake-node"}, {"kubernetes.io/os", "linux"}}}}}});
+    objects_->replace_status(
+        nodes, "", "pd-fake-node",
+        {{"status",
+          {{"conditions", {{{"type", "Ready"}, {"status", "True"}, {"reason", "KubeletReady"}}}},
+           {"nodeInfo",
+            {{"kubeletVersion", "v1.32.0"},
+             {"architecture", "amd64"},
+             {"operatingSystem", "linux"}}}}}});
   }
   admin_token_ = random_token();
   tokens_.add(admin_token_, {"admin", {"system:masters", "system:authenticated"}});
@@ -79,10 +85,10 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
     Result<std::unique_ptr<CertificateAuthority>> ca = CertificateAuthority::create("pd-fake-ca");
     if (!ca.is_ok()) return ca.status();
     ca_ = std::move(ca).value();
-    Result<KeyPair> server_cert = ca_->issue_server(
-        {"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-         "kubernetes.default.svc.cluster.local"},
-        {"127.0.0.1"});
+    Result<KeyPair> server_cert =
+        ca_->issue_server({"localhost", "kubernetes", "kubernetes.default",
+                           "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
+                          {"127.0.0.1"});
     if (!server_cert.is_ok()) return server_cert.status();
     config.server_certificate = server_cert.value();
     config.client_ca_pem = ca_->ca_pem();
@@ -112,18 +118,17 @@ std::string FakeCluster::kubeconfig(const std::string& token) const {
   if (ca_) cluster["certificate-authority-data"] = base64_encode(ca_->ca_pem());
   Json user = Json::object();
   if (!plain_http_) user["token"] = token.empty() ? admin_token_ : token;
-  nlohmann::ordered_json config = nlohmann::ordered_json::parse(
-      Json{{"apiVersion", "v1"},
-           {"kind", "Config"},
-           {"clusters", {{{"name", "pd-fake"}, {"cluster", cluster}}}},
-           {"users", {{{"name", "pd-fake-admin"}, {"user", user}}}},
-           {"contexts",
-            {{{"name", "pd-fake"},
-              {"context", {{"cluster", "pd-fake"}, {"user", "pd-fake-admin"},
-                           {"namespace", "default"}}}}}},
-           {"current-context", "pd-fake"},
-           {"preferences", Json::object()}}
-          .dump());
+  nlohmann::ordered_json config = nlohmann::ordered_json::parse(Json{
+      {"apiVersion", "v1"},
+      {"kind", "Config"},
+      {"clusters", {{{"name", "pd-fake"}, {"cluster", cluster}}}},
+      {"users", {{{"name", "pd-fake-admin"}, {"user", user}}}},
+      {"contexts",
+       {{{"name", "pd-fake"},
+         {"context",
+          {{"cluster", "pd-fake"}, {"user", "pd-fake-admin"}, {"namespace", "default"}}}}}},
+      {"current-context", "pd-fake"},
+      {"preferences", Json::object()}}.dump());
   return json_to_yaml(config);
 }
 
@@ -136,8 +141,8 @@ Status FakeCluster::write_kubeconfig(const std::filesystem::path& file) const {
     if (!out.flush()) return internal_error("cannot write " + tmp.string());
   }
   std::error_code ec;
-  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write, ec);
+  std::filesystem::permissions(
+      tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   std::filesystem::rename(tmp, file, ec);
   if (ec) return internal_error("cannot write " + file.string() + ": " + ec.message());
   return Status::ok();
@@ -211,14 +216,14 @@ std::string FakeCluster::add_user(const std::string& name, const std::vector<std
 }
 
 Result<std::string> FakeCluster::service_account_token(const std::string& ns,
-                                                      const std::string& name) {
+                                                       const std::string& name) {
   if (!store_.get(*catalog_.find("", "v1", "serviceaccounts"), ns, name)) {
     return pd::not_found("serviceaccounts \"" + name + "\" not found in namespace \"" + ns + "\"");
   }
   std::string token = random_token();
-  tokens_.add(token, {"system:serviceaccount:" + ns + ":" + name,
-                      {"system:serviceaccounts", "system:serviceaccounts:" + ns,
-                       "system:authenticated"}});
+  tokens_.add(token,
+              {"system:serviceaccount:" + ns + ":" + name,
+               {"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}});
   return token;
 }
 

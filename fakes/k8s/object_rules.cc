@@ -1,8 +1,8 @@
 #include "fakes/k8s/object_rules.h"
 
-#include "engine/util/base64.h"
-
 #include <regex>
+
+#include "engine/util/base64.h"
 
 namespace pd::fake_k8s {
 namespace {
@@ -39,8 +39,7 @@ void check_name(const ResourceType& type, const std::string& name, std::vector<F
             "'-' or '.', and must start and end with an alphanumeric character (e.g. "
             "'example.com', regex used for validation is "
             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-  out.push_back({"FieldValueInvalid", "Invalid value: \"" + name + "\": " + rule,
-                 "metadata.name"});
+  out.push_back({"FieldValueInvalid", "Invalid value: \"" + name + "\": " + rule, "metadata.name"});
 }
 
 void check_data_keys(const Json& object, const char* field, std::vector<FieldCause>& out) {
@@ -131,8 +130,8 @@ std::vector<FieldCause> validate_object(const ResourceType& type, const Json& ob
     if (type.kind == "Secret" && object.contains("data") && object["data"].is_object()) {
       for (const auto& [key, value] : object["data"].items()) {
         if (value.is_string() && !base64_decode(value.get<std::string>())) {
-          causes.push_back({"FieldValueInvalid", "Invalid value: illegal base64 data",
-                            "data[" + key + "]"});
+          causes.push_back(
+              {"FieldValueInvalid", "Invalid value: illegal base64 data", "data[" + key + "]"});
         }
       }
     }
@@ -140,9 +139,10 @@ std::vector<FieldCause> validate_object(const ResourceType& type, const Json& ob
       causes.push_back({"FieldValueTooLong", "Too long: must have at most 1048576 bytes", "[]"});
     }
     if (old != nullptr) check_immutable(object, *old, causes);
-    if (type.kind == "Secret" && old != nullptr && old->value("type", "") != object.value("type", "")) {
-      causes.push_back({"FieldValueInvalid", "Invalid value: \"" + object.value("type", "") +
-                                                  "\": field is immutable",
+    if (type.kind == "Secret" && old != nullptr &&
+        old->value("type", "") != object.value("type", "")) {
+      causes.push_back({"FieldValueInvalid",
+                        "Invalid value: \"" + object.value("type", "") + "\": field is immutable",
                         "type"});
     }
   }

@@ -16,8 +16,8 @@
 namespace pd::fake_k8s {
 
 // Fields set on create; `uid` and `now` come from the caller so tests stay deterministic.
-void apply_create_defaults(const ResourceType& type, nlohmann::json& object,
-                           const std::string& uid, const std::string& now);
+void apply_create_defaults(const ResourceType& type, nlohmann::json& object, const std::string& uid,
+                           const std::string& now);
 
 // Type-specific normalisation on every write (Secret stringData → data, type default).
 void normalize_object(const ResourceType& type, nlohmann::json& object);

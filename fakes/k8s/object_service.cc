@@ -18,8 +18,7 @@ std::string scoped(const ResourceType& type, const std::string& ns) {
 
 }  // namespace
 
-ObjectService::ObjectService(const ResourceCatalog& catalog, ObjectStore& store,
-                             const Clock& clock)
+ObjectService::ObjectService(const ResourceCatalog& catalog, ObjectStore& store, const Clock& clock)
     : catalog_(catalog), store_(store), clock_(clock), random_(std::random_device{}()) {}
 
 std::string ObjectService::new_uid() {
@@ -51,7 +50,8 @@ std::optional<ApiError> ObjectService::check_namespace(const ResourceType& type,
   return std::nullopt;
 }
 
-ApiResponse ObjectService::create(const ResourceType& type, const std::string& requested_ns, Json body) {
+ApiResponse ObjectService::create(const ResourceType& type, const std::string& requested_ns,
+                                  Json body) {
   const std::string ns = scoped(type, requested_ns);
   if (!body.is_object()) return ApiResponse::from(bad_request("the request body is not an object"));
   Json& metadata = body["metadata"];

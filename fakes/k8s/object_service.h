@@ -59,8 +59,7 @@ class ObjectService {
  private:
   // Validates and stores `updated` as the new version of `old` (same name and namespace).
   ApiResponse commit_update(const ResourceType& type, const std::string& ns,
-                            const nlohmann::json& old, nlohmann::json updated,
-                            bool status_only);
+                            const nlohmann::json& old, nlohmann::json updated, bool status_only);
   std::optional<ApiError> check_namespace(const ResourceType& type, const std::string& ns) const;
   std::string new_uid();
   std::string random_suffix();

@@ -25,7 +25,8 @@ class ObjectServiceTest : public ::testing::Test {
 };
 
 TEST_F(ObjectServiceTest, CreateSetsServerFieldsAndReturns201) {
-  ApiResponse r = service_.create(cm(), "demo", {{"metadata", {{"name", "c"}}}, {"data", {{"a", "b"}}}});
+  ApiResponse r =
+      service_.create(cm(), "demo", {{"metadata", {{"name", "c"}}}, {"data", {{"a", "b"}}}});
   ASSERT_EQ(r.code, 201) << r.body.dump();
   EXPECT_EQ(r.body["kind"], "ConfigMap");
   EXPECT_EQ(r.body["apiVersion"], "v1");
@@ -77,7 +78,8 @@ TEST_F(ObjectServiceTest, SecretStringDataIsFoldedAndTypeDefaulted) {
 
 TEST_F(ObjectServiceTest, ObjectsOverOneMebibyteAreRejected) {
   ApiResponse r = service_.create(
-      cm(), "demo", {{"metadata", {{"name", "big"}}}, {"data", {{"a", std::string(1 << 20, 'x')}}}});
+      cm(), "demo",
+      {{"metadata", {{"name", "big"}}}, {"data", {{"a", std::string(1 << 20, 'x')}}}});
   EXPECT_EQ(r.code, 422);
   EXPECT_EQ(r.body["message"],
             "ConfigMap \"big\" is invalid: []: Too long: must have at most 1048576 bytes");
@@ -86,14 +88,14 @@ TEST_F(ObjectServiceTest, ObjectsOverOneMebibyteAreRejected) {
 TEST_F(ObjectServiceTest, ImmutableConfigMapRejectsDataChangesButNotMetadata) {
   service_.create(cm(), "demo",
                   {{"metadata", {{"name", "code"}}}, {"data", {{"a", "1"}}}, {"immutable", true}});
-  ApiResponse changed = service_.patch(cm(), "demo", "code", PatchType::kMerge,
-                                       {{"data", {{"a", "2"}}}});
+  ApiResponse changed =
+      service_.patch(cm(), "demo", "code", PatchType::kMerge, {{"data", {{"a", "2"}}}});
   EXPECT_EQ(changed.code, 422);
   EXPECT_EQ(changed.body["message"],
             "ConfigMap \"code\" is invalid: data: Forbidden: field is immutable when "
             "`immutable` is set");
-  ApiResponse unset = service_.patch(cm(), "demo", "code", PatchType::kMerge,
-                                     {{"immutable", false}});
+  ApiResponse unset =
+      service_.patch(cm(), "demo", "code", PatchType::kMerge, {{"immutable", false}});
   EXPECT_EQ(unset.code, 422);
   ApiResponse labelled = service_.patch(cm(), "demo", "code", PatchType::kMerge,
                                         {{"metadata", {{"labels", {{"x", "y"}}}}}});
@@ -137,11 +139,13 @@ TEST_F(ObjectServiceTest, SpecChangesBumpGenerationAndStatusIsKept) {
 
 TEST_F(ObjectServiceTest, ApplyPatchCreatesThenMerges) {
   ApiResponse created = service_.patch(cm(), "demo", "ssa", PatchType::kApply,
-                                       {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                                        {"metadata", {{"name", "ssa"}}}, {"data", {{"a", "1"}}}});
+                                       {{"apiVersion", "v1"},
+                                        {"kind", "ConfigMap"},
+                                        {"metadata", {{"name", "ssa"}}},
+                                        {"data", {{"a", "1"}}}});
   EXPECT_EQ(created.code, 201);
-  ApiResponse merged = service_.patch(cm(), "demo", "ssa", PatchType::kApply,
-                                      {{"data", {{"b", "2"}}}});
+  ApiResponse merged =
+      service_.patch(cm(), "demo", "ssa", PatchType::kApply, {{"data", {{"b", "2"}}}});
   EXPECT_EQ(merged.code, 200);
   EXPECT_EQ(merged.body["data"], Json::parse(R"({"a":"1","b":"2"})"));
 }

@@ -4,9 +4,12 @@ namespace pd::fake_k8s {
 
 std::string event_type_name(EventType type) {
   switch (type) {
-    case EventType::kAdded: return "ADDED";
-    case EventType::kModified: return "MODIFIED";
-    case EventType::kDeleted: return "DELETED";
+    case EventType::kAdded:
+      return "ADDED";
+    case EventType::kModified:
+      return "MODIFIED";
+    case EventType::kDeleted:
+      return "DELETED";
   }
   return "ERROR";
 }
@@ -19,9 +22,8 @@ std::optional<nlohmann::json> ObjectStore::get(const ResourceType& type, const s
   return it->second.second;
 }
 
-ListResult ObjectStore::list(const ResourceType& type, const std::string& ns,
-                             const Filter& filter, size_t limit,
-                             const std::string& continue_token) const {
+ListResult ObjectStore::list(const ResourceType& type, const std::string& ns, const Filter& filter,
+                             size_t limit, const std::string& continue_token) const {
   std::lock_guard<std::mutex> lock(mutex_);
   ListResult result;
   result.resource_version = version_;
@@ -59,8 +61,8 @@ nlohmann::json ObjectStore::put(const ResourceType& type, const std::string& ns,
   Key key{type.qualified_plural(), ns, name};
   bool existed = objects_.count(key) > 0;
   objects_[key] = {&type, object};
-  history_.push_back({existed ? EventType::kModified : EventType::kAdded, &type, ns, object,
-                      version_});
+  history_.push_back(
+      {existed ? EventType::kModified : EventType::kAdded, &type, ns, object, version_});
   if (observer_) observer_(history_.back());
   if (history_.size() > history_limit_) history_.pop_front();
   changed_.notify_all();
@@ -97,8 +99,7 @@ std::optional<std::vector<WatchEvent>> ObjectStore::wait_events(
     uint64_t since, std::chrono::steady_clock::time_point deadline,
     const std::function<bool(const WatchEvent&)>& accept) const {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (!history_.empty() && since + 1 < history_.front().resource_version &&
-      since < version_) {
+  if (!history_.empty() && since + 1 < history_.front().resource_version && since < version_) {
     return std::nullopt;
   }
   std::vector<WatchEvent> events;
@@ -119,8 +120,8 @@ void ObjectStore::set_observer(std::function<void(const WatchEvent&)> observer) 
   observer_ = std::move(observer);
 }
 
-void ObjectStore::restore(const ResourceType& type, const std::string& ns,
-                          const std::string& name, nlohmann::json object) {
+void ObjectStore::restore(const ResourceType& type, const std::string& ns, const std::string& name,
+                          nlohmann::json object) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string rv = object["metadata"].value("resourceVersion", std::string("0"));
   version_ = std::max<uint64_t>(version_, std::strtoull(rv.c_str(), nullptr, 10));

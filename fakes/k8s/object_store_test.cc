@@ -17,7 +17,9 @@ TEST(ObjectStore, ResourceVersionsAreGlobalAndMonotonic) {
   const ResourceType& cm = *catalog.find("", "v1", "configmaps");
   Json a = store.put(cm, "demo", "a", named("a"));
   Json b = store.put(cm, "demo", "b", named("b"));
-  auto rv = [](const Json& o) { return std::stoull(o["metadata"]["resourceVersion"].get<std::string>()); };
+  auto rv = [](const Json& o) {
+    return std::stoull(o["metadata"]["resourceVersion"].get<std::string>());
+  };
   EXPECT_LT(rv(a), rv(b));
   EXPECT_EQ(store.resource_version(), rv(b));
 }
@@ -47,8 +49,9 @@ TEST(ObjectStore, WatchFromACompactedVersionIsGone) {
   const ResourceType& cm = *catalog.find("", "v1", "configmaps");
   uint64_t since = store.resource_version();
   for (const char* name : {"a", "b", "c", "d"}) store.put(cm, "demo", name, named(name));
-  EXPECT_FALSE(store.wait_events(since, std::chrono::steady_clock::now(),
-                                 [](const WatchEvent&) { return true; })
+  EXPECT_FALSE(store
+                   .wait_events(since, std::chrono::steady_clock::now(),
+                                [](const WatchEvent&) { return true; })
                    .has_value());
 }
 

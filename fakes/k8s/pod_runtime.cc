@@ -54,8 +54,11 @@ std::optional<Json> SimulatedPodRuntime::status(const Json& pod,
   for (const Json& container : pod["spec"].value("containers", Json::array())) {
     std::string container_name = container.value("name", "");
     std::string image = container.value("image", "");
-    Json status = {{"name", container_name}, {"image", image}, {"ready", false},
-                   {"restartCount", 0}, {"started", false}};
+    Json status = {{"name", container_name},
+                   {"image", image},
+                   {"ready", false},
+                   {"restartCount", 0},
+                   {"started", false}};
     std::optional<ImageFault> fault = fault_for(image);
     if (!due) {
       status["state"] = {{"waiting", {{"reason", "ContainerCreating"}}}};
@@ -74,7 +77,8 @@ std::optional<Json> SimulatedPodRuntime::status(const Json& pod,
       status["ready"] = true;
       status["started"] = true;
       status["state"] = {{"running", {{"startedAt", stamp}}}};
-      if (!tracked.logged) logs_.append(ns, name, container_name, "started container " + container_name);
+      if (!tracked.logged)
+        logs_.append(ns, name, container_name, "started container " + container_name);
     }
     all_ready = all_ready && status["ready"].get<bool>();
     statuses.push_back(status);
@@ -82,7 +86,8 @@ std::optional<Json> SimulatedPodRuntime::status(const Json& pod,
   if (due && !tracked.logged) tracked.logged = true;
   // A crashing container restarts once per delay period, as the kubelet's back-off would.
   if (any_crash) {
-    auto periods = (now - tracked.started) / std::max<std::chrono::milliseconds>(ready_delay_, std::chrono::milliseconds(1));
+    auto periods = (now - tracked.started) /
+                   std::max<std::chrono::milliseconds>(ready_delay_, std::chrono::milliseconds(1));
     tracked.restarts = static_cast<int>(periods);
   }
   std::string phase = due && all_ready ? "Running" : "Pending";

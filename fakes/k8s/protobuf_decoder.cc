@@ -1,9 +1,9 @@
 #include "fakes/k8s/protobuf_decoder.h"
 
-#include "engine/util/base64.h"
-
 #include <functional>
 #include <map>
+
+#include "engine/util/base64.h"
 
 namespace pd::fake_k8s {
 namespace {
@@ -52,11 +52,20 @@ class WireReader {
 
   void skip(int wire_type) {
     switch (wire_type) {
-      case 0: varint(); break;
-      case 1: pos_ += 8; break;
-      case 2: bytes(); break;
-      case 5: pos_ += 4; break;
-      default: ok_ = false;
+      case 0:
+        varint();
+        break;
+      case 1:
+        pos_ += 8;
+        break;
+      case 2:
+        bytes();
+        break;
+      case 5:
+        pos_ += 4;
+        break;
+      default:
+        ok_ = false;
     }
     if (pos_ > data_.size()) ok_ = false;
   }
@@ -108,9 +117,9 @@ FieldHandler int_field(const char* name) {
 FieldHandler map_field(const char* name, bool bytes_values) {
   return [name, bytes_values](WireReader& r, Json& out) {
     Json entry = Json::object();
-    decode_message(r.bytes(), {{1, string_field("k")}, {2, [](WireReader& rr, Json& e) {
-                                  e["v"] = std::string(rr.bytes());
-                                }}},
+    decode_message(r.bytes(),
+                   {{1, string_field("k")},
+                    {2, [](WireReader& rr, Json& e) { e["v"] = std::string(rr.bytes()); }}},
                    entry);
     std::string value = entry.value("v", std::string());
     out[name][entry.value("k", std::string())] = bytes_values ? base64_encode(value) : value;
@@ -184,25 +193,26 @@ const MessageSpec* spec_for(const std::string& api_version, const std::string& k
        {{1, message_field("metadata", object_meta())},
         {4, bool_field("automountServiceAccountToken")}}},
       {"rbac.authorization.k8s.io/v1/Role",
-       {{1, message_field("metadata", object_meta())}, {2, repeated_message("rules", policy_rule())}}},
+       {{1, message_field("metadata", object_meta())},
+        {2, repeated_message("rules", policy_rule())}}},
       {"rbac.authorization.k8s.io/v1/ClusterRole",
-       {{1, message_field("metadata", object_meta())}, {2, repeated_message("rules", policy_rule())}}},
+       {{1, message_field("metadata", object_meta())},
+        {2, repeated_message("rules", policy_rule())}}},
       {"rbac.authorization.k8s.io/v1/RoleBinding", binding()},
       {"rbac.authorization.k8s.io/v1/ClusterRoleBinding", binding()},
       {"authorization.k8s.io/v1/SelfSubjectAccessReview",
        {{1, message_field("metadata", object_meta())},
-        {2, message_field("spec",
-                          {{1, message_field("resourceAttributes",
-                                             {{1, string_field("namespace")},
-                                              {2, string_field("verb")},
-                                              {3, string_field("group")},
-                                              {4, string_field("version")},
-                                              {5, string_field("resource")},
-                                              {6, string_field("subresource")},
-                                              {7, string_field("name")}})},
-                           {2, message_field("nonResourceAttributes",
-                                             {{1, string_field("path")},
-                                              {2, string_field("verb")}})}})}}},
+        {2,
+         message_field(
+             "spec", {{1, message_field("resourceAttributes", {{1, string_field("namespace")},
+                                                               {2, string_field("verb")},
+                                                               {3, string_field("group")},
+                                                               {4, string_field("version")},
+                                                               {5, string_field("resource")},
+                                                               {6, string_field("subresource")},
+                                                               {7, string_field("name")}})},
+                      {2, message_field("nonResourceAttributes", {{1, string_field("path")},
+                                                                  {2, string_field("verb")}})}})}}},
   };
   auto it = kSpecs.find(api_version + "/" + kind);
   return it == kSpecs.end() ? nullptr : &it->second;
@@ -236,7 +246,8 @@ Result<Json> decode_protobuf_object(std::string_view body) {
   const MessageSpec* spec = spec_for(api_version, kind);
   if (spec == nullptr) {
     return failed_precondition("the fake API server cannot decode protobuf bodies of kind " +
-                               api_version + "/" + kind + "; send JSON (Content-Type: "
+                               api_version + "/" + kind +
+                               "; send JSON (Content-Type: "
                                "application/json) instead");
   }
   Json object = Json::object();

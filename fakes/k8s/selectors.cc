@@ -136,8 +136,8 @@ Result<FieldSelector> FieldSelector::parse(std::string_view text) {
     } else if (eq != std::string::npos) {
       req = {trim(part.substr(0, eq)), true, trim(part.substr(eq + 1))};
     } else {
-      return invalid_argument("invalid selector: '" + std::string(text) +
-                              "'; can't understand '" + part + "'");
+      return invalid_argument("invalid selector: '" + std::string(text) + "'; can't understand '" +
+                              part + "'");
     }
     if (req.field != "metadata.name" && req.field != "metadata.namespace" &&
         req.field != "status.phase") {

@@ -1,6 +1,7 @@
 // `--state DIR`: every object persisted as its own JSON file, written atomically (temporary
 // file + rename) as it changes and removed when it is deleted, and loaded back on start — so a
-// local cluster survives restarts. Layout: DIR/<plural[.group]>/<namespace or _cluster>/<name>.json.
+// local cluster survives restarts. Layout: DIR/<plural[.group]>/<namespace or
+// _cluster>/<name>.json.
 #pragma once
 
 #include <filesystem>

@@ -54,8 +54,8 @@ std::vector<Column> columns_for(const std::string& kind) {
                  ++total;
                  ready += c.value("ready", false) ? 1 : 0;
                }
-               if (total == 0) total = static_cast<int>(
-                   str(o, {"spec", "containers"}, Json::array()).size());
+               if (total == 0)
+                 total = static_cast<int>(str(o, {"spec", "containers"}, Json::array()).size());
                return Json(std::to_string(ready) + "/" + std::to_string(total));
              }},
             {"Status", "string",
@@ -77,24 +77,38 @@ std::vector<Column> columns_for(const std::string& kind) {
   if (kind == "Deployment") {
     return {{"Ready", "string",
              [](const Json& o) {
-               return Json(ratio(str(o, {"status", "readyReplicas"}, 0),
-                                 str(o, {"spec", "replicas"}, 1)));
+               return Json(
+                   ratio(str(o, {"status", "readyReplicas"}, 0), str(o, {"spec", "replicas"}, 1)));
              }},
             {"Up-to-date", "integer",
-             [](const Json& o) { return str(o, {"status", "updatedReplicas"}, 0); }},
-            {"Available", "integer",
-             [](const Json& o) { return str(o, {"status", "availableReplicas"}, 0); }}};
+             [](const Json& o) {
+               return str(o, {"status", "updatedReplicas"}, 0);
+             }},
+            {"Available", "integer", [](const Json& o) {
+               return str(o, {"status", "availableReplicas"}, 0);
+             }}};
   }
   if (kind == "ReplicaSet") {
-    return {{"Desired", "integer", [](const Json& o) { return str(o, {"spec", "replicas"}, 1); }},
-            {"Current", "integer", [](const Json& o) { return str(o, {"status", "replicas"}, 0); }},
-            {"Ready", "integer",
-             [](const Json& o) { return str(o, {"status", "readyReplicas"}, 0); }}};
+    return {{"Desired", "integer",
+             [](const Json& o) {
+               return str(o, {"spec", "replicas"}, 1);
+             }},
+            {"Current", "integer",
+             [](const Json& o) {
+               return str(o, {"status", "replicas"}, 0);
+             }},
+            {"Ready", "integer", [](const Json& o) {
+               return str(o, {"status", "readyReplicas"}, 0);
+             }}};
   }
   if (kind == "Service") {
-    return {{"Type", "string", [](const Json& o) { return str(o, {"spec", "type"}, "ClusterIP"); }},
-            {"Cluster-IP", "string",
-             [](const Json& o) { return str(o, {"spec", "clusterIP"}, "<none>"); }}};
+    return {{"Type", "string",
+             [](const Json& o) {
+               return str(o, {"spec", "type"}, "ClusterIP");
+             }},
+            {"Cluster-IP", "string", [](const Json& o) {
+               return str(o, {"spec", "clusterIP"}, "<none>");
+             }}};
   }
   if (kind == "Node") {
     return {{"Status", "string",
@@ -106,12 +120,18 @@ std::vector<Column> columns_for(const std::string& kind) {
                }
                return Json("Unknown");
              }},
-            {"Version", "string",
-             [](const Json& o) { return str(o, {"status", "nodeInfo", "kubeletVersion"}); }}};
+            {"Version", "string", [](const Json& o) {
+               return str(o, {"status", "nodeInfo", "kubeletVersion"});
+             }}};
   }
   if (kind == "CronJob") {
-    return {{"Schedule", "string", [](const Json& o) { return str(o, {"spec", "schedule"}); }},
-            {"Suspend", "boolean", [](const Json& o) { return str(o, {"spec", "suspend"}, false); }}};
+    return {{"Schedule", "string",
+             [](const Json& o) {
+               return str(o, {"spec", "schedule"});
+             }},
+            {"Suspend", "boolean", [](const Json& o) {
+               return str(o, {"spec", "suspend"}, false);
+             }}};
   }
   return {};
 }
@@ -162,8 +182,8 @@ Json table_of(const ResourceType& type, const std::vector<Json>& objects,
     Json cells = {metadata.value("name", "")};
     for (const Column& column : extra) cells.push_back(column.cell(object));
     auto created = parse_time(metadata.value("creationTimestamp", ""));
-    cells.push_back(human_duration(
-        std::chrono::duration_cast<std::chrono::seconds>(now - created)));
+    cells.push_back(
+        human_duration(std::chrono::duration_cast<std::chrono::seconds>(now - created)));
     rows.push_back({{"cells", cells},
                     {"object",
                      {{"kind", "PartialObjectMetadata"},

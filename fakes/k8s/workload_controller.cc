@@ -131,14 +131,15 @@ void WorkloadController::collect_garbage() {
   // Dependents whose controlling owner no longer exists are deleted, as the garbage collector
   // does with background propagation.
   for (const char* plural : {"replicasets", "pods"}) {
-    const ResourceType& dependents = plural == std::string("pods") ? type("", "pods")
-                                                                    : type("apps", plural);
+    const ResourceType& dependents =
+        plural == std::string("pods") ? type("", "pods") : type("apps", plural);
     for (const Json& object : objects_.store().list(dependents, "", nullptr).items) {
       const Json refs = object["metadata"].value("ownerReferences", Json::array());
       for (const Json& ref : refs) {
         if (!ref.value("controller", false)) continue;
         std::string kind = ref.value("kind", "");
-        const ResourceType* owner_type = objects_.catalog().find_kind(ref.value("apiVersion", ""), kind);
+        const ResourceType* owner_type =
+            objects_.catalog().find_kind(ref.value("apiVersion", ""), kind);
         if (owner_type == nullptr) continue;
         std::string ns = object["metadata"].value("namespace", "");
         std::optional<Json> owner = objects_.store().get(*owner_type, ns, ref.value("name", ""));
@@ -214,12 +215,13 @@ void WorkloadController::reconcile_deployment(const Json& d) {
     Json rs_annotations = {{"deployment.kubernetes.io/revision", std::to_string(current_revision)},
                            {"deployment.kubernetes.io/desired-replicas", std::to_string(replicas)}};
     if (!change_cause.empty()) rs_annotations["kubernetes.io/change-cause"] = change_cause;
-    Json rs = {{"metadata",
-                {{"name", current_name},
-                 {"labels", rs_template["metadata"]["labels"]},
-                 {"annotations", rs_annotations},
-                 {"ownerReferences", {owner_reference(d)}}}},
-               {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", rs_template}}}};
+    Json rs = {
+        {"metadata",
+         {{"name", current_name},
+          {"labels", rs_template["metadata"]["labels"]},
+          {"annotations", rs_annotations},
+          {"ownerReferences", {owner_reference(d)}}}},
+        {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", rs_template}}}};
     objects_.create(replica_sets, ns, rs);
     record_event(d, "Normal", "ScalingReplicaSet",
                  "Scaled up replica set " + current_name + " to " + std::to_string(replicas));
@@ -227,9 +229,9 @@ void WorkloadController::reconcile_deployment(const Json& d) {
     current_name = (*current)["metadata"].value("name", "");
     current_revision = revision_of(*current);
     if (current_revision < max_revision) current_revision = max_revision + 1;  // rollback
-    Json patch = {{"metadata", {{"annotations",
-                                 {{"deployment.kubernetes.io/revision",
-                                   std::to_string(current_revision)}}}}},
+    Json patch = {{"metadata",
+                   {{"annotations",
+                     {{"deployment.kubernetes.io/revision", std::to_string(current_revision)}}}}},
                   {"spec", {{"replicas", replicas}}}};
     if (!change_cause.empty()) {
       patch["metadata"]["annotations"]["kubernetes.io/change-cause"] = change_cause;
@@ -240,14 +242,17 @@ void WorkloadController::reconcile_deployment(const Json& d) {
     std::string rs_name = rs["metadata"].value("name", "");
     if (rs_name != current_name && rs["spec"].value("replicas", 0) != 0) {
       objects_.patch(replica_sets, ns, rs_name, PatchType::kMerge, {{"spec", {{"replicas", 0}}}});
-      record_event(d, "Normal", "ScalingReplicaSet", "Scaled down replica set " + rs_name + " to 0");
+      record_event(d, "Normal", "ScalingReplicaSet",
+                   "Scaled down replica set " + rs_name + " to 0");
     }
   }
   if (annotations.value("deployment.kubernetes.io/revision", "") !=
       std::to_string(current_revision)) {
-    objects_.patch(deployments, ns, name, PatchType::kMerge,
-                   {{"metadata", {{"annotations", {{"deployment.kubernetes.io/revision",
-                                                    std::to_string(current_revision)}}}}}});
+    objects_.patch(
+        deployments, ns, name, PatchType::kMerge,
+        {{"metadata",
+          {{"annotations",
+            {{"deployment.kubernetes.io/revision", std::to_string(current_revision)}}}}}});
   }
 
   // Status from the pods of every owned ReplicaSet.
@@ -319,11 +324,10 @@ void WorkloadController::reconcile_replica_set(const Json& rs) {
     Json pod_metadata = pod_template.value("metadata", Json::object());
     pod_metadata["generateName"] = name + "-";
     pod_metadata["ownerReferences"] = {owner_reference(rs)};
-    ApiResponse created =
-        objects_.create(pods_type, ns,
-                        {{"metadata", pod_metadata},
-                         {"spec", pod_template.value("spec", Json::object())},
-                         {"status", {{"phase", "Pending"}}}});
+    ApiResponse created = objects_.create(pods_type, ns,
+                                          {{"metadata", pod_metadata},
+                                           {"spec", pod_template.value("spec", Json::object())},
+                                           {"status", {{"phase", "Pending"}}}});
     if (!created.ok()) return;
     runtime_.start(created.body, clock_.now());
     pods.push_back(created.body);
