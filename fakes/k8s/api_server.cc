@@ -292,8 +292,7 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     if (result.ok() && wants_table(accept) && (verb == "get" || verb == "list")) {
       std::vector<Json> items = verb == "list" ? result.body["items"].get<std::vector<Json>>()
                                                : std::vector<Json>{result.body};
-      std::string rv = verb == "list" ? result.body["metadata"].value("resourceVersion", "")
-                                      : result.body["metadata"].value("resourceVersion", "");
+      std::string rv = result.body["metadata"].value("resourceVersion", "");
       return send_json(response, result.code, table_of(*type, items, rv, parts_.clock.now()));
     }
     send_json(response, result.code, result.body);
