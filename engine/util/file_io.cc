@@ -27,4 +27,23 @@ Result<std::string> read_text_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+Status write_file_atomically(const std::filesystem::path& path, const std::string& content,
+                             std::filesystem::perms permissions) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out.flush()) {
+      return Status(StatusCode::kInternal, "cannot write " + tmp.string() + ": " +
+                                               std::strerror(errno));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::permissions(tmp, permissions, ec);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status(StatusCode::kInternal, "cannot replace " + path.string() + ": " + ec.message());
+  return Status::ok();
+}
+
 }  // namespace pd

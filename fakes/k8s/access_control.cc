@@ -39,12 +39,28 @@ bool subject_matches(const Json& subject, const UserInfo& user) {
     return std::find(user.groups.begin(), user.groups.end(), name) != user.groups.end();
   }
   if (kind == "ServiceAccount") {
-    return user.name == "system:serviceaccount:" + subject.value("namespace", "") + ":" + name;
+    return user.name == service_account_user(subject.value("namespace", ""), name).name;
   }
   return false;
 }
 
 }  // namespace
+
+UserInfo service_account_user(const std::string& ns, const std::string& name) {
+  return {"system:serviceaccount:" + ns + ":" + name,
+          {"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}};
+}
+
+std::string TokenRegistry::issue(UserInfo user) {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string token;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (int i = 0; i < 48; ++i) token += kChars[random_() % 36];
+  }
+  add(token, std::move(user));
+  return token;
+}
 
 void TokenRegistry::add(const std::string& token, UserInfo user) {
   std::lock_guard<std::mutex> lock(mutex_);

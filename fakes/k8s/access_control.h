@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,21 @@ struct AccessDecision {
   std::string reason;  // which binding allowed it
 };
 
+// `system:serviceaccount:<ns>:<name>` in its groups, as the real server authenticates a
+// service-account token.
+UserInfo service_account_user(const std::string& ns, const std::string& name);
+
 class TokenRegistry {
  public:
   void add(const std::string& token, UserInfo user);
+  // A new random bearer token for `user`.
+  std::string issue(UserInfo user);
   std::optional<UserInfo> find(const std::string& token) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, UserInfo> tokens_;
+  std::random_device random_;
 };
 
 class RbacAuthorizer {

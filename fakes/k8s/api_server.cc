@@ -5,7 +5,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <random>
 
 #include "engine/util/yaml_adapter.h"
 #include "fakes/k8s/api_request.h"
@@ -56,14 +55,6 @@ Result<Json> decode_body(const httplib::Request& request) {
                             std::to_string(yaml.error_pos.line) + ": " + yaml.error_message);
   }
   return Json::parse(yaml_to_json(yaml.root).dump());
-}
-
-std::string new_token() {
-  std::random_device random;
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string token = "pd-";
-  for (int i = 0; i < 40; ++i) token += kChars[random() % 36];
-  return token;
 }
 
 // The user behind a verified client certificate: CN is the name, O entries the groups.
@@ -366,10 +357,7 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
     if (request.method != "POST") return send_error(response, method_not_allowed("use POST"));
     ApiResponse account = objects.get(*type, ns, name);
     if (!account.ok()) return reply(account);
-    std::string token = new_token();
-    parts_.tokens.add(token, {"system:serviceaccount:" + ns + ":" + name,
-                              {"system:serviceaccounts", "system:serviceaccounts:" + ns,
-                               "system:authenticated"}});
+    std::string token = parts_.tokens.issue(service_account_user(ns, name));
     Result<Json> decoded = decode_body(request);
     Json body = decoded.is_ok() ? decoded.value() : Json::object();
     return send_json(

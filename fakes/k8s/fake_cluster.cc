@@ -1,24 +1,15 @@
 #include "fakes/k8s/fake_cluster.h"
 
-#include <fstream>
 #include <iostream>
-#include <random>
 
 #include "engine/util/base64.h"
+#include "engine/util/file_io.h"
 #include "engine/util/yaml_adapter.h"
 
 namespace pd::fake_k8s {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string random_token() {
-  std::random_device random;
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string token;
-  for (int i = 0; i < 48; ++i) token += kChars[random() % 36];
-  return token;
-}
 
 }  // namespace
 
@@ -74,8 +65,7 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
              {"architecture", "amd64"},
              {"operatingSystem", "linux"}}}}}});
   }
-  admin_token_ = random_token();
-  tokens_.add(admin_token_, {"admin", {"system:masters", "system:authenticated"}});
+  admin_token_ = tokens_.issue({"admin", {"system:masters", "system:authenticated"}});
 
   ApiServerConfig config;
   config.host = options.host;
@@ -133,19 +123,10 @@ std::string FakeCluster::kubeconfig(const std::string& token) const {
 }
 
 Status FakeCluster::write_kubeconfig(const std::filesystem::path& file) const {
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << kubeconfig();
-    if (!out.flush()) return internal_error("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::permissions(
-      tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) return internal_error("cannot write " + file.string() + ": " + ec.message());
-  return Status::ok();
+  // It holds the admin token: readable by the owner only.
+  return write_file_atomically(file, kubeconfig(),
+                               std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write);
 }
 
 Status FakeCluster::apply(const Json& object) {
@@ -208,11 +189,9 @@ std::optional<Json> FakeCluster::get(const std::string& api_version, const std::
 }
 
 std::string FakeCluster::add_user(const std::string& name, const std::vector<std::string>& groups) {
-  std::string token = random_token();
   std::vector<std::string> all = groups;
   all.push_back("system:authenticated");
-  tokens_.add(token, {name, all});
-  return token;
+  return tokens_.issue({name, all});
 }
 
 Result<std::string> FakeCluster::service_account_token(const std::string& ns,
@@ -220,11 +199,7 @@ Result<std::string> FakeCluster::service_account_token(const std::string& ns,
   if (!store_.get(*catalog_.find("", "v1", "serviceaccounts"), ns, name)) {
     return pd::not_found("serviceaccounts \"" + name + "\" not found in namespace \"" + ns + "\"");
   }
-  std::string token = random_token();
-  tokens_.add(token,
-              {"system:serviceaccount:" + ns + ":" + name,
-               {"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}});
-  return token;
+  return tokens_.issue(service_account_user(ns, name));
 }
 
 Result<KeyPair> FakeCluster::client_certificate(const std::string& user,

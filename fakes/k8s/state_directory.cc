@@ -1,7 +1,5 @@
 #include "fakes/k8s/state_directory.h"
 
-#include <fstream>
-
 #include "engine/util/file_io.h"
 
 namespace pd::fake_k8s {
@@ -43,22 +41,11 @@ Status StateDirectory::load(const ResourceCatalog& catalog, ObjectStore& store) 
   return Status::ok();
 }
 
-void StateDirectory::write_atomically(const std::filesystem::path& file,
-                                      const std::string& content) const {
+void StateDirectory::write(const std::filesystem::path& file, const std::string& content) const {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) {
-      on_error_("cannot write " + tmp.string());
-      return;
-    }
-  }
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) on_error_("cannot replace " + file.string() + ": " + ec.message());
+  Status written = write_file_atomically(file, content);
+  if (!written.is_ok()) on_error_(written.message());
 }
 
 void StateDirectory::record(const WatchEvent& event) const {
@@ -68,9 +55,9 @@ void StateDirectory::record(const WatchEvent& event) const {
     std::error_code ec;
     std::filesystem::remove(file, ec);
   } else {
-    write_atomically(file, event.object.dump());
+    write(file, event.object.dump());
   }
-  write_atomically(dir_ / "resource-version", std::to_string(event.resource_version));
+  write(dir_ / "resource-version", std::to_string(event.resource_version));
 }
 
 }  // namespace pd::fake_k8s

@@ -27,7 +27,8 @@ class StateDirectory {
  private:
   std::filesystem::path file_of(const ResourceType& type, const std::string& ns,
                                 const std::string& name) const;
-  void write_atomically(const std::filesystem::path& file, const std::string& content) const;
+  // Writes atomically (creating folders); failures go to on_error_.
+  void write(const std::filesystem::path& file, const std::string& content) const;
 
   std::filesystem::path dir_;
   std::function<void(const std::string&)> on_error_;
