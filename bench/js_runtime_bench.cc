@@ -10,6 +10,7 @@
 
 #include "bench/js_nodes.h"
 #include "engine/js/runtime.h"
+#include "engine/util/temp_dir.h"
 
 namespace {
 
@@ -20,15 +21,12 @@ pd::js::V8Platform& platform() {
 
 struct Workspace {
   Workspace() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-jsbench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    dir = pattern;
     std::filesystem::create_directories(dir / "nodes");
     std::ofstream(dir / "nodes/trivial.js") << pd::bench::trivial_node();
     std::ofstream(dir / "nodes/big.ts") << pd::bench::typescript_node_300_lines(0);
   }
-  ~Workspace() { std::filesystem::remove_all(dir); }
-  std::filesystem::path dir;
+  pd::TempDir temp{"pd-jsbench"};
+  std::filesystem::path dir = temp.path();
 };
 
 void BM_CallTrivialNodeFreshContext(benchmark::State& state) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/spec/workflow_loader.h"
+#include "engine/util/temp_dir.h"
 
 namespace {
 
@@ -40,9 +41,7 @@ std::string generate_workflow(int nodes, int fan_in) {
 class GeneratedWorkflow {
  public:
   explicit GeneratedWorkflow(int fan_in) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    dir_ = pattern;
+    dir_ = temp_.path();
     std::filesystem::create_directories(dir_ / "nodes");
     for (int i = 0; i < kNodes; ++i) {
       std::ofstream(dir_ / ("nodes/n" + std::to_string(i) + ".ts")) << "export default () => 1;\n";
@@ -50,11 +49,11 @@ class GeneratedWorkflow {
     text_ = generate_workflow(kNodes, fan_in);
     std::ofstream(dir_ / "workflow.yaml") << text_;
   }
-  ~GeneratedWorkflow() { std::filesystem::remove_all(dir_); }
   const std::filesystem::path& dir() const { return dir_; }
   const std::string& text() const { return text_; }
 
  private:
+  pd::TempDir temp_{"pd-bench"};
   std::filesystem::path dir_;
   std::string text_;
 };

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/util/temp_dir.h"
 #include "tests/run_command.h"
 
 namespace pd {
@@ -27,14 +28,8 @@ std::string binary() {
 
 class FakeClusterProcess : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-fkp-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
   void TearDown() override {
     if (pid_ > 0) kill(pid_, SIGKILL), waitpid(pid_, nullptr, 0);
-    std::filesystem::remove_all(dir_);
   }
 
   // Starts `pd-fake-cluster serve ARGS` and waits (with a deadline) for its "serving" line.
@@ -77,7 +72,8 @@ class FakeClusterProcess : public ::testing::Test {
                        args);
   }
 
-  std::filesystem::path dir_;
+  TempDir temp_{"pd-fkp"};
+  std::filesystem::path dir_ = temp_.path();
   pid_t pid_ = -1;
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/util/base64.h"
+#include "engine/util/temp_dir.h"
 #include "fakes/k8s/fake_cluster.h"
 #include "tests/run_command.h"
 
@@ -23,9 +24,7 @@ using testing::shell_quote;
 class KubectlConformance : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-kubectl-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     fake_k8s::FakeClusterOptions options;
     options.pod_ready_delay = std::chrono::milliseconds(100);
     auto started = fake_k8s::FakeCluster::start(options, clock_);
@@ -33,10 +32,7 @@ class KubectlConformance : public ::testing::Test {
     cluster_ = std::move(started).value();
     ASSERT_TRUE(cluster_->write_kubeconfig(dir_ / "kubeconfig").is_ok());
   }
-  void TearDown() override {
-    cluster_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { cluster_.reset(); }
 
   // Runs `kubectl ARGS` against the fake, with a private discovery cache.
   CommandResult kubectl(const std::string& args, const std::string& stdin_text = "") {
@@ -62,6 +58,7 @@ class KubectlConformance : public ::testing::Test {
   }
 
   SystemClock clock_;
+  TempDir temp_{"pd-kubectl"};
   std::filesystem::path dir_;
   std::unique_ptr<fake_k8s::FakeCluster> cluster_;
 };

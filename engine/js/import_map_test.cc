@@ -4,22 +4,19 @@
 
 #include <fstream>
 
+#include "engine/util/temp_dir.h"
+
 namespace pd::js {
 namespace {
 
 class ImportMapTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-imap-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   Result<ImportMap> load(const std::string& file, const std::string& json) {
     std::ofstream(dir_ / file) << json;
     return ImportMap::load(dir_, fs_);
   }
-  std::filesystem::path dir_;
+  TempDir temp_{"pd-imap"};
+  std::filesystem::path dir_ = temp_.path();
   RealFileSystem fs_;
 };
 

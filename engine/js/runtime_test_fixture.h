@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "engine/js/runtime.h"
+#include "engine/util/temp_dir.h"
 
 namespace pd::js {
 
@@ -20,15 +21,10 @@ inline V8Platform& platform() {
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pd-js-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
+    dir_ = temp_.path();
     runtime_ = std::make_unique<Runtime>(platform(), RuntimeOptions{dir_, 64});
   }
-  void TearDown() override {
-    runtime_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { runtime_.reset(); }
   void write(const std::string& relative, const std::string& text) {
     std::filesystem::create_directories((dir_ / relative).parent_path());
     std::ofstream(dir_ / relative) << text;
@@ -39,6 +35,7 @@ class RuntimeTest : public ::testing::Test {
     return runtime_->call_node(node, {{"config", {{"greeting", "hi"}}}}, input, timeout);
   }
 
+  TempDir temp_{"pd-js"};
   std::filesystem::path dir_;
   std::unique_ptr<Runtime> runtime_;
 };

@@ -6,16 +6,9 @@
 
 namespace pd::spec::testing {
 
-TestWorkflowDir::TestWorkflowDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "pd-spec-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
+TestWorkflowDir::TestWorkflowDir() : temp_("pd-spec"), path_(temp_.path()) {}
 
-TestWorkflowDir::~TestWorkflowDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
+TestWorkflowDir::~TestWorkflowDir() = default;
 
 void TestWorkflowDir::write(const std::string& relative, const std::string& content) const {
   std::filesystem::path file = path_ / relative;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/spec/workflow_loader.h"
+#include "engine/util/temp_dir.h"
 
 namespace pd::spec::testing {
 
@@ -27,6 +28,7 @@ class TestWorkflowDir {
                       std::initializer_list<std::string> node_files = {}) const;
 
  private:
+  TempDir temp_;
   std::filesystem::path path_;
 };
 

@@ -35,14 +35,15 @@ Status write_file_atomically(const std::filesystem::path& path, const std::strin
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << content;
     if (!out.flush()) {
-      return Status(StatusCode::kInternal, "cannot write " + tmp.string() + ": " +
-                                               std::strerror(errno));
+      return Status(StatusCode::kInternal,
+                    "cannot write " + tmp.string() + ": " + std::strerror(errno));
     }
   }
   std::error_code ec;
   std::filesystem::permissions(tmp, permissions, ec);
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status(StatusCode::kInternal, "cannot replace " + path.string() + ": " + ec.message());
+  if (ec)
+    return Status(StatusCode::kInternal, "cannot replace " + path.string() + ": " + ec.message());
   return Status::ok();
 }
 

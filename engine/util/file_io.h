@@ -14,11 +14,11 @@ Result<std::string> read_text_file(const std::filesystem::path& path);
 
 // Writes `content` through a temporary file renamed over `path` (created with `permissions`),
 // so readers see the old file or the new one, never a partial write.
-Status write_file_atomically(const std::filesystem::path& path, const std::string& content,
-                             std::filesystem::perms permissions =
-                                 std::filesystem::perms::owner_read |
-                                 std::filesystem::perms::owner_write |
-                                 std::filesystem::perms::group_read |
-                                 std::filesystem::perms::others_read);
+Status write_file_atomically(
+    const std::filesystem::path& path, const std::string& content,
+    std::filesystem::perms permissions = std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
 
 }  // namespace pd

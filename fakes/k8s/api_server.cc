@@ -5,7 +5,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-
 #include "engine/util/yaml_adapter.h"
 #include "fakes/k8s/api_request.h"
 #include "fakes/k8s/discovery.h"

@@ -124,9 +124,8 @@ std::string FakeCluster::kubeconfig(const std::string& token) const {
 
 Status FakeCluster::write_kubeconfig(const std::filesystem::path& file) const {
   // It holds the admin token: readable by the owner only.
-  return write_file_atomically(file, kubeconfig(),
-                               std::filesystem::perms::owner_read |
-                                   std::filesystem::perms::owner_write);
+  return write_file_atomically(
+      file, kubeconfig(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 Status FakeCluster::apply(const Json& object) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/util/temp_dir.h"
 #include "fakes/k8s/state_directory.h"
 
 namespace pd::fake_k8s {
@@ -56,9 +57,8 @@ TEST(ObjectStore, WatchFromACompactedVersionIsGone) {
 }
 
 TEST(StateDirectory, RoundTripsObjectsAndVersions) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "pd-state-XXXXXX").string();
-  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-  std::filesystem::path dir = pattern;
+  TempDir temp("pd-state");
+  const std::filesystem::path& dir = temp.path();
   ResourceCatalog catalog;
   const ResourceType& cm = *catalog.find("", "v1", "configmaps");
   const ResourceType& ns = *catalog.find("", "v1", "namespaces");
@@ -81,7 +81,6 @@ TEST(StateDirectory, RoundTripsObjectsAndVersions) {
   EXPECT_TRUE(restored.get(ns, "", "demo").has_value());
   EXPECT_EQ(restored.resource_version(), version);
   EXPECT_TRUE(errors.empty());
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
