@@ -6,10 +6,10 @@
 
 namespace pd::js {
 
-// The esbuild bundle of engine/js/tooling/sucrase_entry.js; defines `PdTypeScript.strip`.
+// The esbuild bundle of tooling/sucrase_entry.js; defines `PdTypeScript.strip`.
 std::string_view sucrase_bundle();
 
-// engine/js/prelude.js: a function expression taking the host natives, defining Web APIs.
+// The esbuild bundle of prelude/ (and whatwg-url); defines `__pdPrelude.install(host)`.
 std::string_view prelude_script();
 
 }  // namespace pd::js

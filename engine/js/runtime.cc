@@ -2,36 +2,41 @@
 
 #include <v8.h>
 
+#include <atomic>
 #include <condition_variable>
-#include <functional>
+#include <deque>
+#include <future>
 #include <mutex>
+#include <set>
 #include <thread>
-#include <unordered_map>
 
-#include "engine/js/embedded_scripts.h"
-#include "engine/js/import_map.h"
+#include "engine/js/fetch_client.h"
+#include "engine/js/isolate_host.h"
+#include "engine/js/module_graph.h"
+#include "engine/js/natives.h"
+#include "engine/js/startup_snapshot.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
-#include "engine/js/web_apis.h"
-#include "engine/util/file_io.h"
 #include "engine/util/paths.h"
+#include "engine/util/worker_pool.h"
 
 namespace pd::js {
 namespace {
 
 using Json = nlohmann::json;
+using SteadyTime = std::chrono::steady_clock::time_point;
 
-constexpr const char* kBuiltinPipedreamer =
-    "export const version = \"0.1.0\";\n"
-    "export function defineNode(run) { return run; }\n";
+// Embedder data slot holding the context's ContextState (slot 2 is the ModuleGraph's).
+constexpr int kStateSlot = 1;
+// How long JavaScript may run with no call waiting on it (a timer in a long-lived context).
+constexpr std::chrono::seconds kIdleRunLimit{30};
 
-bool is_typescript(const std::filesystem::path& path) {
-  std::string ext = path.extension().string();
-  return ext == ".ts" || ext == ".mts" || ext == ".tsx";
+double to_ms(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
 }
 
-// Stops a call that runs past its deadline: TerminateExecution from its own thread, which lives
-// as long as the runtime (a thread per call would cost more than a trivial call).
+// Stops JavaScript that runs past its deadline: TerminateExecution from its own thread, which
+// lives as long as the runtime (a thread per call would cost more than a trivial call).
 class Watchdog {
  public:
   explicit Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
@@ -43,20 +48,17 @@ class Watchdog {
     changed_.notify_all();
     thread_.join();
   }
-  void arm(std::chrono::steady_clock::time_point deadline) {
+  void arm(SteadyTime deadline) {
     std::lock_guard<std::mutex> lock(mutex_);
     deadline_ = deadline;
     armed_ = true;
     fired_ = false;
     changed_.notify_all();
   }
-  void disarm() {
+  // Returns whether it fired since arm().
+  bool disarm() {
     std::lock_guard<std::mutex> lock(mutex_);
     armed_ = false;
-    changed_.notify_all();
-  }
-  bool fired() {
-    std::lock_guard<std::mutex> lock(mutex_);
     return fired_;
   }
 
@@ -81,183 +83,480 @@ class Watchdog {
   v8::Isolate* isolate_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::chrono::steady_clock::time_point deadline_;
+  SteadyTime deadline_;
   bool armed_ = false;
   bool fired_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };
 
+struct ContextState;
+
+struct CallState {
+  uint64_t id = 0;
+  std::string node_path;
+  std::string absolute;
+  bool load_only = false;
+  Json ctx;
+  Json input;
+  CallOptions options;
+  SteadyTime deadline;
+  std::function<void(Result<NodeCall>)> done;
+  std::vector<ConsoleLine> console;
+  ContextState* context = nullptr;
+};
+
+// One V8 context: its module graph, the prelude's hooks, and what keeps its calls alive.
+struct ContextState {
+  v8::Global<v8::Context> context;
+  v8::Global<v8::Object> hooks;
+  std::unique_ptr<ModuleGraph> graph;
+  std::string node_path;
+  NetPolicy net;
+  double origin_ms = 0;       // loop clock when made (performance.now's zero)
+  double wall_origin_ms = 0;  // performance.timeOrigin
+  std::set<uint64_t> calls;
+  std::set<int> timers;
+  int pending_ops = 0;
+  bool long_lived = false;
+  bool broken = false;  // its module failed to load: made again on the next call
+  v8::Global<v8::Promise> evaluation;
+  v8::Global<v8::Value> module_namespace;
+  std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
+
+  ~ContextState() {
+    unhandled.clear();
+    evaluation.Reset();
+    module_namespace.Reset();
+    hooks.Reset();
+    graph.reset();
+    context.Reset();
+  }
+};
+
+size_t near_heap_limit(void* data, size_t current, size_t initial);
+
+ContextState* state_of(v8::Local<v8::Context> context) {
+  return static_cast<ContextState*>(context->GetAlignedPointerFromEmbedderData(kStateSlot));
+}
+
 }  // namespace
 
-struct Runtime::Impl {
+struct Runtime::Impl : IsolateHost {
   RuntimeOptions options;
+  DenoHost deno_host;
   RealFileSystem real_file_system;
-  DenoHost deno;
-  std::unique_ptr<Watchdog> watchdog;
-  ImportMap import_map;  // read at the start of every call, so edits are picked up
-  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
+  std::unique_ptr<NetworkHttpTransport> network;
+  SystemRandom system_random;
+  std::shared_ptr<TransformCache> cache;
+  const HttpTransport* transport = nullptr;
+  RandomSource* random = nullptr;
+  std::optional<Result<ImportMap>> import_map;  // read when the first context is made
+
+  // Shared with other threads.
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> tasks;
+  bool stopping = false;
+  std::atomic<size_t> in_flight{0};
+  std::thread loop_thread;
+
+  // Loop thread only.
   v8::Isolate* isolate = nullptr;
-  v8::Global<v8::Context> stripper_context;
-  std::unordered_map<size_t, std::string> stripped_cache;  // source hash → JavaScript
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator;
+  v8::StartupData snapshot{};
+  std::unique_ptr<Watchdog> watchdog;
+  v8::Global<v8::Context> stripper;
   bool heap_exhausted = false;
-
-  // Per call: modules by absolute path, and module identity hash → path (for resolving).
-  std::map<std::string, v8::Global<v8::Module>> modules;
-  std::unordered_multimap<int, std::string> module_paths;
-  std::vector<ConsoleLine> console;
-  std::string load_error;
-
-  // Per call: the event loop's timers and their callbacks.
-  struct TimerCallback {
+  struct Timer {
     v8::Global<v8::Function> function;
     std::vector<v8::Global<v8::Value>> args;
+    ContextState* owner = nullptr;
   };
   TimerQueue timers;
-  std::map<int, TimerCallback> timer_callbacks;
+  std::map<int, Timer> timer_callbacks;
+  std::map<uint64_t, std::unique_ptr<CallState>> calls;
+  uint64_t next_call_id = 1;
+  std::map<std::string, std::unique_ptr<ContextState>> long_lived;
+  std::map<ContextState*, std::unique_ptr<ContextState>> fresh;
+  std::vector<ContextState*> to_dispose;
+  struct PendingOp {
+    v8::Global<v8::Promise::Resolver> resolver;
+    ContextState* owner = nullptr;
+  };
+  std::map<uint64_t, PendingOp> ops;
+  uint64_t next_op_id = 1;
+  std::unique_ptr<WorkerPool> io;
+  SteadyTime virtual_now;
 
-  Result<std::string> strip(const std::string& source, const std::string& file_name);
-  v8::MaybeLocal<v8::Module> load_module(v8::Local<v8::Context> context, const std::string& path);
+  // --- cross-thread ---
+  void post(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (stopping) return;
+      tasks.push_back(std::move(task));
+    }
+    wake.notify_one();
+  }
+
+  // --- clocks ---
+  SteadyTime loop_now() const {
+    return options.manual_clock ? virtual_now : std::chrono::steady_clock::now();
+  }
+  double loop_ms() const {
+    return std::chrono::duration<double, std::milli>(loop_now().time_since_epoch()).count();
+  }
+
+  // --- IsolateHost ---
+  const DenoHost& deno() const override { return deno_host; }
+  double now_ms(v8::Local<v8::Context> context) override {
+    ContextState* state = state_of(context);
+    return loop_ms() - (state ? state->origin_ms : 0);
+  }
+  double time_origin_ms(v8::Local<v8::Context> context) override {
+    ContextState* state = state_of(context);
+    return state ? state->wall_origin_ms : wall_ms();
+  }
+  double wall_ms() override {
+    return to_ms(options.manual_clock ? options.manual_clock->now()
+                                      : std::chrono::system_clock::now());
+  }
+  void fill_random(uint8_t* data, size_t size) override { random->fill(data, size); }
+  void print(v8::Local<v8::Context> context, std::string_view level, std::string text) override {
+    ContextState* state = state_of(context);
+    ConsoleLine line{std::string(level), std::move(text)};
+    if (options.console_sink) options.console_sink(state ? state->node_path : "", line);
+    if (state && state->calls.size() == 1) {
+      calls[*state->calls.begin()]->console.push_back(std::move(line));
+    }
+  }
+  int add_timer(v8::Local<v8::Context> context, v8::Local<v8::Function> callback,
+                std::vector<v8::Local<v8::Value>> args, double delay_ms, bool repeat) override {
+    auto delay = std::chrono::milliseconds(static_cast<long long>(delay_ms));
+    int id = timers.add(loop_now() + delay, repeat ? std::max(delay, std::chrono::milliseconds(1))
+                                                   : std::chrono::milliseconds(0));
+    Timer& timer = timer_callbacks[id];
+    timer.function.Reset(isolate, callback);
+    for (v8::Local<v8::Value> arg : args) timer.args.emplace_back(isolate, arg);
+    timer.owner = state_of(context);
+    if (timer.owner) timer.owner->timers.insert(id);
+    return id;
+  }
+  void cancel_timer(int id) override {
+    timers.cancel(id);
+    auto found = timer_callbacks.find(id);
+    if (found == timer_callbacks.end()) return;
+    if (found->second.owner) found->second.owner->timers.erase(id);
+    timer_callbacks.erase(found);
+  }
+  v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
+                               std::string redirect_mode) override;
+
+  // --- loop ---
+  void loop_main(std::promise<void>& started);
+  void create_isolate();
+  void run_loop();
+  void release_all();  // every Global, while the isolate still exists
+  void submit(std::unique_ptr<CallState> call);
+  void run_due_timers();
+  void expire_deadlines();
+  void fail_unsettleable_calls();
+  void dispose_pending_contexts();
+  std::optional<SteadyTime> next_wake() const;
+
+  // --- calls ---
+  void start_call(std::unique_ptr<CallState> call);
+  Result<ContextState*> context_for(CallState& call);
+  Result<ContextState*> make_context(const std::string& node_path, const NetPolicy& net);
+  void finish(uint64_t call_id, Result<NodeCall> result);
+  void fail_calls_of(ContextState* state, const Status& status);
+  void request_dispose(ContextState* state);
+  void run_js(ContextState* state, const std::function<void(v8::Local<v8::Context>)>& body);
+  void after_termination(ContextState* state);
+  void report_unhandled_rejections();
   std::string describe_exception(v8::Local<v8::Context> context, const v8::TryCatch& try_catch);
-  void install_console(v8::Local<v8::Context> context);
-  void install_timers(v8::Local<v8::Context> context);
+  std::string describe_rejection(v8::Local<v8::Context> context, v8::Local<v8::Value> reason,
+                                 const std::string& node_path);
+  Result<std::string> strip(const std::string& source, const std::string& file_name);
+  void complete_fetch(uint64_t op_id, Result<FetchResult> result);
 };
 
 namespace {
 
-v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context,
-                                          v8::Local<v8::String> specifier,
-                                          v8::Local<v8::FixedArray> /*import_assertions*/,
-                                          v8::Local<v8::Module> referrer) {
-  v8::Isolate* isolate = context->GetIsolate();
-  auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
-  std::string spec = to_std(isolate, specifier);
-  std::string referrer_path;
-  auto range = impl->module_paths.equal_range(referrer->GetIdentityHash());
-  for (auto it = range.first; it != range.second; ++it) {
-    auto found = impl->modules.find(it->second);
-    if (found != impl->modules.end() && found->second.Get(isolate) == referrer) {
-      referrer_path = it->second;
-    }
-  }
-  std::filesystem::path workflow_dir = impl->options.workflow_dir.lexically_normal();
-  std::string referrer_rel =
-      referrer_path.empty()
-          ? ""
-          : std::filesystem::path(referrer_path).lexically_relative(workflow_dir).string();
-  auto fail = [&](const std::string& message) -> v8::MaybeLocal<v8::Module> {
-    isolate->ThrowException(v8::Exception::Error(v8_string(isolate, message)));
-    return {};
-  };
-  // The import map comes first; its addresses are relative to the workflow folder.
-  std::filesystem::path base = std::filesystem::path(referrer_path).parent_path();
-  if (std::optional<std::string> mapped = impl->import_map.resolve(spec, referrer_rel)) {
-    spec = *mapped;
-    base = workflow_dir;
-  }
-  if (spec == "pipedreamer") return impl->load_module(context, "pipedreamer");
-  for (const char* scheme : {"npm:", "jsr:", "https:", "http:"}) {
-    if (spec.starts_with(scheme)) {
-      return fail("cannot import \"" + spec + "\" in " + referrer_rel + ": " + scheme +
-                  " specifiers are never fetched at run time. Vendor it: put its files under "
-                  "vendor/ in the workflow folder and map it in deno.json, e.g. \"imports\": { \"" +
-                  spec + "\": \"./vendor/<name>/mod.ts\" }");
-    }
-  }
-  if (!(spec.starts_with("./") || spec.starts_with("../") || spec.starts_with("/"))) {
-    return fail("cannot resolve \"" + spec + "\" in " + referrer_rel +
-                ": add it to the import map in deno.json (\"imports\": { \"" + spec +
-                "\": \"./vendor/" + spec + "/mod.ts\" }) or import a relative path");
-  }
-  std::filesystem::path joined = spec.starts_with("/") ? std::filesystem::path(spec) : base / spec;
-  std::filesystem::path relative = joined.lexically_normal().lexically_relative(workflow_dir);
-  Result<std::filesystem::path> inside =
-      resolve_inside(impl->options.workflow_dir, relative.string());
-  if (!inside.is_ok() || relative.empty() || relative.string().starts_with("..")) {
-    return fail("import \"" + spec + "\" in " + referrer_rel +
-                " points outside the workflow folder");
-  }
-  std::string target = inside.value().lexically_normal().string();
-  return impl->load_module(context, target);
+// At the heap limit: stop the running JavaScript and give V8 room to unwind instead of aborting.
+size_t near_heap_limit(void* data, size_t current, size_t /*initial*/) {
+  auto* impl = static_cast<Runtime::Impl*>(data);
+  impl->heap_exhausted = true;
+  impl->isolate->TerminateExecution();
+  return current + 64 * 1024 * 1024;
 }
 
 }  // namespace
 
-Result<std::string> Runtime::Impl::strip(const std::string& source, const std::string& file_name) {
-  size_t key = std::hash<std::string>{}(source);
-  auto cached = stripped_cache.find(key);
-  if (cached != stripped_cache.end()) return cached->second;
-  v8::HandleScope handle_scope(isolate);
-  if (stripper_context.IsEmpty()) {
-    v8::Local<v8::Context> context = v8::Context::New(isolate);
-    v8::Context::Scope scope(context);
-    v8::TryCatch try_catch(isolate);
-    std::string_view bundle = sucrase_bundle();
-    v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:sucrase_bundle.js"));
-    v8::Local<v8::Script> script;
-    if (!v8::Script::Compile(context, v8_string(isolate, bundle), &origin).ToLocal(&script) ||
-        script->Run(context).IsEmpty()) {
-      return internal_error("cannot load the TypeScript transformer: " +
-                            to_std(isolate, try_catch.Exception()));
+// ---------------------------------------------------------------------------------------------
+// Loop
+
+void Runtime::Impl::create_isolate() {
+  allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  snapshot = embedded_startup_snapshot();
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator.get();
+  params.snapshot_blob = &snapshot;
+  params.external_references = external_references();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, options.heap_limit_mb * 1024 * 1024);
+  isolate = v8::Isolate::New(params);
+  isolate->SetData(0, static_cast<IsolateHost*>(this));
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  watchdog = std::make_unique<Watchdog>(isolate);
+  ModuleGraph::install_callbacks(isolate);
+  isolate->AddNearHeapLimitCallback(near_heap_limit, this);
+  isolate->SetPromiseRejectCallback([](v8::PromiseRejectMessage message) {
+    v8::Local<v8::Promise> promise = message.GetPromise();
+    v8::Isolate* iso = promise->GetIsolate();
+    v8::Local<v8::Context> context;
+    if (!promise->GetCreationContext().ToLocal(&context)) return;
+    if (context->GetNumberOfEmbedderDataFields() <= kStateSlot) return;
+    ContextState* state = state_of(context);
+    if (!state) return;
+    if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
+      state->unhandled.emplace_back(v8::Global<v8::Promise>(iso, promise),
+                                    v8::Global<v8::Value>(iso, message.GetValue()));
+    } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
+      std::erase_if(state->unhandled, [&](const auto& entry) { return entry.first == promise; });
     }
-    stripper_context.Reset(isolate, context);
-  }
-  v8::Local<v8::Context> context = stripper_context.Get(isolate);
-  v8::Context::Scope scope(context);
-  v8::TryCatch try_catch(isolate);
-  v8::Local<v8::Object> global = context->Global();
-  v8::Local<v8::Object> api =
-      global->Get(context, v8_string(isolate, "PdTypeScript")).ToLocalChecked().As<v8::Object>();
-  v8::Local<v8::Function> fn =
-      api->Get(context, v8_string(isolate, "strip")).ToLocalChecked().As<v8::Function>();
-  v8::Local<v8::Value> args[] = {v8_string(isolate, source), v8_string(isolate, file_name)};
-  v8::Local<v8::Value> result;
-  if (!fn->Call(context, api, 2, args).ToLocal(&result)) {
-    // sucrase reports syntax errors as "message (line:col)".
-    return invalid_argument(file_name + ": " + to_std(isolate, try_catch.Exception()));
-  }
-  std::string code = to_std(isolate, result);
-  stripped_cache[key] = code;
-  return code;
+  });
+  virtual_now = std::chrono::steady_clock::now();
 }
 
-v8::MaybeLocal<v8::Module> Runtime::Impl::load_module(v8::Local<v8::Context> /*context*/,
-                                                      const std::string& path) {
-  auto existing = modules.find(path);
-  if (existing != modules.end()) return existing->second.Get(isolate);
-  std::string code;
-  std::string display = path;
-  if (path == "pipedreamer") {
-    code = kBuiltinPipedreamer;
-    display = "pd:pipedreamer";
-  } else {
-    Result<std::string> text = read_text_file(path);
-    if (!text.is_ok()) {
-      isolate->ThrowException(v8::Exception::Error(v8_string(isolate, text.status().message())));
-      return {};
-    }
-    code = text.value();
-    if (is_typescript(path)) {
-      std::filesystem::path relative =
-          std::filesystem::path(path).lexically_relative(options.workflow_dir);
-      Result<std::string> js = strip(code, relative.string());
-      if (!js.is_ok()) {
-        isolate->ThrowException(
-            v8::Exception::SyntaxError(v8_string(isolate, js.status().message())));
-        return {};
-      }
-      code = js.value();
-    }
-    display = std::filesystem::path(path).lexically_relative(options.workflow_dir).string();
+void Runtime::Impl::release_all() {
+  for (auto& [id, call] : calls) {
+    in_flight--;
+    call->done(Status(StatusCode::kUnavailable, call->node_path + ": the runtime stopped"));
   }
-  v8::ScriptOrigin origin(isolate, v8_string(isolate, display), 0, 0, false, -1,
-                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
-  v8::ScriptCompiler::Source source(v8_string(isolate, code), origin);
-  v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) return {};
-  modules[path].Reset(isolate, module);
-  module_paths.emplace(module->GetIdentityHash(), path);
-  return module;
+  calls.clear();
+  watchdog.reset();
+  ops.clear();
+  timer_callbacks.clear();
+  long_lived.clear();
+  fresh.clear();
+  stripper.Reset();
+}
+
+std::optional<SteadyTime> Runtime::Impl::next_wake() const {
+  std::optional<SteadyTime> wake_at;
+  if (!options.manual_clock) {
+    if (auto due = timers.next_due()) wake_at = *due;
+  }
+  for (const auto& [id, call] : calls) {
+    if (!wake_at || call->deadline < *wake_at) wake_at = call->deadline;
+  }
+  return wake_at;
+}
+
+void Runtime::Impl::loop_main(std::promise<void>& started) {
+  create_isolate();
+  started.set_value();
+  {
+    v8::Isolate::Scope isolate_scope(isolate);
+    run_loop();
+    release_all();
+  }
+  isolate->Dispose();
+}
+
+void Runtime::Impl::run_loop() {
+  for (;;) {
+    std::deque<std::function<void()>> batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      for (;;) {
+        if (stopping || !tasks.empty()) break;
+        // Virtual time: with nothing else pending, jump to the next timer.
+        if (options.manual_clock && ops.empty() && !timers.empty()) {
+          SteadyTime due = *timers.next_due();
+          if (due > virtual_now) {
+            options.manual_clock->advance(
+                std::chrono::duration_cast<std::chrono::milliseconds>(due - virtual_now));
+            virtual_now = due;
+          }
+          break;
+        }
+        std::optional<SteadyTime> wake_at = next_wake();
+        if (wake_at && std::chrono::steady_clock::now() >= *wake_at) break;
+        if (wake_at) {
+          wake.wait_until(lock, *wake_at);
+        } else {
+          wake.wait(lock);
+        }
+      }
+      if (stopping) break;
+      batch.swap(tasks);
+    }
+    for (std::function<void()>& task : batch) task();
+    run_due_timers();
+    expire_deadlines();
+    fail_unsettleable_calls();
+    dispose_pending_contexts();
+  }
+}
+
+void Runtime::Impl::run_due_timers() {
+  SteadyTime now = loop_now();
+  for (int budget = 1000; budget > 0; --budget) {
+    std::optional<int> id = timers.take_due(now);
+    if (!id) return;
+    auto found = timer_callbacks.find(*id);
+    if (found == timer_callbacks.end()) continue;
+    ContextState* owner = found->second.owner;
+    bool repeats = timers.scheduled(*id);
+    v8::HandleScope scope(isolate);
+    v8::Local<v8::Function> fn = found->second.function.Get(isolate);
+    std::vector<v8::Local<v8::Value>> args;
+    for (auto& arg : found->second.args) args.push_back(arg.Get(isolate));
+    if (!repeats) {
+      timer_callbacks.erase(found);
+      if (owner) owner->timers.erase(*id);
+    }
+    if (!owner) continue;
+    run_js(owner, [&](v8::Local<v8::Context> context) {
+      v8::Local<v8::Value> ignored;
+      if (!fn->Call(context, context->Global(), static_cast<int>(args.size()), args.data())
+               .ToLocal(&ignored)) {
+        return;  // run_js reports what was thrown
+      }
+    });
+  }
+}
+
+void Runtime::Impl::expire_deadlines() {
+  SteadyTime now = std::chrono::steady_clock::now();
+  std::vector<uint64_t> expired;
+  for (const auto& [id, call] : calls) {
+    if (call->deadline <= now) expired.push_back(id);
+  }
+  for (uint64_t id : expired) {
+    CallState& call = *calls[id];
+    finish(id, Status(StatusCode::kDeadlineExceeded,
+                      call.node_path + ": timed out after " +
+                          std::to_string(call.options.timeout.count()) + "ms"));
+  }
+}
+
+void Runtime::Impl::fail_unsettleable_calls() {
+  std::vector<uint64_t> stuck;
+  for (const auto& [id, call] : calls) {
+    ContextState* state = call->context;
+    if (state && state->timers.empty() && state->pending_ops == 0) stuck.push_back(id);
+  }
+  for (uint64_t id : stuck) {
+    std::string node = calls[id]->node_path;
+    finish(id, invalid_argument(node +
+                                ": the promise returned by the node never settled (no timers or "
+                                "I/O left that could settle it)"));
+  }
+}
+
+void Runtime::Impl::request_dispose(ContextState* state) {
+  if (std::find(to_dispose.begin(), to_dispose.end(), state) == to_dispose.end()) {
+    to_dispose.push_back(state);
+  }
+}
+
+void Runtime::Impl::dispose_pending_contexts() {
+  std::vector<ContextState*> pending;
+  pending.swap(to_dispose);
+  bool after_heap_limit = heap_exhausted;
+  for (ContextState* state : pending) {
+    if (!state->calls.empty()) continue;  // a new call arrived meanwhile (long-lived)
+    for (int id : std::set<int>(state->timers)) cancel_timer(id);
+    for (auto& [id, op] : ops) {
+      if (op.owner == state) op.owner = nullptr;
+    }
+    if (state->long_lived) {
+      for (auto it = long_lived.begin(); it != long_lived.end(); ++it) {
+        if (it->second.get() == state) {
+          long_lived.erase(it);
+          break;
+        }
+      }
+    } else {
+      fresh.erase(state);
+    }
+  }
+  if (after_heap_limit) {
+    // The context is gone: collect it and put the limit back where it was.
+    heap_exhausted = false;
+    isolate->LowMemoryNotification();
+    isolate->RemoveNearHeapLimitCallback(near_heap_limit, options.heap_limit_mb * 1024 * 1024);
+    isolate->AddNearHeapLimitCallback(near_heap_limit, this);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running JavaScript
+
+void Runtime::Impl::run_js(ContextState* state,
+                           const std::function<void(v8::Local<v8::Context>)>& body) {
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> context = state->context.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  SteadyTime limit = std::chrono::steady_clock::now() + kIdleRunLimit;
+  for (const auto& [id, call] : calls) limit = std::min(limit, call->deadline);
+  watchdog->arm(limit);
+  bool terminated = false;
+  {
+    v8::TryCatch try_catch(isolate);
+    body(context);
+    if (!try_catch.HasTerminated()) isolate->PerformMicrotaskCheckpoint();
+    bool fired = watchdog->disarm();
+    terminated = try_catch.HasTerminated() || fired || heap_exhausted;
+    if (!terminated && try_catch.HasCaught()) {
+      fail_calls_of(state,
+                    invalid_argument("Uncaught " + describe_exception(context, try_catch)));
+    }
+  }
+  if (terminated) {
+    after_termination(state);
+    return;
+  }
+  report_unhandled_rejections();
+}
+
+void Runtime::Impl::after_termination(ContextState* state) {
+  isolate->CancelTerminateExecution();
+  if (heap_exhausted) {
+    fail_calls_of(state, Status(StatusCode::kUnavailable,
+                                state->node_path + ": ran out of memory (heap limit " +
+                                    std::to_string(options.heap_limit_mb) + " MB)"));
+    request_dispose(state);
+    return;
+  }
+  expire_deadlines();
+  if (!state->long_lived) request_dispose(state);
+}
+
+void Runtime::Impl::fail_calls_of(ContextState* state, const Status& status) {
+  for (uint64_t id : std::set<uint64_t>(state->calls)) finish(id, status);
+}
+
+void Runtime::Impl::report_unhandled_rejections() {
+  auto report = [&](ContextState* state) {
+    if (state->unhandled.empty()) return;
+    v8::HandleScope scope(isolate);
+    v8::Local<v8::Context> context = state->context.Get(isolate);
+    v8::Context::Scope context_scope(context);
+    v8::Local<v8::Value> reason = state->unhandled.front().second.Get(isolate);
+    state->unhandled.clear();
+    std::string message =
+        "Uncaught (in promise) " + describe_rejection(context, reason, state->node_path);
+    if (!state->calls.empty()) {
+      fail_calls_of(state, invalid_argument(message));
+    } else if (options.console_sink) {
+      options.console_sink(state->node_path, {"error", message});
+    }
+  };
+  for (auto& [node, state] : long_lived) report(state.get());
+  for (auto& [ptr, state] : fresh) report(state.get());
 }
 
 std::string Runtime::Impl::describe_exception(v8::Local<v8::Context> context,
@@ -282,288 +581,440 @@ std::string Runtime::Impl::describe_exception(v8::Local<v8::Context> context,
   return text;
 }
 
-void Runtime::Impl::install_console(v8::Local<v8::Context> context) {
-  v8::Local<v8::Object> console_object = v8::Object::New(isolate);
-  for (const char* level : {"log", "info", "warn", "error", "debug"}) {
-    auto callback = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-      v8::Isolate* isolate = info.GetIsolate();
-      auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
-      v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-      std::string line;
-      for (int i = 0; i < info.Length(); ++i) {
-        if (i > 0) line += " ";
-        v8::Local<v8::Value> arg = info[i];
-        if (arg->IsString() || !arg->IsObject()) {
-          line += to_std(isolate, arg);
-        } else {
-          v8::Local<v8::String> json;
-          line += v8::JSON::Stringify(ctx, arg).ToLocal(&json) ? to_std(isolate, json)
-                                                               : to_std(isolate, arg);
-        }
+std::string Runtime::Impl::describe_rejection(v8::Local<v8::Context> context,
+                                              v8::Local<v8::Value> reason,
+                                              const std::string& node_path) {
+  if (reason->IsObject()) {
+    v8::Local<v8::Object> object = reason.As<v8::Object>();
+    v8::Local<v8::Value> plain;
+    v8::Local<v8::Value> stack;
+    if (object->Get(context, v8_string(isolate, "pdPlain")).ToLocal(&plain) && plain->IsTrue()) {
+      v8::Local<v8::Value> message;
+      if (object->Get(context, v8_string(isolate, "message")).ToLocal(&message)) {
+        return to_std(isolate, message);
       }
-      impl->console.push_back({to_std(isolate, info.Data()), line});
-    };
-    v8::Local<v8::Function> fn =
-        v8::Function::New(context, callback, v8_string(isolate, level)).ToLocalChecked();
-    console_object->Set(context, v8_string(isolate, level), fn).Check();
+    }
+    if (object->Get(context, v8_string(isolate, "stack")).ToLocal(&stack) && stack->IsString()) {
+      return to_std(isolate, stack);
+    }
   }
-  context->Global()->Set(context, v8_string(isolate, "console"), console_object).Check();
+  return node_path + ": the node rejected with " + to_std(isolate, reason);
 }
 
-void Runtime::Impl::install_timers(v8::Local<v8::Context> context) {
-  // setTimeout/setInterval(fn, ms, ...args) → id; the Data value says whether it repeats.
-  auto schedule = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-    v8::Isolate* isolate = info.GetIsolate();
-    auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
-    if (info.Length() < 1 || !info[0]->IsFunction()) {
-      isolate->ThrowException(v8::Exception::TypeError(
-          v8_string(isolate, "The callback of setTimeout/setInterval must be a function")));
-      return;
-    }
-    v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-    double ms = info.Length() > 1 ? info[1]->NumberValue(ctx).FromMaybe(0) : 0;
-    if (!(ms >= 0)) ms = 0;
-    bool repeat = info.Data()->IsTrue();
-    auto delay = std::chrono::milliseconds(static_cast<long long>(ms));
-    int id = impl->timers.add(
-        std::chrono::steady_clock::now() + delay,
-        repeat ? std::max(delay, std::chrono::milliseconds(1)) : std::chrono::milliseconds(0));
-    TimerCallback& callback = impl->timer_callbacks[id];
-    callback.function.Reset(isolate, info[0].As<v8::Function>());
-    for (int i = 2; i < info.Length(); ++i) callback.args.emplace_back(isolate, info[i]);
-    info.GetReturnValue().Set(id);
-  };
-  auto cancel = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-    v8::Isolate* isolate = info.GetIsolate();
-    auto* impl = static_cast<Runtime::Impl*>(isolate->GetData(0));
-    if (info.Length() < 1 || !info[0]->IsNumber()) return;
-    int id = static_cast<int>(info[0]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0));
-    impl->timers.cancel(id);
-    impl->timer_callbacks.erase(id);
-  };
-  auto queue_microtask = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-    v8::Isolate* isolate = info.GetIsolate();
-    if (info.Length() < 1 || !info[0]->IsFunction()) {
-      isolate->ThrowException(v8::Exception::TypeError(
-          v8_string(isolate, "The callback of queueMicrotask must be a function")));
-      return;
-    }
-    isolate->EnqueueMicrotask(info[0].As<v8::Function>());
-  };
-  v8::Local<v8::Object> global = context->Global();
-  auto define = [&](const char* name, v8::FunctionCallback callback, v8::Local<v8::Value> data) {
-    global
-        ->Set(context, v8_string(isolate, name),
-              v8::Function::New(context, callback, data).ToLocalChecked())
-        .Check();
-  };
-  define("setTimeout", schedule, v8::False(isolate));
-  define("setInterval", schedule, v8::True(isolate));
-  define("clearTimeout", cancel, v8::Undefined(isolate));
-  define("clearInterval", cancel, v8::Undefined(isolate));
-  define("queueMicrotask", queue_microtask, v8::Undefined(isolate));
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+Result<ContextState*> Runtime::Impl::make_context(const std::string& node_path,
+                                                  const NetPolicy& net) {
+  if (!import_map) import_map = ImportMap::load(options.workflow_dir, *deno_host.file_system);
+  if (!import_map->is_ok()) return import_map->status();
+  auto state = std::make_unique<ContextState>();
+  state->node_path = node_path;
+  state->net = net;
+  state->origin_ms = loop_ms();
+  state->wall_origin_ms = wall_ms();
+  state->graph = std::make_unique<ModuleGraph>(
+      isolate, ModuleSources{options.workflow_dir, deno_host.file_system, import_map->value(), cache.get(),
+                             [this](const std::string& source, const std::string& file) {
+                               return strip(source, file);
+                             }});
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  v8::Context::Scope context_scope(context);
+  context->SetAlignedPointerInEmbedderData(kStateSlot, state.get());
+  state->graph->attach(context);
+  v8::Local<v8::Object> hooks;
+  if (!context->GetDataFromSnapshotOnce<v8::Object>(kPreludeHooksIndex).ToLocal(&hooks)) {
+    return internal_error("the startup snapshot has no prelude hooks");
+  }
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Object> init_options = v8::Object::New(isolate);
+  init_options
+      ->Set(context, v8_string(isolate, "virtualClock"),
+            v8::Boolean::New(isolate, options.manual_clock != nullptr))
+      .Check();
+  init_options
+      ->Set(context, v8_string(isolate, "seededRandom"),
+            v8::Boolean::New(isolate, random->deterministic()))
+      .Check();
+  v8::Local<v8::Value> init;
+  v8::Local<v8::Value> args[] = {init_options};
+  if (!hooks->Get(context, v8_string(isolate, "init")).ToLocal(&init) || !init->IsFunction() ||
+      init.As<v8::Function>()->Call(context, hooks, 1, args).IsEmpty()) {
+    return internal_error("the runtime prelude failed: " + describe_exception(context, try_catch));
+  }
+  state->context.Reset(isolate, context);
+  state->hooks.Reset(isolate, hooks);
+  ContextState* raw = state.get();
+  fresh[raw] = std::move(state);
+  return raw;
 }
+
+Result<ContextState*> Runtime::Impl::context_for(CallState& call) {
+  const NetPolicy& net = call.options.net ? *call.options.net : options.default_net;
+  if (options.mode == ContextMode::kFreshPerCall) return make_context(call.node_path, net);
+  auto found = long_lived.find(call.absolute);
+  if (found != long_lived.end() && !found->second->broken) {
+    found->second->net = net;
+    return found->second.get();
+  }
+  Result<ContextState*> made = make_context(call.node_path, net);
+  if (!made.is_ok()) return made;
+  ContextState* state = made.value();
+  state->long_lived = true;
+  auto owned = std::move(fresh[state]);
+  fresh.erase(state);
+  if (found != long_lived.end()) {
+    request_dispose(found->second.get());
+    long_lived.erase(found);  // not referenced by any call: a broken context has none
+  }
+  long_lived[call.absolute] = std::move(owned);
+  return state;
+}
+
+void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
+  Result<ContextState*> made = context_for(*call);
+  uint64_t id = call->id;
+  if (!made.is_ok()) {
+    in_flight--;
+    call->done(made.status());
+    return;
+  }
+  ContextState* state = made.value();
+  call->context = state;
+  state->calls.insert(id);
+  CallState& c = *call;
+  calls[id] = std::move(call);
+  run_js(state, [&](v8::Local<v8::Context> context) {
+    v8::TryCatch load_errors(isolate);
+    v8::Local<v8::Promise> evaluation;
+    v8::Local<v8::Value> module_namespace;
+    if (!state->evaluation.IsEmpty()) {
+      evaluation = state->evaluation.Get(isolate);
+      module_namespace = state->module_namespace.Get(isolate);
+    } else {
+      v8::Local<v8::Module> module;
+      if (!state->graph->evaluate(context, c.absolute, &module).ToLocal(&evaluation)) {
+        if (load_errors.HasTerminated()) {
+          load_errors.ReThrow();
+          return;
+        }
+        state->broken = true;
+        std::string detail = load_errors.HasCaught()
+                                 ? describe_exception(context, load_errors)
+                                 : c.node_path + ": cannot load the module";
+        fail_calls_of(state, invalid_argument(detail));
+        request_dispose(state);
+        return;
+      }
+      module_namespace = module->GetModuleNamespace();
+      state->evaluation.Reset(isolate, evaluation);
+      state->module_namespace.Reset(isolate, module_namespace);
+    }
+    v8::Local<v8::Object> hooks = state->hooks.Get(isolate);
+    v8::Local<v8::Value> driver;
+    v8::Local<v8::Value> returned;
+    v8::Local<v8::String> file = v8_string(isolate, c.node_path);
+    if (c.load_only) {
+      v8::Local<v8::Value> args[] = {evaluation, module_namespace, file};
+      if (!hooks->Get(context, v8_string(isolate, "loadNode")).ToLocal(&driver) ||
+          !driver.As<v8::Function>()->Call(context, hooks, 3, args).ToLocal(&returned)) {
+        load_errors.ReThrow();
+        return;
+      }
+    } else {
+      v8::Local<v8::Value> ctx_value;
+      v8::Local<v8::Value> input_value;
+      if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
+          !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value)) {
+        load_errors.ReThrow();
+        return;
+      }
+      v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value, file};
+      if (!hooks->Get(context, v8_string(isolate, "runNode")).ToLocal(&driver) ||
+          !driver.As<v8::Function>()->Call(context, hooks, 5, args).ToLocal(&returned)) {
+        load_errors.ReThrow();
+        return;
+      }
+    }
+    v8::Local<v8::Number> data = v8::Number::New(isolate, static_cast<double>(id));
+    auto on_fulfilled = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+      v8::Isolate* iso = info.GetIsolate();
+      auto* impl = static_cast<Impl*>(&isolate_host(iso));
+      auto call_id = static_cast<uint64_t>(info.Data().As<v8::Number>()->Value());
+      auto found = impl->calls.find(call_id);
+      if (found == impl->calls.end()) return;
+      NodeCall result;
+      v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+      if (!info[0]->IsUndefined()) {
+        v8::TryCatch try_catch(iso);
+        v8::Local<v8::String> json;
+        if (!v8::JSON::Stringify(ctx, info[0]).ToLocal(&json)) {
+          impl->finish(call_id,
+                       invalid_argument(found->second->node_path +
+                                        ": the node's result cannot be turned into JSON: " +
+                                        to_std(iso, try_catch.Exception())));
+          return;
+        }
+        result.output = Json::parse(to_std(iso, json), nullptr, false);
+      }
+      impl->finish(call_id, std::move(result));
+    };
+    auto on_rejected = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+      v8::Isolate* iso = info.GetIsolate();
+      auto* impl = static_cast<Impl*>(&isolate_host(iso));
+      auto call_id = static_cast<uint64_t>(info.Data().As<v8::Number>()->Value());
+      auto found = impl->calls.find(call_id);
+      if (found == impl->calls.end()) return;
+      impl->finish(call_id, invalid_argument(impl->describe_rejection(
+                                iso->GetCurrentContext(), info[0], found->second->node_path)));
+    };
+    returned.As<v8::Promise>()
+        ->Then(context, v8::Function::New(context, on_fulfilled, data).ToLocalChecked(),
+               v8::Function::New(context, on_rejected, data).ToLocalChecked())
+        .ToLocalChecked();
+  });
+  if (!state->broken) state->graph->save_code_caches();
+}
+
+void Runtime::Impl::finish(uint64_t call_id, Result<NodeCall> result) {
+  auto found = calls.find(call_id);
+  if (found == calls.end()) return;
+  std::unique_ptr<CallState> call = std::move(found->second);
+  calls.erase(found);
+  ContextState* state = call->context;
+  if (state) {
+    state->calls.erase(call_id);
+    if (!state->long_lived) request_dispose(state);
+  }
+  if (result.is_ok()) result.value().console = std::move(call->console);
+  in_flight--;
+  call->done(std::move(result));
+}
+
+// ---------------------------------------------------------------------------------------------
+// TypeScript
+
+Result<std::string> Runtime::Impl::strip(const std::string& source, const std::string& file_name) {
+  v8::HandleScope handle_scope(isolate);
+  if (stripper.IsEmpty()) {
+    v8::Local<v8::Context> context;
+    if (!v8::Context::FromSnapshot(isolate, kStripperContextIndex).ToLocal(&context)) {
+      return internal_error("the startup snapshot has no TypeScript transformer");
+    }
+    stripper.Reset(isolate, context);
+  }
+  v8::Local<v8::Context> context = stripper.Get(isolate);
+  v8::Context::Scope scope(context);
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> api;
+  v8::Local<v8::Value> fn;
+  v8::Local<v8::Value> result;
+  v8::Local<v8::Value> args[] = {v8_string(isolate, source), v8_string(isolate, file_name)};
+  if (!context->Global()->Get(context, v8_string(isolate, "PdTypeScript")).ToLocal(&api) ||
+      !api.As<v8::Object>()->Get(context, v8_string(isolate, "strip")).ToLocal(&fn) ||
+      !fn.As<v8::Function>()->Call(context, api, 2, args).ToLocal(&result)) {
+    if (try_catch.HasTerminated()) {
+      try_catch.ReThrow();
+      return internal_error(file_name + ": stopped while stripping types");
+    }
+    // sucrase reports syntax errors as "message (line:col)".
+    return invalid_argument(file_name + ": " + to_std(isolate, try_catch.Exception()));
+  }
+  return to_std(isolate, result);
+}
+
+// ---------------------------------------------------------------------------------------------
+// fetch
+
+v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, HttpRequest request,
+                                            std::string redirect_mode) {
+  v8::Local<v8::Promise::Resolver> resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
+  ContextState* state = state_of(context);
+  Result<HttpUrl> url = parse_http_url(request.url);
+  if (!url.is_ok()) {
+    resolver->Reject(context, v8::Exception::TypeError(v8_string(isolate, url.status().message())))
+        .Check();
+    return resolver->GetPromise();
+  }
+  NetPolicy policy = state ? state->net : NetPolicy();
+  if (Status allowed = policy.check(url.value()); !allowed.is_ok()) {
+    resolver->Reject(context, coded_error(isolate, "PermissionDenied", allowed.message())).Check();
+    return resolver->GetPromise();
+  }
+  RedirectMode mode = redirect_mode == "manual" ? RedirectMode::kManual
+                      : redirect_mode == "error" ? RedirectMode::kError
+                                                 : RedirectMode::kFollow;
+  request.timeout = options.fetch_timeout;
+  request.max_response_bytes = options.fetch_max_response_bytes;
+  uint64_t op_id = next_op_id++;
+  PendingOp& op = ops[op_id];
+  op.resolver.Reset(isolate, resolver);
+  op.owner = state;
+  if (state) state->pending_ops++;
+  if (!io) io = std::make_unique<WorkerPool>(4);
+  const HttpTransport* t = transport;
+  io->post([this, op_id, request = std::move(request), mode, policy, t]() {
+    auto result = std::make_shared<Result<FetchResult>>(
+        fetch_with_redirects(*t, request, mode, policy));
+    post([this, op_id, result] { complete_fetch(op_id, std::move(*result)); });
+  });
+  return resolver->GetPromise();
+}
+
+void Runtime::Impl::complete_fetch(uint64_t op_id, Result<FetchResult> result) {
+  auto found = ops.find(op_id);
+  if (found == ops.end()) return;
+  PendingOp op = std::move(found->second);
+  ops.erase(found);
+  ContextState* state = op.owner;
+  if (!state) return;  // its context is gone
+  state->pending_ops--;
+  run_js(state, [&](v8::Local<v8::Context> context) {
+    v8::Local<v8::Promise::Resolver> resolver = op.resolver.Get(isolate);
+    if (!result.is_ok()) {
+      const Status& status = result.status();
+      v8::Local<v8::Value> error =
+          status.code() == StatusCode::kPermissionDenied
+              ? coded_error(isolate, "PermissionDenied", status.message())
+              : v8::Exception::TypeError(v8_string(isolate, status.message()));
+      resolver->Reject(context, error).Check();
+      return;
+    }
+    const FetchResult& fetched = result.value();
+    v8::Local<v8::Object> out = v8::Object::New(isolate);
+    auto set = [&](const char* key, v8::Local<v8::Value> value) {
+      out->Set(context, v8_string(isolate, key), value).Check();
+    };
+    set("status", v8::Integer::New(isolate, fetched.response.status));
+    set("statusText", v8_string(isolate, fetched.response.status_text));
+    v8::Local<v8::Array> headers =
+        v8::Array::New(isolate, static_cast<int>(fetched.response.headers.size()));
+    uint32_t i = 0;
+    for (const auto& [name, value] : fetched.response.headers) {
+      v8::Local<v8::Array> pair = v8::Array::New(isolate, 2);
+      pair->Set(context, 0, v8_string(isolate, name)).Check();
+      pair->Set(context, 1, v8_string(isolate, value)).Check();
+      headers->Set(context, i++, pair).Check();
+    }
+    set("headers", headers);
+    const std::string& body = fetched.response.body;
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, body.size());
+    if (!body.empty()) std::copy(body.begin(), body.end(), static_cast<char*>(buffer->Data()));
+    set("body", v8::Uint8Array::New(buffer, 0, body.size()));
+    set("url", v8_string(isolate, fetched.url));
+    set("redirected", v8::Boolean::New(isolate, fetched.redirected));
+    resolver->Resolve(context, out).Check();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime
 
 Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
     : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
-  impl_->options.workflow_dir = std::filesystem::weakly_canonical(impl_->options.workflow_dir);
-  DenoHost& deno = impl_->deno;
+  Impl& impl = *impl_;
+  impl.options = std::move(options);
+  impl.options.workflow_dir = std::filesystem::weakly_canonical(impl.options.workflow_dir);
+  DenoHost& deno = impl.deno_host;
   deno.file_system =
-      impl_->options.file_system ? impl_->options.file_system : &impl_->real_file_system;
-  deno.read_roots.push_back(impl_->options.workflow_dir);
-  for (const std::filesystem::path& granted : impl_->options.read_paths) {
+      impl.options.file_system ? impl.options.file_system : &impl.real_file_system;
+  deno.read_roots.push_back(impl.options.workflow_dir);
+  for (const std::filesystem::path& granted : impl.options.read_paths) {
     deno.read_roots.push_back(std::filesystem::weakly_canonical(granted));
   }
-  deno.env = impl_->options.env;
-  deno.cwd = impl_->options.workflow_dir;
-
-  impl_->allocator.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
-  v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = impl_->allocator.get();
-  params.constraints.ConfigureDefaultsFromHeapSize(0, impl_->options.heap_limit_mb * 1024 * 1024);
-  impl_->isolate = v8::Isolate::New(params);
-  impl_->isolate->SetData(0, impl_.get());
-  impl_->watchdog = std::make_unique<Watchdog>(impl_->isolate);
-  // At the heap limit: stop the running call and give V8 room to unwind instead of aborting.
-  impl_->isolate->AddNearHeapLimitCallback(
-      [](void* data, size_t current, size_t) -> size_t {
-        auto* impl = static_cast<Impl*>(data);
-        impl->heap_exhausted = true;
-        impl->isolate->TerminateExecution();
-        return current + 64 * 1024 * 1024;
-      },
-      impl_.get());
+  if (!impl.options.scratch_dir.empty()) {
+    deno.write_roots.push_back(std::filesystem::weakly_canonical(impl.options.scratch_dir));
+    deno.read_roots.push_back(deno.write_roots.back());
+  }
+  deno.env = impl.options.env;
+  deno.cwd = impl.options.workflow_dir;
+  if (impl.options.transport) {
+    impl.transport = impl.options.transport;
+  } else {
+    impl.network =
+        std::make_unique<NetworkHttpTransport>(ProxySettings::from_env(impl.options.env));
+    impl.transport = impl.network.get();
+  }
+  impl.random = impl.options.random ? impl.options.random : &impl.system_random;
+  impl.cache = impl.options.transform_cache ? impl.options.transform_cache
+                                            : std::make_shared<TransformCache>();
+  std::promise<void> started;
+  impl.loop_thread = std::thread([&impl, &started] { impl.loop_main(started); });
+  started.get_future().wait();
 }
 
 Runtime::~Runtime() {
-  impl_->watchdog.reset();
-  // Every Global must be released while its isolate still exists.
-  impl_->stripper_context.Reset();
-  impl_->modules.clear();
-  impl_->timer_callbacks.clear();
-  impl_->isolate->Dispose();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  impl_->loop_thread.join();
+  impl_->io.reset();
 }
 
-Result<std::string> Runtime::strip_types(const std::string& source, const std::string& file_name) {
-  v8::Isolate::Scope isolate_scope(impl_->isolate);
-  return impl_->strip(source, file_name);
+void Runtime::Impl::submit(std::unique_ptr<CallState> call) {
+  call->deadline = std::chrono::steady_clock::now() + call->options.timeout;
+  in_flight++;
+  std::shared_ptr<CallState> shared(call.release());  // std::function needs a copyable task
+  post([this, shared] {
+    auto owned = std::make_unique<CallState>(std::move(*shared));
+    owned->id = next_call_id++;
+    start_call(std::move(owned));
+  });
+}
+
+void Runtime::call_node_async(const std::string& node_path, Json ctx, Json input,
+                              CallOptions options, std::function<void(Result<NodeCall>)> done) {
+  Result<std::filesystem::path> path = resolve_inside(impl_->options.workflow_dir, node_path);
+  if (!path.is_ok()) return done(path.status());
+  auto call = std::make_unique<CallState>();
+  call->node_path = node_path;
+  call->absolute = path.value().lexically_normal().string();
+  call->ctx = std::move(ctx);
+  call->input = std::move(input);
+  call->options = std::move(options);
+  call->done = std::move(done);
+  impl_->submit(std::move(call));
 }
 
 Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ctx,
-                                    const Json& input, std::chrono::milliseconds timeout) {
-  Impl& impl = *impl_;
-  v8::Isolate* isolate = impl.isolate;
-  v8::Isolate::Scope isolate_scope(isolate);
-  v8::HandleScope handle_scope(isolate);
-  impl.modules.clear();
-  impl.module_paths.clear();
-  impl.console.clear();
-  impl.heap_exhausted = false;
-  impl.timers = TimerQueue();
-  impl.timer_callbacks.clear();
-
-  Result<ImportMap> import_map = ImportMap::load(impl.options.workflow_dir, *impl.deno.file_system);
-  if (!import_map.is_ok()) return import_map.status();
-  impl.import_map = std::move(import_map).value();
-  Result<std::filesystem::path> path = resolve_inside(impl.options.workflow_dir, node_path);
-  if (!path.is_ok()) return path.status();
-  std::string absolute = path.value().lexically_normal().string();
-
-  // The transformer is loaded before the clock starts: it is the runtime's cost, not the node's.
-  if (is_typescript(absolute)) {
-    Result<std::string> warm = impl.strip("", "warm-up.ts");
-    if (!warm.is_ok()) return warm.status();
-  }
-
-  v8::Local<v8::Context> context = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(context);
-  impl.install_console(context);
-  impl.install_timers(context);
-  {
-    v8::TryCatch prelude_errors(isolate);
-    if (!install_web_apis(isolate, context, &impl.deno)) {
-      return internal_error("the runtime prelude failed: " +
-                            impl.describe_exception(context, prelude_errors));
-    }
-  }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  Watchdog& watchdog = *impl.watchdog;
-  // A deadline that fired just after the previous call finished must not hit this one.
-  isolate->CancelTerminateExecution();
-  watchdog.arm(deadline);
-  struct Disarm {
-    Watchdog& w;
-    ~Disarm() { w.disarm(); }
-  } disarm{watchdog};
-  v8::TryCatch try_catch(isolate);
-
-  auto failure = [&](const std::string& what) -> Status {
-    if (watchdog.fired() || impl.heap_exhausted) {
-      isolate->CancelTerminateExecution();
-      if (impl.heap_exhausted) {
-        return Status(StatusCode::kUnavailable, node_path + ": ran out of memory (heap limit " +
-                                                    std::to_string(impl.options.heap_limit_mb) +
-                                                    " MB)");
-      }
-      return Status(StatusCode::kDeadlineExceeded,
-                    node_path + ": timed out after " + std::to_string(timeout.count()) + "ms");
-    }
-    std::string detail = try_catch.HasCaught() ? impl.describe_exception(context, try_catch) : what;
-    return invalid_argument(detail);
-  };
-
-  v8::Local<v8::Module> module;
-  if (!impl.load_module(context, absolute).ToLocal(&module)) return failure("cannot load");
-  if (!module->InstantiateModule(context, resolve_module).FromMaybe(false)) {
-    return failure("cannot link");
-  }
-  v8::Local<v8::Value> evaluated;
-  if (!module->Evaluate(context).ToLocal(&evaluated)) return failure("cannot evaluate");
-  isolate->PerformMicrotaskCheckpoint();
-  if (module->GetStatus() == v8::Module::kErrored) {
-    v8::Local<v8::Value> error = module->GetException();
-    isolate->ThrowException(error);
-    return failure("module evaluation failed");
-  }
-
-  v8::Local<v8::Object> exports = module->GetModuleNamespace().As<v8::Object>();
-  v8::Local<v8::Value> run;
-  if (!exports->Get(context, v8_string(isolate, "default")).ToLocal(&run) || !run->IsFunction()) {
-    std::string got = run.IsEmpty() || run->IsUndefined()
-                          ? "no default export"
-                          : "a default export that is not a function";
-    return invalid_argument(node_path +
-                            ": expected `export default async function run(ctx, "
-                            "input)`, found " +
-                            got);
-  }
-  v8::Local<v8::Value> args[2];
-  if (!v8::JSON::Parse(context, v8_string(isolate, ctx.dump())).ToLocal(&args[0]) ||
-      !v8::JSON::Parse(context, v8_string(isolate, input.dump())).ToLocal(&args[1])) {
-    return failure("cannot pass ctx and input");
-  }
-  v8::Local<v8::Value> returned;
-  if (!run.As<v8::Function>()->Call(context, context->Global(), 2, args).ToLocal(&returned)) {
-    return failure("the node threw");
-  }
-  isolate->PerformMicrotaskCheckpoint();
-  if (try_catch.HasTerminated()) return failure("terminated");
-  if (returned->IsPromise()) {
-    v8::Local<v8::Promise> promise = returned.As<v8::Promise>();
-    // The event loop: run due timers (then microtasks) until the node's promise settles.
-    while (promise->State() == v8::Promise::kPending) {
-      std::optional<TimerQueue::TimePoint> next = impl.timers.next_due();
-      if (!next) {
-        return invalid_argument(node_path +
-                                ": the promise returned by the node never settled (no timers "
-                                "or I/O left that could settle it)");
-      }
-      if (*next > deadline) {
-        std::this_thread::sleep_until(deadline);
-        return Status(StatusCode::kDeadlineExceeded,
-                      node_path + ": timed out after " + std::to_string(timeout.count()) + "ms");
-      }
-      std::this_thread::sleep_until(*next);
-      std::optional<int> id = impl.timers.take_due(std::chrono::steady_clock::now());
-      if (!id) continue;
-      v8::HandleScope timer_scope(isolate);
-      auto& callback = impl.timer_callbacks[*id];
-      v8::Local<v8::Function> fn = callback.function.Get(isolate);
-      std::vector<v8::Local<v8::Value>> timer_args;
-      for (auto& arg : callback.args) timer_args.push_back(arg.Get(isolate));
-      if (!impl.timers.scheduled(*id)) impl.timer_callbacks.erase(*id);
-      if (fn->Call(context, context->Global(), static_cast<int>(timer_args.size()),
-                   timer_args.data())
-              .IsEmpty()) {
-        return failure("a timer callback threw");
-      }
-      isolate->PerformMicrotaskCheckpoint();
-      if (try_catch.HasTerminated()) return failure("terminated");
-    }
-    if (promise->State() == v8::Promise::kRejected) {
-      // The error's own stack says where it was made; there is no throw site to add.
-      v8::Local<v8::Value> reason = promise->Result();
-      v8::Local<v8::Value> stack;
-      if (reason->IsObject() &&
-          reason.As<v8::Object>()->Get(context, v8_string(isolate, "stack")).ToLocal(&stack) &&
-          stack->IsString()) {
-        return invalid_argument(to_std(isolate, stack));
-      }
-      return invalid_argument(node_path + ": the node rejected with " + to_std(isolate, reason));
-    }
-    returned = promise->Result();
-  }
-  NodeCall call;
-  if (!returned->IsUndefined()) {
-    v8::Local<v8::String> json;
-    if (!v8::JSON::Stringify(context, returned).ToLocal(&json)) {
-      return failure("the node's result cannot be turned into JSON");
-    }
-    call.output = Json::parse(to_std(isolate, json), nullptr, false);
-  }
-  call.console = std::move(impl.console);
-  return call;
+                                    const Json& input, const CallOptions& options) {
+  std::promise<Result<NodeCall>> result;
+  std::future<Result<NodeCall>> future = result.get_future();
+  call_node_async(node_path, ctx, input, options,
+                  [&result](Result<NodeCall> r) { result.set_value(std::move(r)); });
+  return future.get();
 }
+
+Status Runtime::preload(const std::vector<std::string>& node_paths) {
+  for (const std::string& node : node_paths) {
+    Result<std::filesystem::path> path = resolve_inside(impl_->options.workflow_dir, node);
+    if (!path.is_ok()) return path.status();
+    std::promise<Result<NodeCall>> result;
+    std::future<Result<NodeCall>> future = result.get_future();
+    auto call = std::make_unique<CallState>();
+    call->node_path = node;
+    call->absolute = path.value().lexically_normal().string();
+    call->load_only = true;
+    call->done = [&result](Result<NodeCall> r) { result.set_value(std::move(r)); };
+    impl_->submit(std::move(call));
+    Result<NodeCall> loaded = future.get();
+    if (!loaded.is_ok()) return loaded.status();
+  }
+  return Status();
+}
+
+Result<std::string> Runtime::strip_types(const std::string& source, const std::string& file_name) {
+  std::promise<Result<std::string>> result;
+  std::future<Result<std::string>> future = result.get_future();
+  impl_->post([this, &result, &source, &file_name] {
+    result.set_value(impl_->strip(source, file_name));
+  });
+  return future.get();
+}
+
+size_t Runtime::in_flight() const { return impl_->in_flight.load(); }
 
 }  // namespace pd::js

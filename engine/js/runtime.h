@@ -1,45 +1,80 @@
-// One V8 isolate that loads workflow node modules (TypeScript stripped by sucrase inside V8,
-// keeping line numbers) and calls their default export. Each call_node() runs in a fresh context,
-// so no module state leaks between calls (the harness's mode). Relative and absolute imports are
-// confined to the workflow folder; `pipedreamer` is a built-in module. A per-call timeout stops
-// even a busy loop and leaves the runtime usable; a heap limit fails the call, not the process.
+// One V8 isolate, driven by an event loop on its own thread, that loads workflow node modules
+// (TypeScript stripped by sucrase inside V8, line numbers kept) and calls their default export.
+// Two context modes: a fresh context per call (the harness: no module state leaks between
+// fixtures) or a long-lived context per node with its modules loaded once (the engine: module
+// state persists between runs, as in the old engine). Contexts start from the startup snapshot
+// with every Web and Deno API installed. Calls may come from any thread; several calls run
+// interleaved on the loop (await points), each with its own deadline.
 //
-// Not thread-safe: one thread drives a Runtime. Only this module includes <v8.h>.
+// Everything the harness controls is an interface in RuntimeOptions: filesystem (also module
+// sources), HTTP transport, clock (virtual time), randomness, environment. Only engine/js
+// includes <v8.h>.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/js/net_policy.h"
+#include "engine/js/transform_cache.h"
 #include "engine/js/v8_platform.h"
+#include "engine/util/clock.h"
 #include "engine/util/file_system.h"
+#include "engine/util/http_transport.h"
+#include "engine/util/random_source.h"
 #include "engine/util/status.h"
 
 namespace pd::js {
 
-struct RuntimeOptions {
-  std::filesystem::path workflow_dir;
-  size_t heap_limit_mb = 128;
-  // Besides the workflow folder, what nodes may read (e.g. /app, /var/run/secrets).
-  std::vector<std::filesystem::path> read_paths;
-  // What Deno.env shows (not the process environment, unless the caller passes it).
-  std::map<std::string, std::string> env;
-  // Where file reads go; nullptr means the real filesystem.
-  const FileSystem* file_system = nullptr;
-};
+enum class ContextMode { kFreshPerCall, kLongLived };
 
-// A line written with console.* during a call.
+// A line written with console.* (level: log, info, warn, error, debug).
 struct ConsoleLine {
-  std::string level;  // log, info, warn, error, debug
+  std::string level;
   std::string text;
 };
 
+struct RuntimeOptions {
+  std::filesystem::path workflow_dir;
+  size_t heap_limit_mb = 128;
+  ContextMode mode = ContextMode::kFreshPerCall;
+  // Besides the workflow folder, what nodes may read (e.g. /app, /var/run/secrets).
+  std::vector<std::filesystem::path> read_paths;
+  // The only place nodes may write (Deno.writeTextFile …); none when empty.
+  std::filesystem::path scratch_dir;
+  // What Deno.env shows (not the process environment, unless the caller passes it).
+  std::map<std::string, std::string> env;
+  // Hosts fetch may reach when a call names none (a node's capabilities.net overrides it).
+  NetPolicy default_net;
+  std::chrono::milliseconds fetch_timeout{30000};
+  size_t fetch_max_response_bytes = 64u << 20;
+  // Collaborators; nullptr means the real one (filesystem, network, OS randomness, wall clock).
+  const FileSystem* file_system = nullptr;
+  const HttpTransport* transport = nullptr;
+  RandomSource* random = nullptr;
+  // When set, time is virtual: Date.now() reads this clock, and timers fire as soon as nothing
+  // else is pending, advancing it (a node that sleeps a minute finishes at once).
+  ManualClock* manual_clock = nullptr;
+  // Shared TypeScript/code cache (a pool passes one); nullptr gives this runtime its own.
+  std::shared_ptr<TransformCache> transform_cache;
+  // Every console line as it is written, with the node path (the engine's log output).
+  std::function<void(const std::string& node, const ConsoleLine& line)> console_sink;
+};
+
+struct CallOptions {
+  std::chrono::milliseconds timeout{30000};
+  // The node's capabilities.net; nullopt uses RuntimeOptions::default_net.
+  std::optional<NetPolicy> net;
+};
+
 struct NodeCall {
-  nlohmann::json output;
+  nlohmann::json output;  // null when the node returned undefined
   std::vector<ConsoleLine> console;
 };
 
@@ -50,15 +85,29 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
-  // Loads `node_path` (relative to the workflow folder) in a fresh context and awaits
-  // `default(ctx, input)`. Errors: InvalidArgument for code problems (syntax, a default export
-  // that is not a function, a thrown error — with file:line:col and the stack),
-  // DeadlineExceeded when `timeout` passes, kUnavailable when the heap limit is hit.
+  // Loads `node_path` (relative to the workflow folder) and awaits `default(ctx, input)`.
+  // Errors: InvalidArgument for code problems (syntax, a default export that is not a function,
+  // a thrown error or unhandled rejection — with file:line:col and the stack), DeadlineExceeded
+  // when the timeout passes (a busy loop is terminated), Unavailable when the heap limit is hit.
+  // Blocks; must not be called from inside a node (the loop thread).
   Result<NodeCall> call_node(const std::string& node_path, const nlohmann::json& ctx,
-                             const nlohmann::json& input, std::chrono::milliseconds timeout);
+                             const nlohmann::json& input, const CallOptions& options);
+  Result<NodeCall> call_node(const std::string& node_path, const nlohmann::json& ctx,
+                             const nlohmann::json& input, std::chrono::milliseconds timeout) {
+    return call_node(node_path, ctx, input, CallOptions{timeout, std::nullopt});
+  }
+  // The same without blocking: `done` runs on the runtime's loop thread; keep it short.
+  void call_node_async(const std::string& node_path, nlohmann::json ctx, nlohmann::json input,
+                       CallOptions options, std::function<void(Result<NodeCall>)> done);
 
-  // TypeScript → JavaScript with the same line numbers (cached by content).
+  // Long-lived mode: loads and evaluates the nodes' modules now (the engine's readiness check).
+  Status preload(const std::vector<std::string>& node_paths);
+
+  // TypeScript → JavaScript with the same line numbers (cached by content hash).
   Result<std::string> strip_types(const std::string& source, const std::string& file_name);
+
+  // Calls accepted and not yet finished (for a pool's load balancing).
+  size_t in_flight() const;
 
   struct Impl;
 

@@ -154,7 +154,7 @@ TEST_F(RuntimeTest, ConsoleOutputIsCaptured) {
   Result<NodeCall> result = call("nodes/talk.ts");
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   ASSERT_EQ(result.value().console.size(), 2u);
-  EXPECT_EQ(result.value().console[0].text, "a {\"b\":1}");
+  EXPECT_EQ(result.value().console[0].text, "a { b: 1 }");  // formatted as Deno does
   EXPECT_EQ(result.value().console[1].level, "warn");
 }
 

@@ -1,15 +1,6 @@
-// Web APIs of every fresh context: the embedded prelude (prelude.js) run with a `host` object of
-// natives (base64, monotonic clock, structured clone, randomness). V8 glue only.
+// Natives behind the Web APIs in prelude/ (base64, UTF-8, clocks, structuredClone, randomness,
+// Web Crypto hashes and HMAC, console output, timers, fetch). V8 glue only: state and policy live
+// in the IsolateHost. The table is exported through natives.h.
 #pragma once
 
-#include <v8.h>
-
-#include "engine/js/deno_apis.h"
-
-namespace pd::js {
-
-// Runs the prelude in `context`; false (with an exception pending) if it failed. `deno` backs
-// the Deno APIs and must outlive the context.
-bool install_web_apis(v8::Isolate* isolate, v8::Local<v8::Context> context, const DenoHost* deno);
-
-}  // namespace pd::js
+#include "engine/js/natives.h"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "engine/util/file_io.h"
 
@@ -14,7 +15,11 @@ namespace {
 Status from_errno(int err, const std::filesystem::path& path) {
   std::string message = std::string(std::strerror(err)) + ": " + path.string();
   if (err == ENOENT || err == ENOTDIR) return Status(StatusCode::kNotFound, message);
-  if (err == EACCES || err == EPERM) return Status(StatusCode::kPermissionDenied, message);
+  if (err == EACCES || err == EPERM || err == EROFS) {
+    return Status(StatusCode::kPermissionDenied, message);
+  }
+  if (err == EEXIST) return Status(StatusCode::kAlreadyExists, message);
+  if (err == EISDIR) return Status(StatusCode::kInvalidArgument, message);
   return Status(StatusCode::kInternal, message);
 }
 
@@ -55,6 +60,42 @@ Result<std::vector<DirEntry>> RealFileSystem::read_dir(const std::filesystem::pa
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   return entries;
+}
+
+Status RealFileSystem::write_file(const std::filesystem::path& path, const std::string& content,
+                                  bool append, bool create) const {
+  std::error_code ec;
+  if (!create && !std::filesystem::exists(path, ec)) return from_errno(ENOENT, path);
+  if (std::filesystem::is_directory(path, ec)) return from_errno(EISDIR, path);
+  std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+  if (!out) return from_errno(errno ? errno : EACCES, path);
+  out << content;
+  out.close();
+  if (!out) return from_errno(errno ? errno : EIO, path);
+  return Status();
+}
+
+Status RealFileSystem::make_dir(const std::filesystem::path& path, bool recursive) const {
+  std::error_code ec;
+  if (recursive) {
+    std::filesystem::create_directories(path, ec);
+  } else if (!std::filesystem::create_directory(path, ec) && !ec) {
+    return from_errno(EEXIST, path);
+  }
+  return ec ? from_errno(ec.value(), path) : Status();
+}
+
+Status RealFileSystem::remove(const std::filesystem::path& path, bool recursive) const {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+    return from_errno(ENOENT, path);
+  }
+  if (recursive) {
+    std::filesystem::remove_all(path, ec);
+  } else {
+    std::filesystem::remove(path, ec);
+  }
+  return ec ? from_errno(ec.value(), path) : Status();
 }
 
 }  // namespace pd

@@ -35,6 +35,13 @@ class FileSystem {
   virtual Result<FileInfo> stat(const std::filesystem::path& path, bool follow_symlinks) const = 0;
   // Entries sorted by name; symlinks reported as such.
   virtual Result<std::vector<DirEntry>> read_dir(const std::filesystem::path& path) const = 0;
+  // Writes (or appends to) a file; `create` false fails with NotFound when it does not exist.
+  virtual Status write_file(const std::filesystem::path& path, const std::string& content,
+                            bool append, bool create) const = 0;
+  // AlreadyExists when it exists and `recursive` is false.
+  virtual Status make_dir(const std::filesystem::path& path, bool recursive) const = 0;
+  // A file, an empty folder, or with `recursive` any folder.
+  virtual Status remove(const std::filesystem::path& path, bool recursive) const = 0;
 };
 
 class RealFileSystem : public FileSystem {
@@ -42,6 +49,10 @@ class RealFileSystem : public FileSystem {
   Result<std::string> read_file(const std::filesystem::path& path) const override;
   Result<FileInfo> stat(const std::filesystem::path& path, bool follow_symlinks) const override;
   Result<std::vector<DirEntry>> read_dir(const std::filesystem::path& path) const override;
+  Status write_file(const std::filesystem::path& path, const std::string& content, bool append,
+                    bool create) const override;
+  Status make_dir(const std::filesystem::path& path, bool recursive) const override;
+  Status remove(const std::filesystem::path& path, bool recursive) const override;
 };
 
 }  // namespace pd

@@ -1,0 +1,104 @@
+// The runtime's own JavaScript. esbuild bundles this folder (and whatwg-url) into one script that
+// is run once into the startup snapshot: `install(host)` defines the Web and Deno globals over the
+// natives in `host` and returns the runtime's internal hooks. Nothing here may call a native at
+// install time: natives need the isolate's host, which exists only when a Runtime runs.
+import { bindText } from "./text.js";  // first: whatwg-url needs TextEncoder as it loads
+import { URL, URLSearchParams } from "whatwg-url";
+import { makeConsole } from "./console.js";
+import { makeCrypto } from "./crypto.js";
+import { makeDeno, makeErrors } from "./deno.js";
+import { AbortController, AbortSignal, CustomEvent, DOMException, Event, EventTarget } from "./events.js";
+import { Headers, Request, Response, makeFetch } from "./fetch.js";
+import { inspect } from "./inspect.js";
+
+export function install(host) {
+  const define = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+
+  bindText(host);
+  define("URL", URL);
+  define("URLSearchParams", URLSearchParams);
+  define("DOMException", DOMException);
+  define("Event", Event);
+  define("CustomEvent", CustomEvent);
+  define("EventTarget", EventTarget);
+  define("AbortController", AbortController);
+  define("AbortSignal", AbortSignal);
+  define("Headers", Headers);
+  define("Request", Request);
+  define("Response", Response);
+
+  define("atob", (data) => host.atob(String(data)));
+  define("btoa", (data) => host.btoa(String(data)));
+  define("structuredClone", (value) => host.clone(value));
+  define("setTimeout", (fn, ms = 0, ...args) => host.setTimer(checkCallback(fn, "setTimeout"), +ms || 0, false, args));
+  define("setInterval", (fn, ms = 0, ...args) => host.setTimer(checkCallback(fn, "setInterval"), +ms || 0, true, args));
+  define("clearTimeout", (id) => { if (typeof id === "number") host.clearTimer(id); });
+  define("clearInterval", (id) => { if (typeof id === "number") host.clearTimer(id); });
+  define("queueMicrotask", (fn) => host.queueMicrotask(checkCallback(fn, "queueMicrotask")));
+  define("performance", Object.freeze({
+    now: () => host.now(),
+    get timeOrigin() { return host.timeOrigin(); },
+    mark() {}, measure() {},
+  }));
+  const { crypto, CryptoKey } = makeCrypto(host);
+  define("crypto", Object.freeze(crypto));
+  define("CryptoKey", CryptoKey);
+  define("console", makeConsole(host));
+  const errors = makeErrors();
+  define("fetch", makeFetch(host, errors));
+  define("Deno", makeDeno(host, errors));
+  define("self", globalThis);
+  define("navigator", Object.freeze({ userAgent: "Pipedreamer", language: "en-US", hardwareConcurrency: 1 }));
+  define("reportError", (error) => host.print("error", "Uncaught " + inspect(error)));
+
+  // Hooks the runtime calls (kept off the global object once a context is made).
+  return {
+    // Per-context set-up: a controllable clock replaces Date's "now".
+    init(options) {
+      if (options.virtualClock) {
+        const RealDate = Date;
+        const now = () => host.wallNow();
+        function PdDate(...args) {
+          if (!new.target) return new RealDate(now()).toString();
+          return args.length === 0 ? new RealDate(now()) : new RealDate(...args);
+        }
+        PdDate.prototype = RealDate.prototype;
+        PdDate.now = now;
+        PdDate.parse = RealDate.parse;
+        PdDate.UTC = RealDate.UTC;
+        Object.defineProperty(RealDate.prototype, "constructor", { value: PdDate, writable: true, configurable: true });
+        define("Date", PdDate);
+      }
+      if (options.seededRandom) {
+        Math.random = () => host.random();
+      }
+    },
+    inspect,
+    // Awaits the module's evaluation (top-level await) and calls its default export.
+    async runNode(evaluation, namespace, ctx, input, file) {
+      await evaluation;
+      return nodeFunction(namespace, file)(ctx, input);
+    },
+    // The same without calling: loads the node and checks its default export.
+    async loadNode(evaluation, namespace, file) {
+      await evaluation;
+      nodeFunction(namespace, file);
+      return null;
+    },
+  };
+}
+
+function nodeFunction(namespace, file) {
+  const run = namespace.default;
+  if (typeof run === "function") return run;
+  const found = run === undefined ? "no default export" : "a default export that is not a function";
+  const error = new TypeError(`${file}: expected \`export default async function run(ctx, input)\`, found ${found}`);
+  error.pdPlain = true;
+  throw error;
+}
+
+function checkCallback(fn, api) {
+  if (typeof fn !== "function") throw new TypeError(`The callback of ${api} must be a function`);
+  return fn;
+}

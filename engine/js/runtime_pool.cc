@@ -1,0 +1,40 @@
+#include "engine/js/runtime_pool.h"
+
+#include <thread>
+
+namespace pd::js {
+
+RuntimePool::RuntimePool(V8Platform& platform, RuntimeOptions options, size_t size) {
+  if (size == 0) size = std::max(1u, std::thread::hardware_concurrency());
+  if (!options.transform_cache) options.transform_cache = std::make_shared<TransformCache>();
+  for (size_t i = 0; i < size; ++i) runtimes_.push_back(std::make_unique<Runtime>(platform, options));
+}
+
+Runtime& RuntimePool::least_busy() {
+  Runtime* best = runtimes_.front().get();
+  for (const auto& runtime : runtimes_) {
+    if (runtime->in_flight() < best->in_flight()) best = runtime.get();
+  }
+  return *best;
+}
+
+void RuntimePool::call_node_async(const std::string& node_path, nlohmann::json ctx,
+                                  nlohmann::json input, CallOptions options,
+                                  std::function<void(Result<NodeCall>)> done) {
+  least_busy().call_node_async(node_path, std::move(ctx), std::move(input), std::move(options),
+                               std::move(done));
+}
+
+Result<NodeCall> RuntimePool::call_node(const std::string& node_path, const nlohmann::json& ctx,
+                                        const nlohmann::json& input, const CallOptions& options) {
+  return least_busy().call_node(node_path, ctx, input, options);
+}
+
+Status RuntimePool::preload(const std::vector<std::string>& node_paths) {
+  for (const auto& runtime : runtimes_) {
+    if (Status status = runtime->preload(node_paths); !status.is_ok()) return status;
+  }
+  return Status();
+}
+
+}  // namespace pd::js

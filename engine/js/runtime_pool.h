@@ -1,0 +1,32 @@
+// Several Runtimes — each an isolate with its own event-loop thread — behind one call interface,
+// so one process uses every core (the old Deno engine ran all JavaScript on one thread). A call
+// goes to the runtime with the fewest calls in flight; all share one TransformCache.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "engine/js/runtime.h"
+
+namespace pd::js {
+
+class RuntimePool {
+ public:
+  // `size` 0 means one runtime per hardware thread.
+  RuntimePool(V8Platform& platform, RuntimeOptions options, size_t size = 0);
+
+  void call_node_async(const std::string& node_path, nlohmann::json ctx, nlohmann::json input,
+                       CallOptions options, std::function<void(Result<NodeCall>)> done);
+  Result<NodeCall> call_node(const std::string& node_path, const nlohmann::json& ctx,
+                             const nlohmann::json& input, const CallOptions& options);
+  // Loads the nodes in every runtime (long-lived mode); the first error is returned.
+  Status preload(const std::vector<std::string>& node_paths);
+  size_t size() const { return runtimes_.size(); }
+
+ private:
+  Runtime& least_busy();
+
+  std::vector<std::unique_ptr<Runtime>> runtimes_;
+};
+
+}  // namespace pd::js

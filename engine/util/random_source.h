@@ -1,0 +1,38 @@
+// Randomness as a collaborator: crypto.getRandomValues/randomUUID (and, when seeded, Math.random)
+// draw from a RandomSource, so the harness can make a node's output reproducible.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <random>
+
+namespace pd {
+
+class RandomSource {
+ public:
+  virtual ~RandomSource() = default;
+  virtual void fill(uint8_t* data, size_t size) = 0;
+  // Whether the sequence is reproducible (the runtime then seeds Math.random from it too).
+  virtual bool deterministic() const { return false; }
+};
+
+// The operating system's CSPRNG through OpenSSL.
+class SystemRandom : public RandomSource {
+ public:
+  void fill(uint8_t* data, size_t size) override;
+};
+
+// The same bytes for the same seed; thread-safe. For tests and fixtures, never for secrets.
+class SeededRandom : public RandomSource {
+ public:
+  explicit SeededRandom(uint64_t seed) : engine_(seed) {}
+  void fill(uint8_t* data, size_t size) override;
+  bool deterministic() const override { return true; }
+
+ private:
+  std::mutex mutex_;
+  std::mt19937_64 engine_;
+};
+
+}  // namespace pd
