@@ -179,6 +179,7 @@ struct Runtime::Impl : IsolateHost {
   uint64_t next_call_id = 1;
   std::map<std::string, std::unique_ptr<ContextState>> long_lived;
   std::map<ContextState*, std::unique_ptr<ContextState>> fresh;
+  std::unique_ptr<ContextState> spare;
   std::vector<ContextState*> to_dispose;
   struct PendingOp {
     v8::Global<v8::Promise::Resolver> resolver;
@@ -268,6 +269,9 @@ struct Runtime::Impl : IsolateHost {
   void start_call(std::unique_ptr<CallState> call);
   Result<ContextState*> context_for(CallState& call);
   Result<ContextState*> make_context(const std::string& node_path, const NetPolicy& net);
+  Result<std::unique_ptr<ContextState>> new_context();
+  // Fresh mode: makes the next call's context while the loop would otherwise sit idle.
+  void prepare_spare_context();
   void finish(uint64_t call_id, Result<NodeCall> result);
   void fail_calls_of(ContextState* state, const Status& status);
   void request_dispose(ContextState* state);
@@ -339,6 +343,7 @@ void Runtime::Impl::release_all() {
   timer_callbacks.clear();
   long_lived.clear();
   fresh.clear();
+  spare.reset();
   stripper.Reset();
 }
 
@@ -397,6 +402,7 @@ void Runtime::Impl::run_loop() {
     expire_deadlines();
     fail_unsettleable_calls();
     dispose_pending_contexts();
+    prepare_spare_context();
   }
 }
 
@@ -606,13 +612,35 @@ std::string Runtime::Impl::describe_rejection(v8::Local<v8::Context> context,
 
 Result<ContextState*> Runtime::Impl::make_context(const std::string& node_path,
                                                   const NetPolicy& net) {
-  if (!import_map) import_map = ImportMap::load(options.workflow_dir, *deno_host.file_system);
-  if (!import_map->is_ok()) return import_map->status();
-  auto state = std::make_unique<ContextState>();
+  if (!spare) {
+    Result<std::unique_ptr<ContextState>> made = new_context();
+    if (!made.is_ok()) return made.status();
+    spare = std::move(made).value();
+  }
+  std::unique_ptr<ContextState> state = std::move(spare);
   state->node_path = node_path;
   state->net = net;
   state->origin_ms = loop_ms();
   state->wall_origin_ms = wall_ms();
+  ContextState* raw = state.get();
+  fresh[raw] = std::move(state);
+  return raw;
+}
+
+void Runtime::Impl::prepare_spare_context() {
+  if (options.mode != ContextMode::kFreshPerCall || spare) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!tasks.empty() || stopping) return;
+  }
+  Result<std::unique_ptr<ContextState>> made = new_context();
+  if (made.is_ok()) spare = std::move(made).value();
+}
+
+Result<std::unique_ptr<ContextState>> Runtime::Impl::new_context() {
+  if (!import_map) import_map = ImportMap::load(options.workflow_dir, *deno_host.file_system);
+  if (!import_map->is_ok()) return import_map->status();
+  auto state = std::make_unique<ContextState>();
   state->graph = std::make_unique<ModuleGraph>(
       isolate, ModuleSources{options.workflow_dir, deno_host.file_system, import_map->value(), cache.get(),
                              [this](const std::string& source, const std::string& file) {
@@ -645,9 +673,7 @@ Result<ContextState*> Runtime::Impl::make_context(const std::string& node_path,
   }
   state->context.Reset(isolate, context);
   state->hooks.Reset(isolate, hooks);
-  ContextState* raw = state.get();
-  fresh[raw] = std::move(state);
-  return raw;
+  return state;
 }
 
 Result<ContextState*> Runtime::Impl::context_for(CallState& call) {

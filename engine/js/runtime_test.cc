@@ -217,3 +217,189 @@ TEST_F(RuntimeTest, StripTypesKeepsLineNumbers) {
 
 }  // namespace
 }  // namespace pd::js
+
+namespace pd::js {
+namespace {
+
+TEST_F(RuntimeTest, UnhandledRejectionsFailTheCallWithTheirStack) {
+  write("nodes/leak.ts",
+        "export default async () => {\n"
+        "  Promise.reject(new Error('forgotten'));\n"
+        "  await new Promise((r) => setTimeout(r, 10));\n"
+        "  return 1;\n"
+        "};\n");
+  Result<NodeCall> result = call("nodes/leak.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(result.status().message().starts_with(
+      "Uncaught (in promise) Error: forgotten\n    at default (nodes/leak.ts:2:18)"))
+      << result.status().message();
+}
+
+TEST_F(RuntimeTest, TopLevelAwaitIsAwaitedBeforeTheCall) {
+  write("nodes/tla.ts",
+        "const ready = await new Promise<string>((r) => setTimeout(() => r('ready'), 5));\n"
+        "export default () => ready;\n");
+  Result<NodeCall> result = call("nodes/tla.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  EXPECT_EQ(result.value().output, "ready");
+}
+
+TEST_F(RuntimeTest, ResultsThatAreNotJsonSayWhy) {
+  write("nodes/big.ts", "export default () => ({ n: 1n });\n");
+  Result<NodeCall> result = call("nodes/big.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().message(),
+            "nodes/big.ts: the node's result cannot be turned into JSON: TypeError: Do not know "
+            "how to serialize a BigInt");
+}
+
+class LongLivedRuntimeTest : public RuntimeTest {
+ protected:
+  void SetUp() override {
+    dir_ = temp_.path();
+    RuntimeOptions options{dir_, 64};
+    options.mode = ContextMode::kLongLived;
+    runtime_ = std::make_unique<Runtime>(platform(), options);
+  }
+};
+
+TEST_F(LongLivedRuntimeTest, ModuleStatePersistsBetweenCallsOfANode) {
+  write("nodes/count.ts", "let calls = 0;\nexport default () => ++calls;\n");
+  write("nodes/other.ts", "let calls = 100;\nexport default () => ++calls;\n");
+  ASSERT_TRUE(runtime_->preload({"nodes/count.ts", "nodes/other.ts"}).is_ok());
+  EXPECT_EQ(call("nodes/count.ts").value().output, 1);
+  EXPECT_EQ(call("nodes/count.ts").value().output, 2);
+  EXPECT_EQ(call("nodes/other.ts").value().output, 101);
+}
+
+TEST_F(LongLivedRuntimeTest, PreloadReportsABadDefaultExport) {
+  write("nodes/bad.ts", "export default 42;\n");
+  Status status = runtime_->preload({"nodes/bad.ts"});
+  EXPECT_EQ(status.message(),
+            "nodes/bad.ts: expected `export default async function run(ctx, input)`, found a "
+            "default export that is not a function");
+}
+
+TEST_F(LongLivedRuntimeTest, ConcurrentCallsInterleaveAtAwaitPoints) {
+  write("nodes/wait.ts",
+        "export default async (_ctx: unknown, input: { ms: number }) => {\n"
+        "  await new Promise((r) => setTimeout(r, input.ms));\n"
+        "  return input.ms;\n"
+        "};\n");
+  std::mutex mutex;
+  std::condition_variable done;
+  std::vector<int> finished;
+  for (int ms : {60, 10, 30}) {
+    runtime_->call_node_async("nodes/wait.ts", nlohmann::json::object(), {{"ms", ms}},
+                              CallOptions{}, [&](Result<NodeCall> r) {
+                                std::lock_guard<std::mutex> lock(mutex);
+                                finished.push_back(r.value().output.get<int>());
+                                done.notify_all();
+                              });
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(done.wait_for(lock, std::chrono::seconds(5), [&] { return finished.size() == 3; }));
+  EXPECT_EQ(finished, (std::vector<int>{10, 30, 60}));
+}
+
+TEST_F(RuntimeTest, VirtualTimeFiresTimersWithoutWaiting) {
+  ManualClock clock(std::chrono::system_clock::from_time_t(1767225600));  // 2026-01-01T00:00:00Z
+  SeededRandom random(7);
+  RuntimeOptions options{dir_, 64};
+  options.manual_clock = &clock;
+  options.random = &random;
+  Runtime runtime(platform(), options);
+  write("nodes/sleepy.ts",
+        "export default async () => {\n"
+        "  const before = new Date().toISOString();\n"
+        "  await new Promise((r) => setTimeout(r, 60 * 60 * 1000));\n"
+        "  return { before, after: new Date(Date.now()).toISOString(), r: Math.random() };\n"
+        "};\n");
+  auto started = std::chrono::steady_clock::now();
+  Result<NodeCall> first = runtime.call_node("nodes/sleepy.ts", {}, {}, std::chrono::seconds(5));
+  ASSERT_TRUE(first.is_ok()) << first.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(first.value().output["before"], "2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(first.value().output["after"], "2026-01-01T01:00:00.000Z");
+  SeededRandom again(7);
+  uint64_t bits = 0;
+  again.fill(reinterpret_cast<uint8_t*>(&bits), sizeof(bits));
+  EXPECT_EQ(first.value().output["r"].get<double>(),
+            static_cast<double>(bits >> 11) / static_cast<double>(1ull << 53));
+}
+
+TEST_F(RuntimeTest, NetworkAccessIsDeniedUnlessTheCallGrantsIt) {
+  write("nodes/net.ts",
+        "export default async () => {\n"
+        "  try { await fetch('http://127.0.0.1:9/'); return 'sent'; }\n"
+        "  catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; }\n"
+        "};\n");
+  Result<NodeCall> denied = call("nodes/net.ts");
+  ASSERT_TRUE(denied.is_ok()) << denied.status().message();
+  EXPECT_EQ(denied.value().output,
+            "PermissionDenied: Requires net access to \"127.0.0.1:9\": add \"127.0.0.1\" to the "
+            "node's capabilities.net in workflow.yaml");
+  Result<NodeCall> granted = runtime_->call_node("nodes/net.ts", {}, {},
+                                                 CallOptions{std::chrono::seconds(5),
+                                                             NetPolicy({"127.0.0.1"})});
+  ASSERT_TRUE(granted.is_ok()) << granted.status().message();
+  EXPECT_TRUE(granted.value().output.get<std::string>().starts_with(
+      "TypeError: error sending request for url (http://127.0.0.1:9/)"))
+      << granted.value().output;
+}
+
+TEST_F(RuntimeTest, TransformsAndCodeCachesPersistInTheCacheFolder) {
+  TempDir cache_dir("pd-js-cache");
+  RuntimeOptions options{dir_, 64};
+  options.transform_cache = std::make_shared<TransformCache>(cache_dir.path());
+  write("nodes/typed.ts", "export default (_c: unknown, i: { n: number }): number => i.n * 2;\n");
+  {
+    Runtime runtime(platform(), options);
+    EXPECT_EQ(runtime.call_node("nodes/typed.ts", {}, {{"n", 2}}, std::chrono::seconds(5))
+                  .value()
+                  .output,
+              4);
+  }
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cache_dir.path())) {
+    files += entry.path().extension() == ".js" || entry.path().extension() == ".v8";
+  }
+  EXPECT_EQ(files, 2u);  // the stripped JavaScript and its V8 code cache
+  options.transform_cache = std::make_shared<TransformCache>(cache_dir.path());
+  Runtime again(platform(), options);
+  EXPECT_EQ(again.call_node("nodes/typed.ts", {}, {{"n", 3}}, std::chrono::seconds(5))
+                .value()
+                .output,
+            6);
+}
+
+TEST(RuntimePool, SpreadsCallsOverItsRuntimes) {
+  TempDir dir("pd-js-pool");
+  std::filesystem::create_directories(dir.path() / "nodes");
+  // Module state is per isolate (long-lived contexts): the counts show which runtime ran a call.
+  std::ofstream(dir.path() / "nodes/count.js")
+      << "let calls = 0;\nexport default async () => { const n = ++calls;\n"
+         "  await new Promise((r) => setTimeout(r, 20)); return n; };\n";
+  RuntimeOptions options{dir.path(), 64};
+  options.mode = ContextMode::kLongLived;
+  RuntimePool pool(platform(), options, 2);
+  EXPECT_EQ(pool.size(), 2u);
+  std::mutex mutex;
+  std::condition_variable done;
+  std::vector<int> counts;
+  for (int i = 0; i < 4; ++i) {
+    pool.call_node_async("nodes/count.js", {}, {}, CallOptions{}, [&](Result<NodeCall> r) {
+      std::lock_guard<std::mutex> lock(mutex);
+      counts.push_back(r.value().output.get<int>());
+      done.notify_all();
+    });
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  ASSERT_TRUE(done.wait_for(lock, std::chrono::seconds(10), [&] { return counts.size() == 4; }));
+  std::sort(counts.begin(), counts.end());
+  EXPECT_EQ(counts, (std::vector<int>{1, 1, 2, 2}));
+}
+
+}  // namespace
+}  // namespace pd::js

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 
 #include "engine/js/runtime.h"
+#include "engine/js/runtime_pool.h"
+#include "engine/util/random_source.h"
 #include "engine/util/temp_dir.h"
 
 namespace pd::js {

@@ -4,12 +4,14 @@ import { transform } from "sucrase";
 
 globalThis.PdTypeScript = {
   strip(source, fileName) {
-    return transform(source, {
+    const code = transform(source, {
       transforms: ["typescript"],
       filePath: fileName,
       disableESTransforms: true,
       keepUnusedImports: false,
       preserveDynamicImport: true,
     }).code;
+    // V8 10.2 knows import assertions, not the newer attributes Deno 2 writes: same meaning.
+    return code.replace(/(\bfrom\s*(["'])[^"'\n]+\2\s*)with(\s*\{)/g, "$1assert$3");
   },
 };
