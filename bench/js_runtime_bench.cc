@@ -1,12 +1,17 @@
 // The JS runtime's costs, measured here and compared (by scripts/bench.sh) with Deno running the
-// same nodes in the same run: a call of a trivial node (a fresh context with the Web APIs each
-// time, the harness's mode), and loading a 300-line TypeScript node cold (new source: strip +
-// compile) and cached (transform cache hit).
+// same nodes in the same run and with raw V8 (v8_context_anchor_bench): a call of a trivial node
+// in a fresh context with the Web APIs each time (the harness's mode) and in a long-lived context
+// (the engine's: one call at a time, and 1,000 in flight), loading a 300-line TypeScript node cold
+// (new source: strip + compile) and cached, and a fetch round trip to a loopback server (anchor:
+// the same request from C++ with the same HTTP client).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <httplib.h>
+#include <thread>
 
 #include "bench/js_nodes.h"
 #include "engine/js/runtime.h"
@@ -38,6 +43,90 @@ void BM_CallTrivialNodeFreshContext(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CallTrivialNodeFreshContext)->Unit(benchmark::kMicrosecond);
+
+pd::js::RuntimeOptions long_lived(const std::filesystem::path& dir) {
+  pd::js::RuntimeOptions options{dir};
+  options.mode = pd::js::ContextMode::kLongLived;
+  options.default_net = pd::js::NetPolicy({"127.0.0.1"});
+  return options;
+}
+
+void BM_CallTrivialNodeLongLived(benchmark::State& state) {
+  Workspace ws;
+  pd::js::Runtime runtime(platform(), long_lived(ws.dir));
+  (void)runtime.preload({"nodes/trivial.js"});
+  for (auto _ : state) {
+    auto result = runtime.call_node("nodes/trivial.js", {}, {{"n", 1}}, std::chrono::seconds(5));
+    if (!result.is_ok()) state.SkipWithError(result.status().message().c_str());
+  }
+}
+BENCHMARK(BM_CallTrivialNodeLongLived)->Unit(benchmark::kMicrosecond);
+
+// 1,000 calls in flight at once: the per-call cost without a thread hand-off per call.
+void BM_CallTrivialNodeLongLivedPipelined(benchmark::State& state) {
+  Workspace ws;
+  pd::js::Runtime runtime(platform(), long_lived(ws.dir));
+  (void)runtime.preload({"nodes/trivial.js"});
+  constexpr int kBatch = 1000;
+  for (auto _ : state) {
+    std::promise<void> all_done;
+    std::atomic<int> left{kBatch};
+    for (int i = 0; i < kBatch; ++i) {
+      runtime.call_node_async("nodes/trivial.js", nlohmann::json::object(), {{"n", 1}}, {},
+                              [&](pd::Result<pd::js::NodeCall>) {
+                                if (--left == 0) all_done.set_value();
+                              });
+    }
+    all_done.get_future().wait();
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_CallTrivialNodeLongLivedPipelined)->Unit(benchmark::kMillisecond);
+
+struct LoopbackServer {
+  LoopbackServer() {
+    server.Get("/ping", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"ok\":true}", "application/json");
+    });
+    server.set_tcp_nodelay(true);
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::yield();
+  }
+  ~LoopbackServer() {
+    server.stop();
+    thread.join();
+  }
+  httplib::Server server;
+  int port = 0;
+  std::thread thread;
+};
+
+void BM_FetchRoundTripFromNode(benchmark::State& state) {
+  Workspace ws;
+  LoopbackServer server;
+  std::ofstream(ws.dir / "nodes/fetch.js")
+      << "export default async (_c, i) => (await fetch(i.url)).json();\n";
+  pd::js::Runtime runtime(platform(), long_lived(ws.dir));
+  nlohmann::json input = {{"url", "http://127.0.0.1:" + std::to_string(server.port) + "/ping"}};
+  for (auto _ : state) {
+    auto result = runtime.call_node("nodes/fetch.js", {}, input, std::chrono::seconds(5));
+    if (!result.is_ok()) state.SkipWithError(result.status().message().c_str());
+  }
+}
+BENCHMARK(BM_FetchRoundTripFromNode)->Unit(benchmark::kMicrosecond);
+
+// Anchor: the same request through the same transport, from C++ on the calling thread.
+void BM_FetchRoundTripAnchorCpp(benchmark::State& state) {
+  LoopbackServer server;
+  pd::NetworkHttpTransport transport;
+  pd::HttpRequest request{.url = "http://127.0.0.1:" + std::to_string(server.port) + "/ping"};
+  for (auto _ : state) {
+    auto result = transport.send(request);
+    if (!result.is_ok()) state.SkipWithError(result.status().message().c_str());
+  }
+}
+BENCHMARK(BM_FetchRoundTripAnchorCpp)->Unit(benchmark::kMicrosecond);
 
 void BM_Load300LineTypeScriptNodeCached(benchmark::State& state) {
   Workspace ws;

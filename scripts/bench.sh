@@ -42,18 +42,28 @@ nodes=$(mktemp -d)
 "$build/bench/js_nodes_writer" "$nodes"
 deno_json=$("$deno_dir/node_modules/.bin/deno" run --allow-read "$deno_dir/bench_nodes.ts" "$nodes")
 rm -rf "$nodes"
+anchor_json=$("$build/bench/v8_context_anchor_bench" --benchmark_format=json 2>/dev/null)
 "$build/bench/js_runtime_bench" --benchmark_format=json 2>/dev/null | python3 -c '
 import json, sys
 deno = json.loads(sys.argv[1])
+anchor = {b["name"]: b["real_time"] for b in json.loads(sys.argv[2])["benchmarks"]}
 deno_call, deno_cold = deno["trivial_call_us"], deno["cold_load_ms"]
-runs = {b["name"]: b for b in json.load(sys.stdin)["benchmarks"]}
-call = runs["BM_CallTrivialNodeFreshContext"]["real_time"]
-cached = runs["BM_Load300LineTypeScriptNodeCached"]["real_time"]
-cold = runs["BM_Load300LineTypeScriptNodeCold"]["real_time"]
-print(f"  trivial node call, fresh context + Web APIs each time: {call:.0f} us"
-      f" | Deno, warm module: {deno_call:.2f} us | ratio {call / deno_call:.0f}x")
-print("    (targets: < 150 us per fresh context, < 5 us per call in a long-lived context: not built yet)")
+runs = {b["name"]: b["real_time"] for b in json.load(sys.stdin)["benchmarks"]}
+empty_ctx, warm_fn = anchor["BM_EmptyContextNew"], anchor["BM_CallFunctionInWarmContext"]
+fresh = runs["BM_CallTrivialNodeFreshContext"]
+print(f"  trivial node, fresh context with every Web/Deno API per call: {fresh:.0f} us"
+      f" | anchor: empty V8 Context::New {empty_ctx:.0f} us | ratio {fresh / empty_ctx:.1f}x (target < 150 us)")
+lived = runs["BM_CallTrivialNodeLongLived"]
+piped = runs["BM_CallTrivialNodeLongLivedPipelined"] * 1000 / 1000
+print(f"  trivial node, long-lived context: {lived:.1f} us one at a time (thread hand-off both ways),"
+      f" {piped:.1f} us each with 1,000 in flight | anchor: V8 call in a warm context {warm_fn:.2f} us"
+      f" | Deno, warm module: {deno_call:.2f} us | ratio to Deno {piped / deno_call:.0f}x (target < 5 us)")
+cold = runs["BM_Load300LineTypeScriptNodeCold"]
+cached = runs["BM_Load300LineTypeScriptNodeCached"]
 print(f"  300-line TypeScript node, cold load (strip + compile + call): {cold:.1f} ms"
       f" | Deno: {deno_cold:.1f} ms | ratio {cold / deno_cold:.2f}x")
-print(f"  same node, cached transform: {cached:.2f} ms (target < 2 ms)")
-' "$deno_json"
+print(f"  same node, cached transform + code cache, fresh context: {cached:.2f} ms (target < 2 ms)")
+fetch, fetch_cpp = runs["BM_FetchRoundTripFromNode"], runs["BM_FetchRoundTripAnchorCpp"]
+print(f"  fetch round trip to a loopback server from a node: {fetch:.0f} us"
+      f" | anchor: same request from C++: {fetch_cpp:.0f} us | ratio {fetch / fetch_cpp:.1f}x")
+' "$deno_json" "$anchor_json"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "engine/js/runtime.h"
@@ -84,13 +85,26 @@ std::vector<std::string> programs() {
   std::vector<std::string> out;
   for (const auto& entry : std::filesystem::directory_iterator(suite_dir())) {
     std::string name = entry.path().filename().string();
-    if (name.ends_with(".test.ts")) out.push_back(name);
+    if (name.ends_with(".test.ts") || name.ends_with(".fail.ts")) out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
 class Conformance : public ::testing::TestWithParam<std::string> {};
+
+// A `.fail.ts` program names the failure it must produce on its first line:
+// `// expect-error: <StatusCode name> <message>`.
+std::pair<std::string, std::string> expected_failure(const std::string& program) {
+  std::ifstream in(suite_dir() / program);
+  std::string line;
+  std::getline(in, line);
+  const std::string prefix = "// expect-error: ";
+  if (!line.starts_with(prefix)) return {};
+  std::string rest = line.substr(prefix.size());
+  size_t space = rest.find(' ');
+  return {rest.substr(0, space), rest.substr(space + 1)};
+}
 
 TEST_P(Conformance, ProgramPasses) {
   static Servers servers;
@@ -100,11 +114,27 @@ TEST_P(Conformance, ProgramPasses) {
   options.scratch_dir = scratch.path();
   options.env = {{"PD_CONFORMANCE", "yes"}};
   options.default_net = NetPolicy({"127.0.0.1"});
+  options.heap_limit_mb = 64;
   Runtime runtime(platform(), options);
   nlohmann::json input = {{"http", servers.http()},
                           {"https", servers.https()},
                           {"ca", servers.ca()},
                           {"scratch", std::filesystem::weakly_canonical(scratch.path()).string()}};
+  if (GetParam().ends_with(".fail.ts")) {
+    auto [code, message] = expected_failure(GetParam());
+    auto timeout = code == "DeadlineExceeded" ? std::chrono::milliseconds(300)
+                                              : std::chrono::milliseconds(20000);
+    Result<NodeCall> result =
+        runtime.call_node(GetParam(), nlohmann::json::object(), input, timeout);
+    ASSERT_FALSE(result.is_ok());
+    EXPECT_EQ(status_code_name(result.status().code()), code);
+    EXPECT_EQ(result.status().message(), message);
+    // The runtime is still usable afterwards.
+    Result<NodeCall> after = runtime.call_node("typescript.test.ts", nlohmann::json::object(),
+                                               input, std::chrono::seconds(20));
+    ASSERT_TRUE(after.is_ok()) << after.status().message();
+    return;
+  }
   Result<NodeCall> result = runtime.call_node(GetParam(), nlohmann::json::object(), input,
                                               std::chrono::seconds(20));
   ASSERT_TRUE(result.is_ok()) << result.status().message();

@@ -47,6 +47,8 @@ class IsolateHost {
   virtual void cancel_timer(int id) = 0;
   // Starts a request off the isolate thread; the promise settles on the loop with
   // {status, statusText, headers, body, url, redirected} or an Error with a `code`.
+  // The outcome of call `id` (its value, or what it threw or rejected with).
+  virtual void settle(double id, bool ok, v8::Local<v8::Value> value) = 0;
   virtual v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
                                        std::string redirect_mode) = 0;
 };

@@ -159,6 +159,7 @@ struct Runtime::Impl : IsolateHost {
   std::deque<std::function<void()>> tasks;
   bool stopping = false;
   std::atomic<size_t> in_flight{0};
+  std::map<std::string, std::string> node_paths;  // as called → absolute, checked once
   std::thread loop_thread;
 
   // Loop thread only.
@@ -252,6 +253,7 @@ struct Runtime::Impl : IsolateHost {
   }
   v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
                                std::string redirect_mode) override;
+  void settle(double id, bool ok, v8::Local<v8::Value> value) override;
 
   // --- loop ---
   void loop_main(std::promise<void>& started);
@@ -259,6 +261,8 @@ struct Runtime::Impl : IsolateHost {
   void run_loop();
   void release_all();  // every Global, while the isolate still exists
   void submit(std::unique_ptr<CallState> call);
+  // The node's file inside the workflow folder (an escaping path is an error), remembered.
+  Result<std::string> absolute_node_path(const std::string& node_path);
   void run_due_timers();
   void expire_deadlines();
   void fail_unsettleable_calls();
@@ -739,68 +743,55 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     v8::Local<v8::Object> hooks = state->hooks.Get(isolate);
     v8::Local<v8::Value> driver;
-    v8::Local<v8::Value> returned;
     v8::Local<v8::String> file = v8_string(isolate, c.node_path);
+    v8::Local<v8::Number> call_id = v8::Number::New(isolate, static_cast<double>(id));
     if (c.load_only) {
-      v8::Local<v8::Value> args[] = {evaluation, module_namespace, file};
+      v8::Local<v8::Value> args[] = {evaluation, module_namespace, file, call_id};
       if (!hooks->Get(context, v8_string(isolate, "loadNode")).ToLocal(&driver) ||
-          !driver.As<v8::Function>()->Call(context, hooks, 3, args).ToLocal(&returned)) {
+          driver.As<v8::Function>()->Call(context, hooks, 4, args).IsEmpty()) {
         load_errors.ReThrow();
-        return;
       }
-    } else {
-      v8::Local<v8::Value> ctx_value;
-      v8::Local<v8::Value> input_value;
-      if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
-          !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value)) {
-        load_errors.ReThrow();
-        return;
-      }
-      v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value, file};
-      if (!hooks->Get(context, v8_string(isolate, "runNode")).ToLocal(&driver) ||
-          !driver.As<v8::Function>()->Call(context, hooks, 5, args).ToLocal(&returned)) {
-        load_errors.ReThrow();
-        return;
-      }
+      return;
     }
-    v8::Local<v8::Number> data = v8::Number::New(isolate, static_cast<double>(id));
-    auto on_fulfilled = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-      v8::Isolate* iso = info.GetIsolate();
-      auto* impl = static_cast<Impl*>(&isolate_host(iso));
-      auto call_id = static_cast<uint64_t>(info.Data().As<v8::Number>()->Value());
-      auto found = impl->calls.find(call_id);
-      if (found == impl->calls.end()) return;
-      NodeCall result;
-      v8::Local<v8::Context> ctx = iso->GetCurrentContext();
-      if (!info[0]->IsUndefined()) {
-        v8::TryCatch try_catch(iso);
-        v8::Local<v8::String> json;
-        if (!v8::JSON::Stringify(ctx, info[0]).ToLocal(&json)) {
-          impl->finish(call_id,
-                       invalid_argument(found->second->node_path +
-                                        ": the node's result cannot be turned into JSON: " +
-                                        to_std(iso, try_catch.Exception())));
-          return;
-        }
-        result.output = Json::parse(to_std(iso, json), nullptr, false);
-      }
-      impl->finish(call_id, std::move(result));
-    };
-    auto on_rejected = [](const v8::FunctionCallbackInfo<v8::Value>& info) {
-      v8::Isolate* iso = info.GetIsolate();
-      auto* impl = static_cast<Impl*>(&isolate_host(iso));
-      auto call_id = static_cast<uint64_t>(info.Data().As<v8::Number>()->Value());
-      auto found = impl->calls.find(call_id);
-      if (found == impl->calls.end()) return;
-      impl->finish(call_id, invalid_argument(impl->describe_rejection(
-                                iso->GetCurrentContext(), info[0], found->second->node_path)));
-    };
-    returned.As<v8::Promise>()
-        ->Then(context, v8::Function::New(context, on_fulfilled, data).ToLocalChecked(),
-               v8::Function::New(context, on_rejected, data).ToLocalChecked())
-        .ToLocalChecked();
+    v8::Local<v8::Value> ctx_value;
+    v8::Local<v8::Value> input_value;
+    if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
+        !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value)) {
+      load_errors.ReThrow();
+      return;
+    }
+    v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value, file,
+                                   call_id};
+    if (!hooks->Get(context, v8_string(isolate, "runNode")).ToLocal(&driver) ||
+        driver.As<v8::Function>()->Call(context, hooks, 6, args).IsEmpty()) {
+      load_errors.ReThrow();
+    }
   });
   if (!state->broken) state->graph->save_code_caches();
+}
+
+void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {
+  auto call_id = static_cast<uint64_t>(id);
+  auto found = calls.find(call_id);
+  if (found == calls.end()) return;  // already timed out
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (!ok) {
+    finish(call_id, invalid_argument(describe_rejection(context, value, found->second->node_path)));
+    return;
+  }
+  NodeCall result;
+  if (!value->IsUndefined()) {
+    v8::TryCatch try_catch(isolate);
+    v8::Local<v8::String> json;
+    if (!v8::JSON::Stringify(context, value).ToLocal(&json)) {
+      finish(call_id, invalid_argument(found->second->node_path +
+                                       ": the node's result cannot be turned into JSON: " +
+                                       to_std(isolate, try_catch.Exception())));
+      return;
+    }
+    result.output = Json::parse(to_std(isolate, json), nullptr, false);
+  }
+  finish(call_id, std::move(result));
 }
 
 void Runtime::Impl::finish(uint64_t call_id, Result<NodeCall> result) {
@@ -991,13 +982,24 @@ void Runtime::Impl::submit(std::unique_ptr<CallState> call) {
   });
 }
 
+Result<std::string> Runtime::Impl::absolute_node_path(const std::string& node_path) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = node_paths.find(node_path);
+  if (found != node_paths.end()) return found->second;
+  Result<std::filesystem::path> path = resolve_inside(options.workflow_dir, node_path);
+  if (!path.is_ok()) return path.status();
+  std::string absolute = path.value().lexically_normal().string();
+  node_paths[node_path] = absolute;
+  return absolute;
+}
+
 void Runtime::call_node_async(const std::string& node_path, Json ctx, Json input,
                               CallOptions options, std::function<void(Result<NodeCall>)> done) {
-  Result<std::filesystem::path> path = resolve_inside(impl_->options.workflow_dir, node_path);
+  Result<std::string> path = impl_->absolute_node_path(node_path);
   if (!path.is_ok()) return done(path.status());
   auto call = std::make_unique<CallState>();
   call->node_path = node_path;
-  call->absolute = path.value().lexically_normal().string();
+  call->absolute = std::move(path).value();
   call->ctx = std::move(ctx);
   call->input = std::move(input);
   call->options = std::move(options);
@@ -1016,13 +1018,13 @@ Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ct
 
 Status Runtime::preload(const std::vector<std::string>& node_paths) {
   for (const std::string& node : node_paths) {
-    Result<std::filesystem::path> path = resolve_inside(impl_->options.workflow_dir, node);
+    Result<std::string> path = impl_->absolute_node_path(node);
     if (!path.is_ok()) return path.status();
     std::promise<Result<NodeCall>> result;
     std::future<Result<NodeCall>> future = result.get_future();
     auto call = std::make_unique<CallState>();
     call->node_path = node;
-    call->absolute = path.value().lexically_normal().string();
+    call->absolute = std::move(path).value();
     call->load_only = true;
     call->done = [&result](Result<NodeCall> r) { result.set_value(std::move(r)); };
     impl_->submit(std::move(call));

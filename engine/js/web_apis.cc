@@ -250,6 +250,11 @@ void queue_microtask(const Info& info) {
   info.GetIsolate()->EnqueueMicrotask(info[0].As<v8::Function>());
 }
 
+void settle(const Info& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  isolate_host(isolate).settle(info[0].As<v8::Number>()->Value(), info[1]->IsTrue(), info[2]);
+}
+
 void v8_version(const Info& info) {
   info.GetReturnValue().Set(v8_string(info.GetIsolate(), v8::V8::GetVersion()));
 }
@@ -302,6 +307,7 @@ std::vector<NativeFunction> web_natives() {
       {"setTimer", set_timer},
       {"clearTimer", clear_timer},
       {"queueMicrotask", queue_microtask},
+      {"settle", settle},
       {"v8Version", v8_version},
       {"fetch", fetch},
   };

@@ -75,16 +75,22 @@ export function install(host) {
       }
     },
     inspect,
-    // Awaits the module's evaluation (top-level await) and calls its default export.
-    async runNode(evaluation, namespace, ctx, input, file) {
-      await evaluation;
-      return nodeFunction(namespace, file)(ctx, input);
+    // Awaits the module's evaluation (top-level await), calls its default export, and reports
+    // the outcome of call `id` to the host.
+    runNode(evaluation, namespace, ctx, input, file, id) {
+      const run = async () => {
+        await evaluation;
+        return nodeFunction(namespace, file)(ctx, input);
+      };
+      run().then((value) => host.settle(id, true, value), (error) => host.settle(id, false, error));
     },
     // The same without calling: loads the node and checks its default export.
-    async loadNode(evaluation, namespace, file) {
-      await evaluation;
-      nodeFunction(namespace, file);
-      return null;
+    loadNode(evaluation, namespace, file, id) {
+      const load = async () => {
+        await evaluation;
+        nodeFunction(namespace, file);
+      };
+      load().then(() => host.settle(id, true, undefined), (error) => host.settle(id, false, error));
     },
   };
 }
