@@ -39,8 +39,10 @@ class IsolateHost {
   virtual double time_origin_ms(v8::Local<v8::Context> context) = 0;
   virtual double wall_ms() = 0;
   virtual void fill_random(uint8_t* data, size_t size) = 0;
-  // A console line (already formatted) from `context`.
-  virtual void print(v8::Local<v8::Context> context, std::string_view level, std::string text) = 0;
+  // A console line (already formatted) from `context`; `record` is the JSON of a structured
+  // ctx.log record, or empty for console.*.
+  virtual void print(v8::Local<v8::Context> context, std::string_view level, std::string text,
+                     std::string record) = 0;
   // setTimeout/setInterval; returns the timer id.
   virtual int add_timer(v8::Local<v8::Context> context, v8::Local<v8::Function> callback,
                         std::vector<v8::Local<v8::Value>> args, double delay_ms, bool repeat) = 0;
@@ -49,8 +51,9 @@ class IsolateHost {
   // {status, statusText, headers, body, url, redirected} or an Error with a `code`.
   // The outcome of call `id` (its value, or what it threw or rejected with).
   virtual void settle(double id, bool ok, v8::Local<v8::Value> value) = 0;
+  // `extra_host` (may be empty) is allowed besides the context's NetPolicy.
   virtual v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
-                                       std::string redirect_mode) = 0;
+                                       std::string redirect_mode, std::string extra_host) = 0;
 };
 
 inline IsolateHost& isolate_host(v8::Isolate* isolate) {

@@ -122,12 +122,14 @@ struct ContextState {
   bool broken = false;  // its module failed to load: made again on the next call
   v8::Global<v8::Promise> evaluation;
   v8::Global<v8::Value> module_namespace;
+  v8::Global<v8::Function> context_factory;  // RuntimeOptions::context_script, compiled here
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
 
   ~ContextState() {
     unhandled.clear();
     evaluation.Reset();
     module_namespace.Reset();
+    context_factory.Reset();
     hooks.Reset();
     graph.reset();
     context.Reset();
@@ -224,9 +226,11 @@ struct Runtime::Impl : IsolateHost {
                                       : std::chrono::system_clock::now());
   }
   void fill_random(uint8_t* data, size_t size) override { random->fill(data, size); }
-  void print(v8::Local<v8::Context> context, std::string_view level, std::string text) override {
+  void print(v8::Local<v8::Context> context, std::string_view level, std::string text,
+             std::string record) override {
     ContextState* state = state_of(context);
-    ConsoleLine line{std::string(level), std::move(text)};
+    ConsoleLine line{std::string(level), std::move(text),
+                     record.empty() ? Json() : Json::parse(record, nullptr, false)};
     if (options.console_sink) options.console_sink(state ? state->node_path : "", line);
     if (state && state->calls.size() == 1) {
       calls[*state->calls.begin()]->console.push_back(std::move(line));
@@ -252,7 +256,7 @@ struct Runtime::Impl : IsolateHost {
     timer_callbacks.erase(found);
   }
   v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
-                               std::string redirect_mode) override;
+                               std::string redirect_mode, std::string extra_host) override;
   void settle(double id, bool ok, v8::Local<v8::Value> value) override;
 
   // --- loop ---
@@ -286,6 +290,10 @@ struct Runtime::Impl : IsolateHost {
   std::string describe_rejection(v8::Local<v8::Context> context, v8::Local<v8::Value> reason,
                                  const std::string& node_path);
   Result<std::string> strip(const std::string& source, const std::string& file_name);
+  // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any.
+  v8::MaybeLocal<v8::Value> make_node_context(ContextState* state, v8::Local<v8::Context> context,
+                                              v8::Local<v8::Object> hooks,
+                                              v8::Local<v8::Value> data);
   void complete_fetch(uint64_t op_id, Result<FetchResult> result);
 };
 
@@ -756,7 +764,8 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
     if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
-        !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value)) {
+        !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value) ||
+        !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
       load_errors.ReThrow();
       return;
     }
@@ -768,6 +777,28 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
   });
   if (!state->broken) state->graph->save_code_caches();
+}
+
+v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
+                                                           v8::Local<v8::Context> context,
+                                                           v8::Local<v8::Object> hooks,
+                                                           v8::Local<v8::Value> data) {
+  if (options.context_script.empty()) return data;
+  if (state->context_factory.IsEmpty()) {
+    v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> factory;
+    if (!v8::Script::Compile(context, v8_string(isolate, options.context_script), &origin)
+             .ToLocal(&script) ||
+        !script->Run(context).ToLocal(&factory) || !factory->IsFunction()) {
+      return {};
+    }
+    state->context_factory.Reset(isolate, factory.As<v8::Function>());
+  }
+  v8::Local<v8::Value> make;
+  v8::Local<v8::Value> args[] = {state->context_factory.Get(isolate), data};
+  if (!hooks->Get(context, v8_string(isolate, "makeContext")).ToLocal(&make)) return {};
+  return make.As<v8::Function>()->Call(context, hooks, 2, args);
 }
 
 void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {
@@ -845,7 +876,7 @@ Result<std::string> Runtime::Impl::strip(const std::string& source, const std::s
 // fetch
 
 v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, HttpRequest request,
-                                            std::string redirect_mode) {
+                                            std::string redirect_mode, std::string extra_host) {
   v8::Local<v8::Promise::Resolver> resolver = v8::Promise::Resolver::New(context).ToLocalChecked();
   ContextState* state = state_of(context);
   Result<HttpUrl> url = parse_http_url(request.url);
@@ -855,6 +886,11 @@ v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, Http
     return resolver->GetPromise();
   }
   NetPolicy policy = state ? state->net : NetPolicy();
+  if (!extra_host.empty()) {
+    std::vector<std::string> allowed = policy.allowed();
+    allowed.push_back(extra_host);
+    policy = NetPolicy(std::move(allowed));
+  }
   if (Status allowed = policy.check(url.value()); !allowed.is_ok()) {
     resolver->Reject(context, coded_error(isolate, "PermissionDenied", allowed.message())).Check();
     return resolver->GetPromise();

@@ -34,10 +34,11 @@ namespace pd::js {
 
 enum class ContextMode { kFreshPerCall, kLongLived };
 
-// A line written with console.* (level: log, info, warn, error, debug).
+// A line written with console.* or ctx.log (level: log, info, warn, error, debug).
 struct ConsoleLine {
   std::string level;
   std::string text;
+  nlohmann::json record;  // a ctx.log record, null for console.*
 };
 
 struct RuntimeOptions {
@@ -65,6 +66,11 @@ struct RuntimeOptions {
   std::shared_ptr<TransformCache> transform_cache;
   // Every console line as it is written, with the node path (the engine's log output).
   std::function<void(const std::string& node, const ConsoleLine& line)> console_sink;
+  // JavaScript source of a function expression `(data, api) => ctx` that turns the ctx given to
+  // call_node into the node's ctx (engine/exec's ctx.fetch, ctx.log, ctx.k8s). `api` has
+  // log(level, message, record), serviceFetch(service, url, init) — fetch that may also reach
+  // api.<service>.com — and inspect. Empty: nodes get the ctx JSON as it is.
+  std::string context_script;
 };
 
 struct CallOptions {

@@ -221,7 +221,8 @@ void timing_safe_equal(const Info& info) {
 void print(const Info& info) {
   v8::Isolate* isolate = info.GetIsolate();
   isolate_host(isolate).print(isolate->GetCurrentContext(), to_std(isolate, info[0]),
-                              to_std(isolate, info[1]));
+                              to_std(isolate, info[1]),
+                              info[2]->IsString() ? to_std(isolate, info[2]) : std::string());
 }
 
 void set_timer(const Info& info) {
@@ -259,7 +260,8 @@ void v8_version(const Info& info) {
   info.GetReturnValue().Set(v8_string(info.GetIsolate(), v8::V8::GetVersion()));
 }
 
-// fetch(method, url, [[name, value]], body bytes or null, [caCert PEM], redirect) → Promise.
+// fetch(method, url, [[name, value]], body bytes or null, [caCert PEM], redirect, extraHost)
+// → Promise.
 void fetch(const Info& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
@@ -282,7 +284,8 @@ void fetch(const Info& info) {
     }
   }
   info.GetReturnValue().Set(
-      isolate_host(isolate).fetch(context, std::move(request), to_std(isolate, info[5])));
+      isolate_host(isolate).fetch(context, std::move(request), to_std(isolate, info[5]),
+                                  info[6]->IsString() ? to_std(isolate, info[6]) : ""));
 }
 
 }  // namespace

@@ -212,7 +212,8 @@ export class Response extends Body {
 }
 
 export function makeFetch(host, errors) {
-  return function fetch(input, init = undefined) {
+  // `extraHost` is also allowed for this request (ctx.fetch to its service's API host).
+  return function fetch(input, init = undefined, extraHost = "") {
     let request;
     try {
       request = new Request(input, init);
@@ -229,7 +230,7 @@ export function makeFetch(host, errors) {
       let pending;
       try {
         pending = host.fetch(request.method, request.url, Headers.raw(request.headers),
-          Body.bytes(request), caCerts, request.redirect);
+          Body.bytes(request), caCerts, request.redirect, extraHost);
       } catch (e) {
         signal.removeEventListener("abort", onAbort);
         reject(errors.wrap(e));

@@ -46,7 +46,8 @@ export function install(host) {
   define("CryptoKey", CryptoKey);
   define("console", makeConsole(host));
   const errors = makeErrors();
-  define("fetch", makeFetch(host, errors));
+  const fetchWithHost = makeFetch(host, errors);
+  define("fetch", function fetch(input, init) { return fetchWithHost(input, init, ""); });
   define("Deno", makeDeno(host, errors));
   define("self", globalThis);
   define("navigator", Object.freeze({ userAgent: "Pipedreamer", language: "en-US", hardwareConcurrency: 1 }));
@@ -75,6 +76,15 @@ export function install(host) {
       }
     },
     inspect,
+    // The node's ctx: `factory(data, api)` from the embedder's context script, given what only
+    // the runtime may do: structured log records and fetch to a service's own API host.
+    makeContext(factory, data) {
+      return factory(data, Object.freeze({
+        log: (level, message, record) => host.print(level, message, JSON.stringify(record)),
+        serviceFetch: (service, input, init) => fetchWithHost(input, init, `api.${service}.com`),
+        inspect,
+      }));
+    },
     // Awaits the module's evaluation (top-level await), calls its default export, and reports
     // the outcome of call `id` to the host.
     runNode(evaluation, namespace, ctx, input, file, id) {
