@@ -68,8 +68,8 @@ struct RuntimeOptions {
   std::function<void(const std::string& node, const ConsoleLine& line)> console_sink;
   // JavaScript source of a function expression `(data, api) => ctx` that turns the ctx given to
   // call_node into the node's ctx (engine/exec's ctx.fetch, ctx.log, ctx.k8s). `api` has
-  // log(level, message, record), serviceFetch(service, url, init) — fetch that may also reach
-  // api.<service>.com — and inspect. Empty: nodes get the ctx JSON as it is.
+  // log(level, message, record), fetchAllowing(host, url, init) — fetch that may also reach that
+  // one host — and inspect. Empty: nodes get the ctx JSON as it is.
   std::string context_script;
 };
 

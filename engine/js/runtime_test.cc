@@ -405,7 +405,7 @@ TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {
   RuntimeOptions options{dir_, 64};
   options.context_script =
       "(data, api) => ({ name: data.name, log: (m) => api.log('info', m, { message: m }),\n"
-      "  probe: async () => { try { await api.serviceFetch('example', 'http://127.0.0.1:9/'); }\n"
+      "  probe: async () => { try { await api.fetchAllowing('api.example.com', 'http://127.0.0.1:9/'); }\n"
       "    catch (e) { return e.name; } } })";
   Runtime runtime(platform(), options);
   write("nodes/ctx.ts",
@@ -413,7 +413,7 @@ TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {
   Result<NodeCall> result =
       runtime.call_node("nodes/ctx.ts", {{"name", "n1"}}, {}, std::chrono::seconds(5));
   ASSERT_TRUE(result.is_ok()) << result.status().message();
-  // serviceFetch may reach api.example.com only: 127.0.0.1 stays denied.
+  // fetchAllowing reaches api.example.com only: 127.0.0.1 stays denied.
   EXPECT_EQ(result.value().output, nlohmann::json::parse(R"(["n1", "PermissionDenied"])"));
   ASSERT_EQ(result.value().console.size(), 1u);
   EXPECT_EQ(result.value().console[0].level, "info");

@@ -77,11 +77,12 @@ export function install(host) {
     },
     inspect,
     // The node's ctx: `factory(data, api)` from the embedder's context script, given what only
-    // the runtime may do: structured log records and fetch to a service's own API host.
+    // the runtime may do: structured log records, and fetch that may also reach one named host
+    // (ctx.fetch to its service's API host, ctx.k8s to the cluster's API server).
     makeContext(factory, data) {
       return factory(data, Object.freeze({
         log: (level, message, record) => host.print(level, message, JSON.stringify(record)),
-        serviceFetch: (service, input, init) => fetchWithHost(input, init, `api.${service}.com`),
+        fetchAllowing: (host, input, init) => fetchWithHost(input, init, String(host)),
         inspect,
       }));
     },

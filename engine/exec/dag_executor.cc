@@ -1,0 +1,287 @@
+#include "engine/exec/dag_executor.h"
+
+#include <cstdio>
+#include <future>
+#include <mutex>
+#include <set>
+
+#include "engine/util/duration.h"
+#include "engine/util/random_source.h"
+
+namespace pd::exec {
+namespace {
+
+double epoch_ms(std::chrono::system_clock::time_point t) {
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+// Timeout, retries and scheduling as the effective config says (overrides may change them).
+struct Settings {
+  std::chrono::milliseconds timeout{30000};
+  int retries = 0;
+  bool eager = false;
+};
+
+Result<Settings> settings_from(const nlohmann::json& config) {
+  Settings out;
+  if (config.contains("timeout") && !config["timeout"].is_null()) {
+    const nlohmann::json& value = config["timeout"];
+    std::optional<Duration> parsed =
+        value.is_string() ? parse_duration(value.get<std::string>()) : std::nullopt;
+    if (value.is_number()) {
+      out.timeout = std::chrono::milliseconds(static_cast<long long>(value.get<double>() * 1000));
+    } else if (parsed) {
+      out.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(parsed->value);
+    } else {
+      return invalid_argument("config.timeout: " + value.dump() +
+                              " is not a duration (e.g. \"30s\", \"2m\")");
+    }
+  }
+  if (config.contains("retries") && !config["retries"].is_null()) {
+    const nlohmann::json& value = config["retries"];
+    if (!value.is_number_integer() || value.get<int>() < 0) {
+      return invalid_argument("config.retries: " + value.dump() + " is not a whole number >= 0");
+    }
+    out.retries = value.get<int>();
+  }
+  if (config.contains("scheduling")) {
+    const nlohmann::json& value = config["scheduling"];
+    if (value != "stage" && value != "eager") {
+      return invalid_argument("config.scheduling: " + value.dump() + " is not \"stage\" or \"eager\"");
+    }
+    out.eager = value == "eager";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string new_execution_id() {
+  SystemRandom random;
+  uint8_t b[16];
+  random.fill(b, sizeof(b));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  char out[37];
+  std::snprintf(out, sizeof(out),
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+nlohmann::json ExecutionResult::to_json() const {
+  nlohmann::json timings = nlohmann::json::object();
+  for (const auto& [node, t] : node_timings) {
+    timings[node] = {{"startedAt", t.started_ms},
+                     {"completedAt", t.completed_ms},
+                     {"durationMs", t.completed_ms - t.started_ms},
+                     {"attempts", t.attempts}};
+  }
+  return {{"executionId", execution_id},
+          {"success", success},
+          {"outputs", outputs},
+          {"errors", errors},
+          {"timing",
+           {{"startedAt", started_ms},
+            {"completedAt", completed_ms},
+            {"durationMs", completed_ms - started_ms},
+            {"nodeTimings", timings}}}};
+}
+
+struct DagExecutor::Execution {
+  std::mutex mutex;
+  ExecutionRequest request;
+  Settings settings;
+  SecretRedactor redactor;
+  ExecutionResult result;
+  std::function<void(ExecutionResult)> done;
+  size_t stage = 0;
+  size_t running = 0;                        // nodes started and not finished
+  std::map<std::string, size_t> waiting_on;  // eager: upstream nodes not yet succeeded
+  std::set<std::string> started;
+  bool failed = false;
+  bool finished = false;
+};
+
+DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
+                         NodeRunner& runner, DelayScheduler& delays, const Clock& clock,
+                         ExecutorOptions options)
+    : workflow_(workflow),
+      plan_(plan),
+      runner_(runner),
+      delays_(delays),
+      clock_(clock),
+      options_(std::move(options)) {
+  for (const spec::Node& node : workflow_.nodes) nodes_[node.name] = &node;
+  for (const spec::Edge& edge : workflow_.edges) downstream_[edge.from].push_back(edge.to);
+}
+
+void DagExecutor::execute(ExecutionRequest request, std::function<void(ExecutionResult)> done) {
+  auto run = std::make_shared<Execution>();
+  if (request.execution_id.empty()) request.execution_id = new_execution_id();
+  if (request.input.is_null()) request.input = nlohmann::json::object();
+  run->result.execution_id = request.execution_id;
+  run->result.started_ms = epoch_ms(clock_.now());
+  run->redactor = SecretRedactor(request.secrets);
+  run->done = std::move(done);
+  Result<Settings> settings = settings_from(request.config);
+  run->request = std::move(request);
+  if (!settings.is_ok()) {
+    run->result.errors["config"] = settings.status().message();
+    run->result.completed_ms = epoch_ms(clock_.now());
+    run->done(std::move(run->result));
+    return;
+  }
+  run->settings = settings.value();
+  std::vector<std::string> first;
+  {
+    std::lock_guard<std::mutex> lock(run->mutex);
+    if (run->settings.eager) {
+      for (const std::string& node : plan_.node_order) {
+        auto up = plan_.upstream.find(node);
+        run->waiting_on[node] = up == plan_.upstream.end() ? 0 : up->second.size();
+        if (run->waiting_on[node] == 0) first.push_back(node);
+      }
+    } else if (!plan_.stages.empty()) {
+      first = plan_.stages[0];
+    }
+    for (const std::string& node : first) run->started.insert(node);
+    run->running = first.size();
+  }
+  if (first.empty()) {
+    run->result.success = true;
+    run->result.completed_ms = epoch_ms(clock_.now());
+    run->done(std::move(run->result));
+    return;
+  }
+  for (const std::string& node : first) start_node(run, node);
+}
+
+void DagExecutor::start_node(const std::shared_ptr<Execution>& run, const std::string& node) {
+  {
+    std::lock_guard<std::mutex> lock(run->mutex);
+    run->result.node_timings[node].started_ms = epoch_ms(clock_.now());
+  }
+  attempt(run, node, 0);
+}
+
+void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::string& node,
+                          int attempt_index) {
+  const spec::Node& spec_node = *nodes_.at(node);
+  NodeInvocation invocation;
+  invocation.node = node;
+  invocation.path = spec_node.path;
+  invocation.timeout = run->settings.timeout;
+  auto net = spec_node.capabilities.find("net");
+  if (net != spec_node.capabilities.end()) invocation.net = net->second;
+  invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
+  {
+    std::lock_guard<std::mutex> lock(run->mutex);
+    run->result.node_timings[node].attempts = attempt_index + 1;
+    auto up = plan_.upstream.find(node);
+    if (up == plan_.upstream.end() || up->second.empty()) {
+      invocation.input = run->request.input;
+    } else if (up->second.size() == 1) {
+      invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
+    } else {
+      invocation.input = nlohmann::json::object();
+      for (const std::string& from : up->second) {
+        invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
+      }
+    }
+    NodeContextData data;
+    data.workflow = workflow_.name;
+    data.node = node;
+    data.execution_id = run->request.execution_id;
+    data.config = run->request.config;
+    data.secrets = run->request.secrets;
+    if (run->request.config.contains("service_hosts") &&
+        run->request.config["service_hosts"].is_object()) {
+      for (const auto& [service, hosts] : run->request.config["service_hosts"].items()) {
+        for (const auto& host : hosts) {
+          if (host.is_string()) data.service_hosts[service].push_back(host.get<std::string>());
+        }
+      }
+    }
+    data.kube = run->request.kube;
+    invocation.ctx = to_json(data);
+  }
+  auto timeout = invocation.timeout;
+  runner_.run(std::move(invocation), [this, run, node, attempt_index,
+                                      timeout](NodeOutcome outcome) {
+    bool retry = false;
+    {
+      std::lock_guard<std::mutex> lock(run->mutex);
+      for (js::ConsoleLine& line : outcome.console) {
+        line.text = run->redactor.redact(line.text);
+        line.record = run->redactor.redact(line.record);
+        run->result.logs.push_back({node, std::move(line)});
+      }
+      if (outcome.output.is_ok()) {
+        run->result.outputs[node] = run->redactor.redact(outcome.output.value());
+      } else if (attempt_index < run->settings.retries) {
+        retry = true;
+      } else {
+        const Status& status = outcome.output.status();
+        std::string message = status.code() == StatusCode::kDeadlineExceeded
+                                  ? "Node \"" + node + "\" timed out after " +
+                                        std::to_string(timeout.count()) + "ms"
+                                  : status.message();
+        run->result.errors[node] = run->redactor.redact(message);
+        run->failed = true;
+      }
+    }
+    if (retry) {
+      auto backoff = std::chrono::milliseconds(100) * (1 << std::min(attempt_index, 20));
+      delays_.after(backoff, [this, run, node, attempt_index] { attempt(run, node, attempt_index + 1); });
+      return;
+    }
+    node_finished(run, node);
+  });
+}
+
+void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std::string& node) {
+  std::vector<std::string> next;
+  bool complete = false;
+  {
+    std::lock_guard<std::mutex> lock(run->mutex);
+    run->result.node_timings[node].completed_ms = epoch_ms(clock_.now());
+    run->running--;
+    if (run->settings.eager) {
+      if (!run->failed && run->result.outputs.contains(node)) {
+        auto down = downstream_.find(node);
+        if (down != downstream_.end()) {
+          for (const std::string& to : down->second) {
+            if (--run->waiting_on[to] == 0 && !run->started.count(to)) next.push_back(to);
+          }
+        }
+      }
+    } else if (run->running == 0 && !run->failed && run->stage + 1 < plan_.stages.size()) {
+      next = plan_.stages[++run->stage];
+    }
+    for (const std::string& n : next) run->started.insert(n);
+    run->running += next.size();
+    complete = run->running == 0 && !run->finished;
+    if (complete) {
+      run->finished = true;
+      run->result.success = !run->failed;
+      run->result.completed_ms = epoch_ms(clock_.now());
+    }
+  }
+  if (complete) {
+    run->done(std::move(run->result));
+    return;
+  }
+  for (const std::string& n : next) start_node(run, n);
+}
+
+ExecutionResult DagExecutor::execute_and_wait(ExecutionRequest request) {
+  std::promise<ExecutionResult> result;
+  std::future<ExecutionResult> future = result.get_future();
+  execute(std::move(request), [&result](ExecutionResult r) { result.set_value(std::move(r)); });
+  return future.get();
+}
+
+}  // namespace pd::exec

@@ -1,0 +1,94 @@
+// Runs a workflow's DAG with Pipedreamer's observable semantics: stages in order, the nodes of a
+// stage concurrently; when a node of a stage fails the rest of the stage still finishes and later
+// stages do not start; a root node gets the trigger input (or {}), a node with one upstream that
+// node's output, with several an object keyed by upstream name. Per-node timeout (config.timeout,
+// default 30s; the node is stopped) and retries (config.retries) with backoff 100 ms · 2^attempt.
+// `config.scheduling: eager` starts each node as soon as its own upstream nodes succeeded.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/exec/node_context.h"
+#include "engine/exec/node_runner.h"
+#include "engine/exec/secrets.h"
+#include "engine/spec/dag_compiler.h"
+#include "engine/spec/workflow.h"
+#include "engine/util/clock.h"
+#include "engine/util/delay_scheduler.h"
+
+namespace pd::exec {
+
+struct ExecutionRequest {
+  std::string execution_id;  // made up when empty
+  nlohmann::json input;      // the trigger input; null becomes {}
+  nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
+  nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
+  std::optional<KubeTarget> kube;
+};
+
+struct NodeLogLine {
+  std::string node;
+  js::ConsoleLine line;
+};
+
+struct NodeTiming {
+  double started_ms = 0;
+  double completed_ms = 0;
+  int attempts = 0;
+};
+
+struct ExecutionResult {
+  std::string execution_id;
+  bool success = false;
+  nlohmann::json outputs = nlohmann::json::object();
+  nlohmann::json errors = nlohmann::json::object();
+  double started_ms = 0;
+  double completed_ms = 0;
+  std::map<std::string, NodeTiming> node_timings;
+  std::vector<NodeLogLine> logs;  // what the nodes printed, secrets redacted
+
+  // {executionId, success, outputs, errors, timing: {startedAt, completedAt, durationMs,
+  // nodeTimings: {node: {startedAt, completedAt, durationMs, attempts}}}} (epoch milliseconds).
+  nlohmann::json to_json() const;
+};
+
+struct ExecutorOptions {
+  std::vector<std::string> allow_net;  // engine-wide hosts, added to every node's capabilities.net
+};
+
+class DagExecutor {
+ public:
+  // Everything passed by reference must outlive the executor.
+  DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan, NodeRunner& runner,
+              DelayScheduler& delays, const Clock& clock, ExecutorOptions options = {});
+
+  // `done` runs once, on whichever thread finished the last node.
+  void execute(ExecutionRequest request, std::function<void(ExecutionResult)> done);
+  ExecutionResult execute_and_wait(ExecutionRequest request);
+
+ private:
+  struct Execution;
+  void start_node(const std::shared_ptr<Execution>& run, const std::string& node);
+  void attempt(const std::shared_ptr<Execution>& run, const std::string& node, int attempt);
+  void node_finished(const std::shared_ptr<Execution>& run, const std::string& node);
+
+  const spec::Workflow& workflow_;
+  const spec::Plan& plan_;
+  NodeRunner& runner_;
+  DelayScheduler& delays_;
+  const Clock& clock_;
+  ExecutorOptions options_;
+  std::map<std::string, const spec::Node*> nodes_;
+  std::map<std::string, std::vector<std::string>> downstream_;
+};
+
+// A random (v4) UUID for execution ids.
+std::string new_execution_id();
+
+}  // namespace pd::exec

@@ -1,0 +1,144 @@
+#include "engine/exec/node_context.h"
+
+namespace pd::exec {
+
+nlohmann::json to_json(const NodeContextData& data) {
+  nlohmann::json out = {{"workflow", data.workflow},
+                        {"node", data.node},
+                        {"executionId", data.execution_id},
+                        {"config", data.config},
+                        {"secrets", data.secrets},
+                        {"serviceHosts", data.service_hosts}};
+  if (data.kube) {
+    out["k8s"] = {{"server", data.kube->server},
+                  {"token", data.kube->token},
+                  {"ca", data.kube->ca_pem},
+                  {"namespace", data.kube->namespace_name}};
+  }
+  return out;
+}
+
+const std::string& node_context_script() {
+  static const std::string script = R"js((data, api) => {
+  "use strict";
+  const secrets = data.secrets ?? {};
+  const serviceHosts = data.serviceHosts ?? {};
+  const jsonable = (value) => {
+    try { return JSON.parse(JSON.stringify(value ?? null)); } catch { return api.inspect(value); }
+  };
+  const text = (value) => (typeof value === "string" ? value : api.inspect(value));
+
+  const log = {};
+  for (const level of ["info", "warn", "error", "debug"]) {
+    log[level] = (message, ...args) => {
+      const line = [message, ...args].map(text).join(" ");
+      api.log(level, `[${data.node}] ${level.toUpperCase()} ${line}`, {
+        time: new Date().toISOString(), level, workflow: data.workflow, node: data.node,
+        executionId: data.executionId, message: text(message), args: args.map(jsonable),
+      });
+    };
+  }
+
+  // ctx.fetch: a path that is a full URL is used as is, otherwise https://api.<service>.com<path>.
+  // Credentials go only to the service's own hosts, and the caller's headers win.
+  const fetchService = (service, path, init = {}) => {
+    const url = String(path).startsWith("http") ? String(path) : `https://api.${service}.com${path}`;
+    const headers = new Headers(init.headers ?? {});
+    const own = `api.${service}.com`;
+    let host = "";
+    try { host = new URL(url).hostname; } catch { /* fetch reports the bad URL */ }
+    const secret = secrets[service];
+    if (secret && (host === own || (serviceHosts[service] ?? []).includes(host))) {
+      if (secret.token && !headers.has("authorization")) headers.set("authorization", `Bearer ${secret.token}`);
+      if (secret.api_key && !headers.has("x-api-key")) headers.set("x-api-key", secret.api_key);
+    }
+    return api.fetchAllowing(own, url, { ...init, headers });
+  };
+
+  // ctx.k8s: the cluster's API with the pod's service account (or the embedder's kubeconfig).
+  const kResources = {
+    pods: "v1", services: "v1", configmaps: "v1", secrets: "v1", namespaces: "v1", nodes: "v1",
+    events: "v1", serviceaccounts: "v1", persistentvolumeclaims: "v1", endpoints: "v1",
+    deployments: "apps/v1", statefulsets: "apps/v1", daemonsets: "apps/v1", replicasets: "apps/v1",
+    jobs: "batch/v1", cronjobs: "batch/v1", ingresses: "networking.k8s.io/v1",
+    roles: "rbac.authorization.k8s.io/v1", rolebindings: "rbac.authorization.k8s.io/v1",
+  };
+  const kClusterScoped = new Set(["namespaces", "nodes"]);
+  let kube;
+  const kubeConfig = async () => {
+    if (kube) return kube;
+    if (data.k8s) {
+      kube = { ...data.k8s };
+    } else {
+      const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
+      if (!host) {
+        throw new Error("ctx.k8s: not running in a pod (KUBERNETES_SERVICE_HOST is not set) and no kubeconfig was given");
+      }
+      const port = Deno.env.get("KUBERNETES_SERVICE_PORT") ?? "443";
+      const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+      kube = {
+        server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+        token: (await Deno.readTextFile(`${dir}/token`)).trim(),
+        namespace: (await Deno.readTextFile(`${dir}/namespace`)).trim(),
+        ca: await Deno.readTextFile(`${dir}/ca.crt`),
+      };
+    }
+    kube.client = Deno.createHttpClient({ caCerts: kube.ca ? [kube.ca] : [] });
+    kube.host = new URL(kube.server).hostname;
+    return kube;
+  };
+  const request = async (method, path, body) => {
+    const k = await kubeConfig();
+    const headers = { authorization: `Bearer ${k.token}`, accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await api.fetchAllowing(k.host, `${k.server}${path}`, {
+      method, client: k.client, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const raw = await res.text();
+    let parsed = raw;
+    try { parsed = JSON.parse(raw); } catch { /* not JSON */ }
+    if (!res.ok) {
+      const error = new Error(parsed?.message ?? `${res.status} ${res.statusText}`);
+      Object.assign(error, { status: res.status, reason: parsed?.reason, body: parsed });
+      throw error;
+    }
+    return parsed;
+  };
+  const pathOf = async (resource, name, options = {}) => {
+    if (String(resource).startsWith("/")) return String(resource);
+    const k = await kubeConfig();
+    const apiVersion = options.apiVersion ?? kResources[resource];
+    if (!apiVersion) throw new Error(`ctx.k8s: unknown resource "${resource}": pass { apiVersion } or a path`);
+    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = kClusterScoped.has(resource) ? "" : `/namespaces/${options.namespace ?? k.namespace}`;
+    return `${base}${ns}/${resource}${name ? `/${name}` : ""}`;
+  };
+  const query = (options = {}) => {
+    const q = new URLSearchParams();
+    if (options.labelSelector) q.set("labelSelector", options.labelSelector);
+    if (options.fieldSelector) q.set("fieldSelector", options.fieldSelector);
+    const s = q.toString();
+    return s ? `?${s}` : "";
+  };
+  const k8s = Object.freeze({
+    get: async (resource, name, options) => request("GET", await pathOf(resource, name, options)),
+    list: async (resource, options = {}) => (await request("GET", `${await pathOf(resource, "", options)}${query(options)}`)).items ?? [],
+    request: async (method, path, body) => request(method, path, body),
+    namespace: async () => (await kubeConfig()).namespace,
+  });
+
+  return {
+    workflow: data.workflow,
+    node: data.node,
+    executionId: data.executionId,
+    config: data.config ?? {},
+    secrets,
+    log,
+    fetch: fetchService,
+    k8s,
+  };
+})js";
+  return script;
+}
+
+}  // namespace pd::exec

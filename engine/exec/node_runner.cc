@@ -1,0 +1,20 @@
+#include "engine/exec/node_runner.h"
+
+namespace pd::exec {
+
+void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
+  js::CallOptions options{invocation.timeout, js::NetPolicy(invocation.net)};
+  pool_.call_node_async(invocation.path, std::move(invocation.ctx), std::move(invocation.input),
+                        std::move(options), [done = std::move(done)](Result<js::NodeCall> call) {
+                          NodeOutcome outcome;
+                          if (call.is_ok()) {
+                            outcome.output = std::move(call.value().output);
+                            outcome.console = std::move(call.value().console);
+                          } else {
+                            outcome.output = call.status();
+                          }
+                          done(std::move(outcome));
+                        });
+}
+
+}  // namespace pd::exec

@@ -1,0 +1,48 @@
+// How the executor runs one node: an interface, so executor tests can script outcomes while the
+// engine and the harness run real nodes in V8 (JsNodeRunner over a RuntimePool).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/js/runtime.h"
+#include "engine/js/runtime_pool.h"
+#include "engine/util/status.h"
+
+namespace pd::exec {
+
+struct NodeInvocation {
+  std::string node;  // its name in workflow.yaml
+  std::string path;  // relative to the workflow folder
+  nlohmann::json ctx;  // NodeContextData as JSON
+  nlohmann::json input;
+  std::chrono::milliseconds timeout{30000};
+  std::vector<std::string> net;  // hosts the node may reach
+};
+
+struct NodeOutcome {
+  Result<nlohmann::json> output = nlohmann::json();
+  std::vector<js::ConsoleLine> console;
+};
+
+class NodeRunner {
+ public:
+  virtual ~NodeRunner() = default;
+  // Runs the node once; `done` may be called on any thread. A timeout fails with
+  // DeadlineExceeded after the node was stopped.
+  virtual void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) = 0;
+};
+
+class JsNodeRunner : public NodeRunner {
+ public:
+  explicit JsNodeRunner(js::RuntimePool& pool) : pool_(pool) {}
+  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override;
+
+ private:
+  js::RuntimePool& pool_;
+};
+
+}  // namespace pd::exec

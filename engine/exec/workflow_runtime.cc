@@ -1,0 +1,106 @@
+#include "engine/exec/workflow_runtime.h"
+
+#include <future>
+
+#include "engine/exec/node_context.h"
+#include "engine/exec/secrets.h"
+
+namespace pd::exec {
+
+Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platform& platform,
+                                                               WorkflowRuntimeOptions options) {
+  std::unique_ptr<WorkflowRuntime> runtime(new WorkflowRuntime());
+  WorkflowRuntime& r = *runtime;
+  r.options_ = std::move(options);
+  r.loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(r.options_.workflow_dir));
+  if (!r.loaded_->ok()) return invalid_argument(r.loaded_->format_diagnostics());
+  const FileSystem& fs = r.options_.file_system ? *r.options_.file_system : r.real_file_system_;
+  const Clock& clock = r.options_.clock ? *r.options_.clock : r.system_clock_;
+  DelayScheduler* delays = r.options_.delays;
+  if (!delays) {
+    r.thread_delays_ = std::make_unique<ThreadDelayScheduler>();
+    delays = r.thread_delays_.get();
+  }
+  Result<nlohmann::json> secrets = load_secrets(
+      SecretSources{r.loaded_->workflow.dir, r.options_.secrets_path, r.options_.mounted_secrets},
+      fs);
+  if (!secrets.is_ok()) return Status(secrets.status().code(), "secrets: " + secrets.status().message());
+  r.secrets_ = std::move(secrets).value();
+  r.redactor_ = SecretRedactor(r.secrets_);
+  r.config_ = std::make_unique<RuntimeConfig>(nlohmann::json(r.loaded_->workflow.config.values),
+                                              r.options_.config_dir, fs, clock,
+                                              r.options_.config_recheck);
+  if (Result<nlohmann::json> config = r.config_->current(); !config.is_ok()) {
+    return Status(config.status().code(), "config overrides: " + config.status().message());
+  }
+
+  js::RuntimeOptions js_options;
+  js_options.workflow_dir = r.loaded_->workflow.dir;
+  js_options.heap_limit_mb = r.options_.heap_limit_mb;
+  js_options.mode = r.options_.mode;
+  js_options.read_paths = r.options_.read_paths;
+  js_options.scratch_dir = r.options_.scratch_dir;
+  js_options.env = r.options_.env;
+  js_options.file_system = r.options_.file_system;
+  js_options.transport = r.options_.transport;
+  js_options.context_script = node_context_script();
+  if (!r.options_.cache_dir.empty()) {
+    js_options.transform_cache = std::make_shared<js::TransformCache>(r.options_.cache_dir);
+  }
+  if (r.options_.log_sink) {
+    const SecretRedactor* redactor = &r.redactor_;
+    auto sink = r.options_.log_sink;
+    js_options.console_sink = [redactor, sink](const std::string& node, const js::ConsoleLine& line) {
+      js::ConsoleLine clean{line.level, redactor->redact(line.text), redactor->redact(line.record)};
+      sink(node, clean);
+    };
+  }
+  r.pool_ = std::make_unique<js::RuntimePool>(const_cast<js::V8Platform&>(platform), js_options,
+                                              r.options_.isolates);
+  if (r.options_.mode == js::ContextMode::kLongLived) {
+    std::vector<std::string> paths;
+    for (const spec::Node& node : r.loaded_->workflow.nodes) paths.push_back(node.path);
+    if (Status loaded = r.pool_->preload(paths); !loaded.is_ok()) return loaded;
+  }
+  r.runner_ = std::make_unique<JsNodeRunner>(*r.pool_);
+  r.executor_ = std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *r.runner_,
+                                              *delays, clock,
+                                              ExecutorOptions{r.options_.allow_net});
+  return runtime;
+}
+
+WorkflowRuntime::~WorkflowRuntime() {
+  // The pool's loop threads may still call into the executor: stop them first.
+  pool_.reset();
+}
+
+void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
+                              std::string execution_id) {
+  Result<nlohmann::json> config = config_->current();
+  ExecutionRequest request;
+  request.execution_id = std::move(execution_id);
+  request.input = std::move(input);
+  request.secrets = secrets_;
+  request.kube = options_.kube;
+  if (!config.is_ok()) {
+    request.config = nlohmann::json::object();
+    request.config["timeout"] = nullptr;
+    ExecutionResult failed;
+    failed.execution_id = request.execution_id.empty() ? new_execution_id() : request.execution_id;
+    failed.errors["config"] = "config overrides: " + config.status().message();
+    done(std::move(failed));
+    return;
+  }
+  request.config = std::move(config).value();
+  executor_->execute(std::move(request), std::move(done));
+}
+
+ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id) {
+  std::promise<ExecutionResult> result;
+  std::future<ExecutionResult> future = result.get_future();
+  execute(std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
+          std::move(execution_id));
+  return future.get();
+}
+
+}  // namespace pd::exec

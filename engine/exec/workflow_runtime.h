@@ -1,0 +1,77 @@
+// One workflow folder ready to execute in this process: loaded and validated, secrets from the
+// cascade, config with its overrides (re-read when they change), a pool of V8 isolates with the
+// nodes preloaded (long-lived contexts), and the DAG executor. What `pd-engine run` and
+// `pd-engine serve` use; tests pass collaborators (filesystem, HTTP, clock, delays).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/exec/dag_executor.h"
+#include "engine/exec/runtime_config.h"
+#include "engine/js/runtime_pool.h"
+#include "engine/spec/workflow_loader.h"
+
+namespace pd::exec {
+
+struct WorkflowRuntimeOptions {
+  std::filesystem::path workflow_dir;
+  std::optional<std::filesystem::path> secrets_path;   // --secrets: used alone
+  std::filesystem::path mounted_secrets = "/app/secrets";
+  std::filesystem::path config_dir = "/app/config";
+  std::chrono::milliseconds config_recheck{1000};
+  js::ContextMode mode = js::ContextMode::kLongLived;
+  size_t isolates = 0;  // 0: one per hardware thread
+  size_t heap_limit_mb = 128;
+  std::vector<std::string> allow_net;                   // engine-wide, besides capabilities.net
+  std::vector<std::filesystem::path> read_paths = {"/app", "/var/run/secrets"};
+  std::filesystem::path scratch_dir;                    // writable by nodes; none when empty
+  std::filesystem::path cache_dir;                      // transform/code cache; memory when empty
+  std::map<std::string, std::string> env;               // what Deno.env shows
+  std::optional<KubeTarget> kube;                       // ctx.k8s outside a pod
+  // Every log line as nodes write it (secrets redacted), e.g. printed as JSON lines.
+  std::function<void(const std::string& node, const js::ConsoleLine& line)> log_sink;
+  // Collaborators; nullptr means the real one.
+  const FileSystem* file_system = nullptr;
+  const HttpTransport* transport = nullptr;
+  const Clock* clock = nullptr;
+  DelayScheduler* delays = nullptr;
+};
+
+class WorkflowRuntime {
+ public:
+  // Errors: the workflow's diagnostics (file:line:col), secrets or config files that cannot be
+  // read, nodes that fail to load.
+  static Result<std::unique_ptr<WorkflowRuntime>> open(const js::V8Platform& platform,
+                                                       WorkflowRuntimeOptions options);
+  ~WorkflowRuntime();
+
+  void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
+               std::string execution_id = "");
+  ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "");
+
+  const spec::Workflow& workflow() const { return loaded_->workflow; }
+  const spec::Plan& plan() const { return *loaded_->plan; }
+
+ private:
+  WorkflowRuntime() = default;
+
+  WorkflowRuntimeOptions options_;
+  std::unique_ptr<spec::LoadedWorkflow> loaded_;
+  RealFileSystem real_file_system_;
+  SystemClock system_clock_;
+  std::unique_ptr<ThreadDelayScheduler> thread_delays_;
+  nlohmann::json secrets_;
+  SecretRedactor redactor_;
+  std::unique_ptr<RuntimeConfig> config_;
+  std::unique_ptr<js::RuntimePool> pool_;
+  std::unique_ptr<JsNodeRunner> runner_;
+  std::unique_ptr<DagExecutor> executor_;
+};
+
+}  // namespace pd::exec

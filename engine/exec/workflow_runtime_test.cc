@@ -1,0 +1,303 @@
+// The executor with real V8, real files and a real loopback server: input shapes, fail-fast,
+// retries with virtual-time backoff, timeouts that stop busy nodes, parallel stages, eager
+// scheduling, ctx.fetch credentials, ctx.log records, secret redaction and config overrides.
+#include "engine/exec/workflow_runtime.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <condition_variable>
+#include <thread>
+
+#include "engine/spec/test_workflow_dir.h"
+
+namespace pd::exec {
+namespace {
+
+js::V8Platform& platform() {
+  static js::V8Platform* instance = new js::V8Platform();  // never destroyed: V8 cannot re-initialize
+  return *instance;
+}
+
+class WorkflowRuntimeTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<WorkflowRuntime> open(const std::string& yaml,
+                                        const std::map<std::string, std::string>& files) {
+    for (const auto& [path, text] : files) dir_.write(path, text);
+    dir_.write("workflow.yaml", yaml);
+    WorkflowRuntimeOptions options;
+    options.workflow_dir = dir_.path();
+    options.mounted_secrets = dir_.path() / "no-mounted-secrets";
+    options.config_dir = config_dir_;
+    options.config_recheck = std::chrono::milliseconds(0);
+    options.isolates = 2;
+    options.clock = &clock_;
+    options.delays = &delays_;
+    Result<std::unique_ptr<WorkflowRuntime>> runtime = WorkflowRuntime::open(platform(), options);
+    EXPECT_TRUE(runtime.is_ok()) << runtime.status().message();
+    return runtime.is_ok() ? std::move(runtime).value() : nullptr;
+  }
+
+  spec::testing::TestWorkflowDir dir_;
+  std::filesystem::path config_dir_ = dir_.path() / "mounted-config";
+  ManualClock clock_{std::chrono::system_clock::from_time_t(1767225600)};
+  VirtualDelayScheduler delays_{clock_};
+};
+
+TEST_F(WorkflowRuntimeTest, InputsFollowFanOutAndFanIn) {
+  auto runtime = open(R"(name: shapes
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  source: {path: nodes/source.ts}
+  left: {path: nodes/left.ts}
+  right: {path: nodes/right.ts}
+  join: {path: nodes/join.ts}
+edges:
+  - {from: source, to: left}
+  - {from: source, to: right}
+  - {from: left, to: join}
+  - {from: right, to: join}
+)",
+                      {{"nodes/source.ts", "export default (_c: unknown, i: unknown) => ({ got: i });\n"},
+                       {"nodes/left.ts", "export default (_c: unknown, i: any) => ['left', i.got.n];\n"},
+                       {"nodes/right.ts", "export default (_c: unknown, i: any) => 'right';\n"},
+                       {"nodes/join.ts", "export default (_c: unknown, i: unknown) => i;\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait({{"n", 7}}, "exec-1");
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.execution_id, "exec-1");
+  EXPECT_EQ(result.outputs["source"], nlohmann::json::parse(R"({"got": {"n": 7}})"));
+  EXPECT_EQ(result.outputs["join"], nlohmann::json::parse(R"({"left": ["left", 7], "right": "right"})"));
+  EXPECT_EQ(runtime->execute_and_wait(nullptr).outputs["source"],
+            nlohmann::json::parse(R"({"got": {}})"));
+}
+
+TEST_F(WorkflowRuntimeTest, AFailedStageFinishesButLaterStagesDoNotStart) {
+  auto runtime = open(R"(name: failfast
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  first: {path: nodes/ok.ts}
+  broken: {path: nodes/broken.ts}
+  slow: {path: nodes/slow.ts}
+  never: {path: nodes/ok.ts}
+edges:
+  - {from: first, to: broken}
+  - {from: first, to: slow}
+  - {from: broken, to: never}
+  - {from: slow, to: never}
+)",
+                      {{"nodes/ok.ts", "export default () => 'ok';\n"},
+                       {"nodes/broken.ts", "export default () => { throw new Error('boom'); };\n"},
+                       {"nodes/slow.ts",
+                        "export default async () => { await new Promise((r) => setTimeout(r, 50)); "
+                        "return 'slow done'; };\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  EXPECT_FALSE(result.success);
+  EXPECT_EQ(result.outputs, nlohmann::json::parse(R"({"first": "ok", "slow": "slow done"})"));
+  ASSERT_TRUE(result.errors.contains("broken"));
+  EXPECT_TRUE(result.errors["broken"].get<std::string>().starts_with(
+      "Error: boom\n    at default (nodes/broken.ts:1:30)"))
+      << result.errors["broken"];
+  EXPECT_FALSE(result.node_timings.count("never"));
+  nlohmann::json json = result.to_json();
+  EXPECT_EQ(json["timing"]["nodeTimings"].size(), 3u);
+  EXPECT_TRUE(json["timing"].contains("durationMs"));
+}
+
+TEST_F(WorkflowRuntimeTest, RetriesBackOffExponentiallyInVirtualTime) {
+  auto runtime = open(R"(name: flaky
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  flaky: {path: nodes/flaky.ts}
+config:
+  retries: 3
+)",
+                      {{"nodes/flaky.ts",
+                        "let calls = 0;\n"
+                        "export default () => { if (++calls < 3) throw new Error(`attempt ${calls}`); "
+                        "return calls; };\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs["flaky"], 3);
+  EXPECT_EQ(result.node_timings["flaky"].attempts, 3);
+  EXPECT_EQ(delays_.delays(), (std::vector<std::chrono::milliseconds>{
+                                  std::chrono::milliseconds(100), std::chrono::milliseconds(200)}));
+  EXPECT_EQ(result.node_timings["flaky"].completed_ms - result.node_timings["flaky"].started_ms, 300);
+}
+
+TEST_F(WorkflowRuntimeTest, ATimedOutNodeIsStoppedAndReported) {
+  auto runtime = open(R"(name: stuck
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  spin: {path: nodes/spin.ts}
+config:
+  timeout: 1s
+  retries: 1
+)",
+                      {{"nodes/spin.ts",
+                        "export default (_c: unknown, i: any) => { if (i.spin) while (true) {} "
+                        "return 'free'; };\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult stuck = runtime->execute_and_wait({{"spin", true}});
+  EXPECT_FALSE(stuck.success);
+  EXPECT_EQ(stuck.errors["spin"], "Node \"spin\" timed out after 1000ms");
+  EXPECT_EQ(stuck.node_timings["spin"].attempts, 2);  // a timeout is retried like any error
+  ExecutionResult after = runtime->execute_and_wait({{"spin", false}});
+  EXPECT_TRUE(after.success) << after.errors.dump();
+}
+
+// Answers /wait only once two requests are waiting: two nodes that ran one after the other would
+// never both be answered.
+class BarrierServer {
+ public:
+  BarrierServer() {
+    server_.Get("/wait", [this](const httplib::Request& req, httplib::Response& res) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      ++arrived_;
+      changed_.notify_all();
+      bool both = changed_.wait_for(lock, std::chrono::seconds(5), [this] { return arrived_ >= 2; });
+      res.set_content(both ? "together" : "alone", "text/plain");
+      (void)req;
+    });
+    server_.Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
+      nlohmann::json seen = {{"authorization", req.get_header_value("Authorization")},
+                             {"x-api-key", req.get_header_value("X-API-Key")}};
+      res.set_content(seen.dump(), "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~BarrierServer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+ private:
+  httplib::Server server_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int arrived_ = 0;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(WorkflowRuntimeTest, NodesOfAStageRunInParallel) {
+  BarrierServer server;
+  auto runtime = open(R"(name: parallel
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  a: {path: nodes/wait.ts, capabilities: {net: 127.0.0.1}}
+  b: {path: nodes/wait.ts, capabilities: {net: 127.0.0.1}}
+)",
+                      {{"nodes/wait.ts",
+                        "export default async (_c: unknown, i: any) => (await fetch(i.url)).text();\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait({{"url", server.url("/wait")}});
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs, nlohmann::json::parse(R"({"a": "together", "b": "together"})"));
+}
+
+TEST_F(WorkflowRuntimeTest, EagerSchedulingStartsANodeWhenItsOwnInputsAreReady) {
+  auto runtime = open(R"(name: eager
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  slow: {path: nodes/slow.ts}
+  fast: {path: nodes/fast.ts}
+  after-fast: {path: nodes/fast.ts}
+edges:
+  - {from: fast, to: after-fast}
+config:
+  scheduling: eager
+)",
+                      {{"nodes/slow.ts",
+                        "export default async (ctx: any) => { await new Promise((r) => setTimeout(r, 300)); "
+                        "ctx.log.info('done'); return 'slow'; };\n"},
+                       {"nodes/fast.ts", "export default (ctx: any) => { ctx.log.info('done'); return 'fast'; };\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  // Logs are collected as nodes finish: after-fast finished while slow still waited on its
+  // timer. With stage scheduling it would have started only after slow.
+  std::vector<std::string> order;
+  for (const NodeLogLine& log : result.logs) order.push_back(log.node);
+  EXPECT_EQ(order, (std::vector<std::string>{"fast", "after-fast", "slow"}));
+}
+
+TEST_F(WorkflowRuntimeTest, CtxFetchSendsCredentialsOnlyToTheServicesHosts) {
+  BarrierServer server;
+  dir_.write(".secrets.yaml",
+             "local:\n  token: tok-local-1234\nother:\n  api_key: key-other-5678\n");
+  auto runtime = open(R"(name: auth
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  call: {path: nodes/call.ts, capabilities: {net: 127.0.0.1}}
+config:
+  service_hosts:
+    local: [127.0.0.1]
+)",
+                      {{"nodes/call.ts",
+                        "export default async (ctx: any, i: any) => {\n"
+                        "  const own = await (await ctx.fetch('local', i.url)).json();\n"
+                        "  const foreign = await (await ctx.fetch('other', i.url)).json();\n"
+                        "  const mine = await (await ctx.fetch('local', i.url, { headers: { Authorization: 'Basic me' } })).json();\n"
+                        "  ctx.log.info('called', { own: own.authorization });\n"
+                        "  return { own, foreign, mine, secret: ctx.secrets.local.token };\n"
+                        "};\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait({{"url", server.url("/headers")}});
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  // Outputs are redacted: the granted host did receive the token.
+  EXPECT_EQ(result.outputs["call"]["own"]["authorization"], "Bearer [REDACTED]");
+  EXPECT_EQ(result.outputs["call"]["foreign"], nlohmann::json::parse(R"({"authorization": "", "x-api-key": ""})"));
+  EXPECT_EQ(result.outputs["call"]["mine"]["authorization"], "Basic me");
+  EXPECT_EQ(result.outputs["call"]["secret"], "[REDACTED]");
+  ASSERT_EQ(result.logs.size(), 1u);
+  const js::ConsoleLine& line = result.logs[0].line;
+  EXPECT_EQ(line.level, "info");
+  EXPECT_EQ(line.text, "[call] INFO called { own: \"Bearer [REDACTED]\" }");
+  EXPECT_EQ(line.record["workflow"], "auth");
+  EXPECT_EQ(line.record["node"], "call");
+  EXPECT_EQ(line.record["executionId"], result.execution_id);
+  EXPECT_EQ(line.record["message"], "called");
+  EXPECT_EQ(line.record["args"], nlohmann::json::parse(R"([{"own": "Bearer [REDACTED]"}])"));
+  EXPECT_EQ(line.record["time"].get<std::string>().size(), 24u);  // 2026-01-01T00:00:00.000Z
+}
+
+TEST_F(WorkflowRuntimeTest, MountedConfigOverridesApplyToLaterExecutions) {
+  std::filesystem::create_directories(config_dir_);
+  auto runtime = open(R"(name: configured
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  show: {path: nodes/show.ts}
+config:
+  greeting: hello
+  timeout: 5s
+)",
+                      {{"nodes/show.ts", "export default (ctx: any) => [ctx.config.greeting, ctx.config.timeout];\n"}});
+  ASSERT_TRUE(runtime);
+  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"], nlohmann::json::parse(R"(["hello", "5s"])"));
+  std::ofstream(config_dir_ / "greeting") << "bonjour\n";
+  std::ofstream(config_dir_ / "overrides.yaml") << "timeout: 10s\n";
+  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"], nlohmann::json::parse(R"(["bonjour", "10s"])"));
+  std::ofstream(config_dir_ / "overrides.yaml") << "timeout: soon\n";
+  ExecutionResult bad = runtime->execute_and_wait({});
+  EXPECT_FALSE(bad.success);
+  EXPECT_EQ(bad.errors["config"], "config.timeout: \"soon\" is not a duration (e.g. \"30s\", \"2m\")");
+}
+
+}  // namespace
+}  // namespace pd::exec
