@@ -67,3 +67,17 @@ fetch, fetch_cpp = runs["BM_FetchRoundTripFromNode"], runs["BM_FetchRoundTripAnc
 print(f"  fetch round trip to a loopback server from a node: {fetch:.0f} us"
       f" | anchor: same request from C++: {fetch_cpp:.0f} us | ratio {fetch / fetch_cpp:.1f}x")
 ' "$deno_json" "$anchor_json"
+
+echo
+echo "Workflow execution (engine/exec), 3-node trivial workflow, one isolate, 1,000 in flight:"
+"$build/bench/exec_bench" --benchmark_format=json 2>/dev/null | python3 -c '
+import json, sys
+runs = {b["name"].split("/")[0]: b for b in json.load(sys.stdin)["benchmarks"]}
+wf, anchor = runs["BM_WorkflowExecutions"], runs["BM_ThreeNodeCallsAnchor"]
+per_wf = wf["real_time"] * 1000 / 1000
+per_anchor = anchor["real_time"] * 1000 / 1000
+wf_rate, anchor_rate = wf["items_per_second"], anchor["items_per_second"]
+print(f"  {wf_rate:,.0f} executions/s, {per_wf:.1f} us each (target > 20,000/s)"
+      f" | anchor: the same 3 node calls without the executor {anchor_rate:,.0f}/s, {per_anchor:.1f} us"
+      f" | executor overhead {per_wf - per_anchor:.1f} us per execution")
+'

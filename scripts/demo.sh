@@ -56,6 +56,29 @@ echo "(exit code $status)"
 [ "$status" -eq 1 ]
 
 echo
+echo "Running a workflow locally: uptime-check probes a local server; a config override folder"
+echo "points it there (the way a mounted ConfigMap does in a cluster):"
+www="$tmp/www"
+mkdir -p "$www" "$tmp/config"
+echo ok > "$www/health"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$port" --bind 127.0.0.1 --directory "$www" >/dev/null 2>&1 &
+web_pid=$!
+for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+printf 'endpoints:\n  - http://127.0.0.1:%s/health\n  - http://127.0.0.1:%s/missing\n' "$port" "$port" > "$tmp/config/endpoints.yaml"
+echo "\$ pd-engine run example-workflows/uptime-check --config-dir config/ --allow-net 127.0.0.1"
+"$build/engine/cli/pd-engine" run example-workflows/uptime-check --config-dir "$tmp/config" \
+  --secrets-dir "$tmp/no-secrets" --allow-net 127.0.0.1 2>&1 | python3 -c '
+import json, sys
+text = sys.stdin.read()
+logs = [l for l in text.splitlines() if l.startswith("{\"")]
+result = json.loads(text[text.index("{\n"):])
+for line in logs: print("  log:", line)
+print("  success:", result["success"], "| report:", json.dumps(result["outputs"]["report"]),
+      "| took", result["timing"]["durationMs"], "ms")'
+kill "$web_pid" 2>/dev/null || true
+
+echo
 echo "A fake cluster, and kubectl rolling a Deployment out on it:"
 fake="$build/fakes/k8s/pd-fake-cluster"
 "$fake" serve --kubeconfig-out "$tmp/kubeconfig" --pod-ready-delay 200ms > "$tmp/fake.out" 2>&1 &

@@ -72,11 +72,12 @@ std::string new_execution_id() {
 }
 
 nlohmann::json ExecutionResult::to_json() const {
+  auto ms = [](double value) { return static_cast<int64_t>(value); };
   nlohmann::json timings = nlohmann::json::object();
   for (const auto& [node, t] : node_timings) {
-    timings[node] = {{"startedAt", t.started_ms},
-                     {"completedAt", t.completed_ms},
-                     {"durationMs", t.completed_ms - t.started_ms},
+    timings[node] = {{"startedAt", ms(t.started_ms)},
+                     {"completedAt", ms(t.completed_ms)},
+                     {"durationMs", ms(t.completed_ms - t.started_ms)},
                      {"attempts", t.attempts}};
   }
   return {{"executionId", execution_id},
@@ -84,9 +85,9 @@ nlohmann::json ExecutionResult::to_json() const {
           {"outputs", outputs},
           {"errors", errors},
           {"timing",
-           {{"startedAt", started_ms},
-            {"completedAt", completed_ms},
-            {"durationMs", completed_ms - started_ms},
+           {{"startedAt", ms(started_ms)},
+            {"completedAt", ms(completed_ms)},
+            {"durationMs", ms(completed_ms - started_ms)},
             {"nodeTimings", timings}}}};
 }
 

@@ -19,36 +19,42 @@ nlohmann::json to_json(const NodeContextData& data) {
 }
 
 const std::string& node_context_script() {
-  static const std::string script = R"js((data, api) => {
+  static const std::string script = R"js((api) => {
   "use strict";
-  const secrets = data.secrets ?? {};
-  const serviceHosts = data.serviceHosts ?? {};
+  // Runs once per V8 context; the function returned at the end runs once per node call, so
+  // what does not depend on the call lives out here.
   const jsonable = (value) => {
     try { return JSON.parse(JSON.stringify(value ?? null)); } catch { return api.inspect(value); }
   };
   const text = (value) => (typeof value === "string" ? value : api.inspect(value));
 
-  const log = {};
-  for (const level of ["info", "warn", "error", "debug"]) {
-    log[level] = (message, ...args) => {
+  class Log {
+    #data;
+    constructor(data) { this.#data = data; }
+    #write(level, message, args) {
+      const d = this.#data;
       const line = [message, ...args].map(text).join(" ");
-      api.log(level, `[${data.node}] ${level.toUpperCase()} ${line}`, {
-        time: new Date().toISOString(), level, workflow: data.workflow, node: data.node,
-        executionId: data.executionId, message: text(message), args: args.map(jsonable),
+      api.log(level, `[${d.node}] ${level.toUpperCase()} ${line}`, {
+        time: new Date().toISOString(), level, workflow: d.workflow, node: d.node,
+        executionId: d.executionId, message: text(message), args: args.map(jsonable),
       });
-    };
+    }
+    info(message, ...args) { this.#write("info", message, args); }
+    warn(message, ...args) { this.#write("warn", message, args); }
+    error(message, ...args) { this.#write("error", message, args); }
+    debug(message, ...args) { this.#write("debug", message, args); }
   }
 
   // ctx.fetch: a path that is a full URL is used as is, otherwise https://api.<service>.com<path>.
   // Credentials go only to the service's own hosts, and the caller's headers win.
-  const fetchService = (service, path, init = {}) => {
+  const fetchService = (data, service, path, init = {}) => {
     const url = String(path).startsWith("http") ? String(path) : `https://api.${service}.com${path}`;
     const headers = new Headers(init.headers ?? {});
     const own = `api.${service}.com`;
     let host = "";
     try { host = new URL(url).hostname; } catch { /* fetch reports the bad URL */ }
-    const secret = secrets[service];
-    if (secret && (host === own || (serviceHosts[service] ?? []).includes(host))) {
+    const secret = (data.secrets ?? {})[service];
+    if (secret && (host === own || ((data.serviceHosts ?? {})[service] ?? []).includes(host))) {
       if (secret.token && !headers.has("authorization")) headers.set("authorization", `Bearer ${secret.token}`);
       if (secret.api_key && !headers.has("x-api-key")) headers.set("x-api-key", secret.api_key);
     }
@@ -64,79 +70,88 @@ const std::string& node_context_script() {
     roles: "rbac.authorization.k8s.io/v1", rolebindings: "rbac.authorization.k8s.io/v1",
   };
   const kClusterScoped = new Set(["namespaces", "nodes"]);
-  let kube;
-  const kubeConfig = async () => {
-    if (kube) return kube;
+  let inPod;  // the service account, read once per context
+  const kubeConfig = async (data) => {
     if (data.k8s) {
-      kube = { ...data.k8s };
-    } else {
-      const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
-      if (!host) {
-        throw new Error("ctx.k8s: not running in a pod (KUBERNETES_SERVICE_HOST is not set) and no kubeconfig was given");
+      const k = { ...data.k8s };
+      k.client = Deno.createHttpClient({ caCerts: k.ca ? [k.ca] : [] });
+      k.host = new URL(k.server).hostname;
+      return k;
+    }
+    if (inPod) return inPod;
+    const host = Deno.env.get("KUBERNETES_SERVICE_HOST");
+    if (!host) {
+      throw new Error("ctx.k8s: not running in a pod (KUBERNETES_SERVICE_HOST is not set) and no kubeconfig was given");
+    }
+    const port = Deno.env.get("KUBERNETES_SERVICE_PORT") ?? "443";
+    const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+    const k = {
+      server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      token: (await Deno.readTextFile(`${dir}/token`)).trim(),
+      namespace: (await Deno.readTextFile(`${dir}/namespace`)).trim(),
+      ca: await Deno.readTextFile(`${dir}/ca.crt`),
+    };
+    k.client = Deno.createHttpClient({ caCerts: [k.ca] });
+    k.host = new URL(k.server).hostname;
+    inPod = k;
+    return k;
+  };
+  class Kube {
+    #data;
+    constructor(data) { this.#data = data; }
+    async #request(method, path, body) {
+      const k = await kubeConfig(this.#data);
+      const headers = { authorization: `Bearer ${k.token}`, accept: "application/json" };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const res = await api.fetchAllowing(k.host, `${k.server}${path}`, {
+        method, client: k.client, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const raw = await res.text();
+      let parsed = raw;
+      try { parsed = JSON.parse(raw); } catch { /* not JSON */ }
+      if (!res.ok) {
+        const error = new Error(parsed?.message ?? `${res.status} ${res.statusText}`);
+        Object.assign(error, { status: res.status, reason: parsed?.reason, body: parsed });
+        throw error;
       }
-      const port = Deno.env.get("KUBERNETES_SERVICE_PORT") ?? "443";
-      const dir = "/var/run/secrets/kubernetes.io/serviceaccount";
-      kube = {
-        server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
-        token: (await Deno.readTextFile(`${dir}/token`)).trim(),
-        namespace: (await Deno.readTextFile(`${dir}/namespace`)).trim(),
-        ca: await Deno.readTextFile(`${dir}/ca.crt`),
-      };
+      return parsed;
     }
-    kube.client = Deno.createHttpClient({ caCerts: kube.ca ? [kube.ca] : [] });
-    kube.host = new URL(kube.server).hostname;
-    return kube;
-  };
-  const request = async (method, path, body) => {
-    const k = await kubeConfig();
-    const headers = { authorization: `Bearer ${k.token}`, accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await api.fetchAllowing(k.host, `${k.server}${path}`, {
-      method, client: k.client, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const raw = await res.text();
-    let parsed = raw;
-    try { parsed = JSON.parse(raw); } catch { /* not JSON */ }
-    if (!res.ok) {
-      const error = new Error(parsed?.message ?? `${res.status} ${res.statusText}`);
-      Object.assign(error, { status: res.status, reason: parsed?.reason, body: parsed });
-      throw error;
+    async #path(resource, name, options = {}) {
+      if (String(resource).startsWith("/")) return String(resource);
+      const k = await kubeConfig(this.#data);
+      const apiVersion = options.apiVersion ?? kResources[resource];
+      if (!apiVersion) throw new Error(`ctx.k8s: unknown resource "${resource}": pass { apiVersion } or a path`);
+      const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      const ns = kClusterScoped.has(resource) ? "" : `/namespaces/${options.namespace ?? k.namespace}`;
+      return `${base}${ns}/${resource}${name ? `/${name}` : ""}`;
     }
-    return parsed;
-  };
-  const pathOf = async (resource, name, options = {}) => {
-    if (String(resource).startsWith("/")) return String(resource);
-    const k = await kubeConfig();
-    const apiVersion = options.apiVersion ?? kResources[resource];
-    if (!apiVersion) throw new Error(`ctx.k8s: unknown resource "${resource}": pass { apiVersion } or a path`);
-    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const ns = kClusterScoped.has(resource) ? "" : `/namespaces/${options.namespace ?? k.namespace}`;
-    return `${base}${ns}/${resource}${name ? `/${name}` : ""}`;
-  };
-  const query = (options = {}) => {
-    const q = new URLSearchParams();
-    if (options.labelSelector) q.set("labelSelector", options.labelSelector);
-    if (options.fieldSelector) q.set("fieldSelector", options.fieldSelector);
-    const s = q.toString();
-    return s ? `?${s}` : "";
-  };
-  const k8s = Object.freeze({
-    get: async (resource, name, options) => request("GET", await pathOf(resource, name, options)),
-    list: async (resource, options = {}) => (await request("GET", `${await pathOf(resource, "", options)}${query(options)}`)).items ?? [],
-    request: async (method, path, body) => request(method, path, body),
-    namespace: async () => (await kubeConfig()).namespace,
-  });
+    async get(resource, name, options) { return this.#request("GET", await this.#path(resource, name, options)); }
+    async list(resource, options = {}) {
+      const q = new URLSearchParams();
+      if (options.labelSelector) q.set("labelSelector", options.labelSelector);
+      if (options.fieldSelector) q.set("fieldSelector", options.fieldSelector);
+      const query = q.toString() ? `?${q}` : "";
+      return (await this.#request("GET", `${await this.#path(resource, "", options)}${query}`)).items ?? [];
+    }
+    async request(method, path, body) { return this.#request(method, path, body); }
+    async namespace() { return (await kubeConfig(this.#data)).namespace; }
+  }
 
-  return {
-    workflow: data.workflow,
-    node: data.node,
-    executionId: data.executionId,
-    config: data.config ?? {},
-    secrets,
-    log,
-    fetch: fetchService,
-    k8s,
-  };
+  class NodeContext {
+    #data; #log; #k8s;
+    constructor(data) {
+      this.#data = data;
+      this.workflow = data.workflow;
+      this.node = data.node;
+      this.executionId = data.executionId;
+      this.config = data.config ?? {};
+      this.secrets = data.secrets ?? {};
+      this.fetch = (service, path, init) => fetchService(data, service, path, init);
+    }
+    get log() { return (this.#log ??= new Log(this.#data)); }
+    get k8s() { return (this.#k8s ??= new Kube(this.#data)); }
+  }
+  return (data) => new NodeContext(data);
 })js";
   return script;
 }

@@ -35,7 +35,7 @@ struct NodeContextData {
 
 nlohmann::json to_json(const NodeContextData& data);
 
-// JavaScript: `(data, api) => ctx`.
+// JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();
 
 }  // namespace pd::exec

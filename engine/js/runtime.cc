@@ -122,7 +122,7 @@ struct ContextState {
   bool broken = false;  // its module failed to load: made again on the next call
   v8::Global<v8::Promise> evaluation;
   v8::Global<v8::Value> module_namespace;
-  v8::Global<v8::Function> context_factory;  // RuntimeOptions::context_script, compiled here
+  v8::Global<v8::Function> context_factory;  // the ctx builder from RuntimeOptions::context_script
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
 
   ~ContextState() {
@@ -200,7 +200,8 @@ struct Runtime::Impl : IsolateHost {
       if (stopping) return;
       tasks.push_back(std::move(task));
     }
-    wake.notify_one();
+    // The loop looks at its queue again before it sleeps: no need to wake itself.
+    if (std::this_thread::get_id() != loop_thread.get_id()) wake.notify_one();
   }
 
   // --- clocks ---
@@ -788,17 +789,20 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
     v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> factory;
+    v8::Local<v8::Value> make;
+    v8::Local<v8::Value> builder;
     if (!v8::Script::Compile(context, v8_string(isolate, options.context_script), &origin)
              .ToLocal(&script) ||
-        !script->Run(context).ToLocal(&factory) || !factory->IsFunction()) {
+        !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
+        !hooks->Get(context, v8_string(isolate, "makeContextBuilder")).ToLocal(&make) ||
+        !make.As<v8::Function>()->Call(context, hooks, 1, &factory).ToLocal(&builder) ||
+        !builder->IsFunction()) {
       return {};
     }
-    state->context_factory.Reset(isolate, factory.As<v8::Function>());
+    state->context_factory.Reset(isolate, builder.As<v8::Function>());
   }
-  v8::Local<v8::Value> make;
-  v8::Local<v8::Value> args[] = {state->context_factory.Get(isolate), data};
-  if (!hooks->Get(context, v8_string(isolate, "makeContext")).ToLocal(&make)) return {};
-  return make.As<v8::Function>()->Call(context, hooks, 2, args);
+  v8::Local<v8::Value> args[] = {data};
+  return state->context_factory.Get(isolate)->Call(context, context->Global(), 1, args);
 }
 
 void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {

@@ -66,10 +66,11 @@ struct RuntimeOptions {
   std::shared_ptr<TransformCache> transform_cache;
   // Every console line as it is written, with the node path (the engine's log output).
   std::function<void(const std::string& node, const ConsoleLine& line)> console_sink;
-  // JavaScript source of a function expression `(data, api) => ctx` that turns the ctx given to
-  // call_node into the node's ctx (engine/exec's ctx.fetch, ctx.log, ctx.k8s). `api` has
-  // log(level, message, record), fetchAllowing(host, url, init) — fetch that may also reach that
-  // one host — and inspect. Empty: nodes get the ctx JSON as it is.
+  // JavaScript source of a function expression `(api) => (data) => ctx`, run once per context;
+  // the function it returns turns the ctx given to call_node into the node's ctx (engine/exec's
+  // ctx.fetch, ctx.log, ctx.k8s). `api` has log(level, message, record),
+  // fetchAllowing(host, url, init) — fetch that may also reach that one host — and inspect.
+  // Empty: nodes get the ctx JSON as it is.
   std::string context_script;
 };
 

@@ -404,7 +404,7 @@ TEST(RuntimePool, SpreadsCallsOverItsRuntimes) {
 TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {
   RuntimeOptions options{dir_, 64};
   options.context_script =
-      "(data, api) => ({ name: data.name, log: (m) => api.log('info', m, { message: m }),\n"
+      "(api) => (data) => ({ name: data.name, log: (m) => api.log('info', m, { message: m }),\n"
       "  probe: async () => { try { await api.fetchAllowing('api.example.com', 'http://127.0.0.1:9/'); }\n"
       "    catch (e) { return e.name; } } })";
   Runtime runtime(platform(), options);

@@ -76,13 +76,14 @@ export function install(host) {
       }
     },
     inspect,
-    // The node's ctx: `factory(data, api)` from the embedder's context script, given what only
-    // the runtime may do: structured log records, and fetch that may also reach one named host
-    // (ctx.fetch to its service's API host, ctx.k8s to the cluster's API server).
-    makeContext(factory, data) {
-      return factory(data, Object.freeze({
+    // The node's ctx builder: `factory(api)` from the embedder's context script, run once per
+    // context, returns `(data) => ctx`. `api` holds what only the runtime may do: structured log
+    // records, and fetch that may also reach one named host (ctx.fetch to its service's API
+    // host, ctx.k8s to the cluster's API server).
+    makeContextBuilder(factory) {
+      return factory(Object.freeze({
         log: (level, message, record) => host.print(level, message, JSON.stringify(record)),
-        fetchAllowing: (host, input, init) => fetchWithHost(input, init, String(host)),
+        fetchAllowing: (allowed, input, init) => fetchWithHost(input, init, String(allowed)),
         inspect,
       }));
     },

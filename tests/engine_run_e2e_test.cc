@@ -1,0 +1,93 @@
+// `pd-engine run` as a user runs it: the built binary on a workflow folder, result JSON on stdout,
+// JSON log lines on stderr, exit codes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "engine/util/temp_dir.h"
+#include "tests/run_command.h"
+
+namespace pd::testing {
+namespace {
+
+std::string engine_binary() {
+  const char* build = std::getenv("PD_BINARY_DIR");
+  return std::string(build ? build : PD_BINARY_DIR_FALLBACK) + "/engine/cli/pd-engine";
+}
+
+class EngineRun : public ::testing::Test {
+ protected:
+  void write(const std::string& relative, const std::string& text) {
+    std::filesystem::create_directories((dir_.path() / relative).parent_path());
+    std::ofstream(dir_.path() / relative) << text;
+  }
+  struct Outcome {
+    int exit_code;
+    std::string out;
+    std::string err;
+  };
+  // stdout and stderr apart: the result JSON goes to one, log lines and errors to the other.
+  Outcome run(const std::string& args) {
+    std::filesystem::path err_file = errors_.path() / "stderr";
+    // A group, so that run_command's own 2>&1 sees an empty stderr.
+    CommandResult result = run_command(
+        "{ " + shell_quote(engine_binary()) + " run " + shell_quote(dir_.path().string()) +
+        " --config-dir " + shell_quote((dir_.path() / "config").string()) + " --secrets-dir " +
+        shell_quote((dir_.path() / "mounted").string()) + " " + args + " 2>" +
+        shell_quote(err_file.string()) + "; }");
+    std::ifstream in(err_file);
+    std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {result.exit_code, result.output, err};
+  }
+  TempDir errors_{"pd-engine-run-err"};
+  TempDir dir_{"pd-engine-run"};
+};
+
+TEST_F(EngineRun, PrintsTheResultAndLogsAsJsonLines) {
+  write("workflow.yaml",
+        "name: hello\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+        "nodes:\n  greet: {path: nodes/greet.ts}\nconfig:\n  greeting: hi\n");
+  write("nodes/greet.ts",
+        "export default (ctx: any, input: { name: string }) => {\n"
+        "  ctx.log.info('greeting', input.name);\n"
+        "  return `${ctx.config.greeting} ${input.name}`;\n};\n");
+  write("config/greeting", "hello\n");
+  Outcome result = run("--input '{\"name\": \"ada\"}'");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  nlohmann::json out = nlohmann::json::parse(result.out);
+  EXPECT_EQ(out["success"], true);
+  EXPECT_EQ(out["outputs"]["greet"], "hello ada");
+  nlohmann::json log = nlohmann::json::parse(result.err);
+  EXPECT_EQ(log["message"], "greeting");
+  EXPECT_EQ(log["args"], nlohmann::json::array({"ada"}));
+  EXPECT_EQ(log["executionId"], out["executionId"]);
+}
+
+TEST_F(EngineRun, ExitsOneWhenTheExecutionFails) {
+  write("workflow.yaml",
+        "name: fails\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+        "nodes:\n  bad: {path: nodes/bad.ts}\n");
+  write("nodes/bad.ts", "export default () => { throw new TypeError('nope'); };\n");
+  Outcome result = run("");
+  EXPECT_EQ(result.exit_code, 1);
+  nlohmann::json out = nlohmann::json::parse(result.out);
+  EXPECT_EQ(out["success"], false);
+  EXPECT_TRUE(out["errors"]["bad"].get<std::string>().starts_with("TypeError: nope")) << out;
+}
+
+TEST_F(EngineRun, BadInputAndBadWorkflowsGetClearErrors) {
+  write("workflow.yaml", "name: x\nversion: \"1.0\"\ntriggers: [{type: manual}]\nnodes:\n  a: {path: nodes/a.ts}\n");
+  Outcome missing_node = run("");
+  EXPECT_EQ(missing_node.exit_code, 1);
+  EXPECT_NE(missing_node.err.find("workflow.yaml:5:"), std::string::npos) << missing_node.err;
+  write("nodes/a.ts", "export default () => 1;\n");
+  Outcome bad_json = run("--input '{oops'");
+  EXPECT_EQ(bad_json.exit_code, 1);
+  EXPECT_TRUE(bad_json.err.starts_with("error: --input: not valid JSON:")) << bad_json.err;
+  CommandResult usage = run_command(shell_quote(engine_binary()) + " run --no-such-flag");
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace pd::testing
