@@ -165,9 +165,31 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   };
   std::unique_ptr<httplib::ClientImpl> client;
   if (url.scheme == "https") {
-    auto tls = std::make_unique<httplib::SSLClient>(url.host, url.port);
-    tls->enable_server_certificate_verification(true);
-    if (!request.ca_certs_pem.empty()) {
+    std::unique_ptr<httplib::SSLClient> tls;
+    if (!request.client_cert_pem.empty()) {
+      std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+          BIO_new_mem_buf(request.client_cert_pem.data(),
+                          static_cast<int>(request.client_cert_pem.size())),
+          BIO_free);
+      std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+          BIO_new_mem_buf(request.client_key_pem.data(),
+                          static_cast<int>(request.client_key_pem.size())),
+          BIO_free);
+      std::unique_ptr<X509, decltype(&X509_free)> cert(
+          PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+      std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+          PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+      if (!cert || !key) {
+        return invalid_argument("the client certificate or key is not valid PEM");
+      }
+      tls = std::make_unique<httplib::SSLClient>(url.host, url.port, cert.get(), key.get());
+    } else {
+      tls = std::make_unique<httplib::SSLClient>(url.host, url.port);
+    }
+    tls->enable_server_certificate_verification(!request.insecure_skip_tls_verify);
+    if (!request.ca_file.empty()) {
+      tls->set_ca_cert_path(request.ca_file);
+    } else if (!request.ca_certs_pem.empty()) {
       std::string error;
       X509_STORE* store = store_with(request.ca_certs_pem, error);
       if (!store) return invalid_argument("Deno.createHttpClient: " + error);

@@ -24,6 +24,12 @@ struct HttpRequest {
   std::string body;
   // PEM certificates trusted besides the system roots (Deno.createHttpClient({caCerts})).
   std::vector<std::string> ca_certs_pem;
+  // A PEM file trusted instead of the system roots (a kubeconfig's certificate-authority).
+  std::string ca_file;
+  bool insecure_skip_tls_verify = false;
+  // A client certificate and key (PEM) for mutual TLS.
+  std::string client_cert_pem;
+  std::string client_key_pem;
   std::chrono::milliseconds timeout{30000};
   size_t max_response_bytes = 64u << 20;
 };
