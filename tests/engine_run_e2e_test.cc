@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/temp_dir.h"
+#include "fakes/k8s/fake_cluster.h"
 #include "tests/run_command.h"
 
 namespace pd::testing {
@@ -87,6 +88,21 @@ TEST_F(EngineRun, BadInputAndBadWorkflowsGetClearErrors) {
   EXPECT_TRUE(bad_json.err.starts_with("error: --input: not valid JSON:")) << bad_json.err;
   CommandResult usage = run_command(shell_quote(engine_binary()) + " run --no-such-flag");
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST_F(EngineRun, CtxK8sUsesTheKubeconfigOutsideAPod) {
+  SystemClock clock;
+  auto cluster = fake_k8s::FakeCluster::start({}, clock);
+  ASSERT_TRUE(cluster.is_ok()) << cluster.status().message();
+  ASSERT_TRUE(cluster.value()->write_kubeconfig(dir_.path() / "kubeconfig").is_ok());
+  write("workflow.yaml",
+        "name: k8s\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+        "nodes:\n  ns: {path: nodes/ns.ts}\n");
+  write("nodes/ns.ts",
+        "export default async (ctx: any) => (await ctx.k8s.get('namespaces', 'default')).metadata.name;\n");
+  Outcome result = run("--kubeconfig " + shell_quote((dir_.path() / "kubeconfig").string()));
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(nlohmann::json::parse(result.out)["outputs"]["ns"], "default");
 }
 
 }  // namespace

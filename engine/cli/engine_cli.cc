@@ -21,6 +21,8 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
                       "Hosts every node may reach besides its capabilities.net (repeat or comma-separate)")
       ->delimiter(',');
   run_cmd->add_option("--scratch-dir", run.scratch_dir, "Folder nodes may write to");
+  run_cmd->add_option("--kubeconfig", run.kubeconfig, "Kubeconfig for ctx.k8s outside a pod");
+  run_cmd->add_option("--context", run.context, "Kubeconfig context for ctx.k8s");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

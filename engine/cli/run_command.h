@@ -18,6 +18,9 @@ struct RunOptions {
   std::string mounted_secrets = "/app/secrets";
   std::vector<std::string> allow_net;
   std::string scratch_dir;
+  // ctx.k8s outside a pod: the kubeconfig's current (or named) context, token auth.
+  std::string kubeconfig;
+  std::string context;
 };
 
 int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream& err);
