@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "engine/util/suggest.h"
+#include "plugins/kubectl-pd/cluster_commands.h"
+#include "plugins/kubectl-pd/deploy_command.h"
 #include "plugins/kubectl-pd/validate_command.h"
 #include "plugins/kubectl-pd/version_command.h"
 #include "plugins/kubectl-pd/visualize_command.h"
@@ -59,6 +61,11 @@ int run_cli(const std::vector<std::string>& args, Io& io) {
   add_global_flags(app, globals);
 
   std::vector<std::unique_ptr<Command>> commands;
+  commands.push_back(std::make_unique<DeployCommand>());
+  commands.push_back(std::make_unique<VersionsCommand>());
+  commands.push_back(std::make_unique<RollbackCommand>());
+  commands.push_back(std::make_unique<StatusCommand>());
+  commands.push_back(std::make_unique<ListCommand>());
   commands.push_back(std::make_unique<ValidateCommand>());
   commands.push_back(std::make_unique<VisualizeCommand>());
   commands.push_back(std::make_unique<VersionCommand>());

@@ -1,0 +1,116 @@
+#include "plugins/kubectl-pd/rollout.h"
+
+#include <thread>
+
+#include "plugins/kubectl-pd/manifests.h"
+
+namespace pd::kubectl_pd {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string pods_path(const std::string& ns, const std::string& name) {
+  return "/api/v1/namespaces/" + ns + "/pods?labelSelector=app.kubernetes.io%2Fname%3D" + name;
+}
+
+// Why the new pods do not start, if a container says so.
+std::string stuck_reason(kube::RestClient& client, const std::string& ns, const std::string& name) {
+  Result<Json> pods = client.get(pods_path(ns, name));
+  if (!pods.is_ok()) return "";
+  for (const Json& pod : pods.value().value("items", Json::array())) {
+    for (const Json& status : pod["status"].value("containerStatuses", Json::array())) {
+      std::string reason = status.value("state", Json::object()).value("waiting", Json::object()).value("reason", "");
+      if (reason == "ImagePullBackOff" || reason == "ErrImagePull") {
+        return "pod " + pod["metadata"].value("name", "") + ": " + reason + " (image " +
+               status.value("image", "") + ")";
+      }
+      if (reason == "CrashLoopBackOff") {
+        std::string out = "pod " + pod["metadata"].value("name", "") + ": CrashLoopBackOff (" +
+                          std::to_string(status.value("restartCount", 0)) + " restarts)";
+        Result<kube::ApiResponse> log = client.request(
+            "GET", "/api/v1/namespaces/" + ns + "/pods/" + pod["metadata"].value("name", "") +
+                       "/log?tailLines=10");
+        if (log.is_ok() && log.value().status == 200 && !log.value().body.empty()) {
+          out += "; last log lines:\n" + log.value().body;
+        }
+        return out;
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Status wait_for_rollout(kube::RestClient& client, const std::string& ns, const std::string& name,
+                        std::chrono::milliseconds timeout, Io& io) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string last_line;
+  for (;;) {
+    Result<Json> deployment = client.get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name);
+    if (!deployment.is_ok()) return deployment.status();
+    const Json& d = deployment.value();
+    int64_t generation = d["metadata"].value("generation", 0);
+    const Json& status = d.value("status", Json::object());
+    int desired = d["spec"].value("replicas", 1);
+    int updated = status.value("updatedReplicas", 0);
+    int available = status.value("availableReplicas", 0);
+    int total = status.value("replicas", 0);
+    for (const Json& condition : status.value("conditions", Json::array())) {
+      if (condition.value("type", "") == "Progressing" &&
+          condition.value("reason", "") == "ProgressDeadlineExceeded") {
+        return Status(StatusCode::kDeadlineExceeded,
+                      "deployment \"" + name + "\" exceeded its progress deadline");
+      }
+    }
+    if (status.value("observedGeneration", int64_t{0}) >= generation && updated == desired &&
+        available == desired && total == desired) {
+      io.err << "deployment \"" << name << "\" successfully rolled out\n";
+      return Status();
+    }
+    std::string line = "Waiting for deployment \"" + name + "\" rollout to finish: " +
+                       std::to_string(std::min(available, updated)) + " of " +
+                       std::to_string(desired) + " updated replicas are available...";
+    if (line != last_line) io.err << line << "\n";
+    last_line = line;
+    if (std::string reason = stuck_reason(client, ns, name); !reason.empty()) {
+      return Status(StatusCode::kUnavailable, "the new version does not start: " + reason);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status(StatusCode::kDeadlineExceeded,
+                    "timed out waiting for deployment \"" + name + "\" to roll out");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+Status point_deployment_at(kube::RestClient& client, const std::string& ns,
+                           const std::string& name, const std::string& version,
+                           const std::string& change_cause) {
+  std::string cm_name = code_configmap_name(name, version);
+  Result<Json> cm = client.get("/api/v1/namespaces/" + ns + "/configmaps/" + cm_name);
+  if (!cm.is_ok()) return cm.status();
+  std::string path = "/apis/apps/v1/namespaces/" + ns + "/deployments/" + name;
+  Result<Json> current = client.get(path);
+  if (!current.is_ok()) return current.status();
+  Json d = current.value();
+  std::string previous = d["metadata"].value("annotations", Json::object()).value(std::string(kAnnotationPrefix) + "version", "");
+  std::string original_version = cm.value()["metadata"]["annotations"].value(std::string(kAnnotationPrefix) + "version", version);
+  Json& volumes = d["spec"]["template"]["spec"]["volumes"];
+  for (Json& volume : volumes) {
+    if (volume.value("name", "") == "code") volume = code_volume(cm_name, cm.value());
+  }
+  std::string slug = version_slug(original_version);
+  d["metadata"]["labels"]["app.kubernetes.io/version"] = slug;
+  d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"] = slug;
+  Json& annotations = d["metadata"]["annotations"];
+  annotations[std::string(kAnnotationPrefix) + "version"] = original_version;
+  annotations[std::string(kAnnotationPrefix) + "code"] = cm_name;
+  annotations[std::string(kAnnotationPrefix) + "previous-version"] = previous;
+  annotations["kubernetes.io/change-cause"] = change_cause;
+  d.erase("status");
+  Result<Json> replaced = client.replace(path, d);
+  return replaced.is_ok() ? Status() : replaced.status();
+}
+
+}  // namespace pd::kubectl_pd

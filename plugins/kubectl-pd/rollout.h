@@ -1,0 +1,22 @@
+// Waiting for a workflow's Deployment to roll out, as `kubectl rollout status` does, and saying
+// why when it does not: ImagePullBackOff, CrashLoopBackOff (with the last log lines), the progress
+// deadline, or the timeout. Shared by deploy and rollback.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "plugins/kube/rest_client.h"
+#include "plugins/kubectl-pd/command.h"
+
+namespace pd::kubectl_pd {
+
+Status wait_for_rollout(kube::RestClient& client, const std::string& namespace_name,
+                        const std::string& name, std::chrono::milliseconds timeout, Io& io);
+
+// Points the Deployment at the code ConfigMap of `version` (which must exist) and records it.
+Status point_deployment_at(kube::RestClient& client, const std::string& namespace_name,
+                           const std::string& name, const std::string& version,
+                           const std::string& change_cause);
+
+}  // namespace pd::kubectl_pd
