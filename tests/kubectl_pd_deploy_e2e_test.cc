@@ -1,0 +1,181 @@
+// kubectl pd deploy/versions/rollback/status/list as users run them: the built plugin against
+// the fake cluster over TLS, cross-checked with real kubectl, with faults injected at each step.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "engine/util/base64.h"
+#include "engine/util/temp_dir.h"
+#include "fakes/k8s/fake_cluster.h"
+#include "tests/run_command.h"
+
+namespace pd {
+namespace {
+
+using testing::CommandResult;
+using testing::run_command;
+using testing::shell_quote;
+
+std::string build_dir() {
+  const char* build = std::getenv("PD_BINARY_DIR");
+  return build ? build : PD_BINARY_DIR_FALLBACK;
+}
+
+class PdDeploy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_k8s::FakeClusterOptions options;
+    options.pod_ready_delay = std::chrono::milliseconds(50);
+    auto started = fake_k8s::FakeCluster::start(options, clock_);
+    ASSERT_TRUE(started.is_ok()) << started.status().message();
+    cluster_ = std::move(started).value();
+    ASSERT_TRUE(cluster_->write_kubeconfig(dir_ / "kubeconfig").is_ok());
+    write("wf/workflow.yaml",
+          "name: demo\nversion: \"1.0\"\ntriggers:\n  - type: manual\n  - type: cron\n"
+          "    name: nightly\n    schedule: \"0 3 * * *\"\n"
+          "nodes:\n  a: {path: nodes/a.ts}\n  b: {path: nodes/deep/b.ts}\nedges:\n  - {from: a, to: b}\n");
+    // Content that text templating would break: leading indentation, ": " and "||".
+    write("wf/nodes/a.ts", "    // indented first line\nexport default (c: any, i: any) => i.x || 'key: value';\n");
+    write("wf/nodes/deep/b.ts", "import { x } from \"../shared/util.ts\";\nexport default () => x;\n");
+    write("wf/nodes/shared/util.ts", "export const x = 1;\n");
+    write("wf/nodes/shared/a.ts", "export const other = 2;\n");  // same basename as nodes/a.ts
+    write("wf/.secrets.yaml", "github:\n  token: ghp-secret-value\n");
+    write("wf/tests/fixtures/a.json", "{}\n");
+  }
+  void write(const std::string& relative, const std::string& text) {
+    std::filesystem::create_directories((dir_ / relative).parent_path());
+    std::ofstream(dir_ / relative) << text;
+  }
+  CommandResult pd(const std::string& args) {
+    return run_command("KUBECONFIG=" + shell_quote((dir_ / "kubeconfig").string()) + " " +
+                       shell_quote(build_dir() + "/plugins/kubectl-pd/kubectl-pd") + " " + args);
+  }
+  CommandResult kubectl(const std::string& args) {
+    return run_command("KUBECONFIG=" + shell_quote((dir_ / "kubeconfig").string()) +
+                       " kubectl --cache-dir " + shell_quote((dir_ / "cache").string()) + " " + args);
+  }
+  std::string wf() { return shell_quote((dir_ / "wf").string()); }
+  std::optional<nlohmann::json> get(const std::string& api, const std::string& kind,
+                                    const std::string& name) {
+    return cluster_->get(api, kind, "team", name);
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<fake_k8s::FakeCluster> cluster_;
+  TempDir temp_{"pd-deploy-e2e"};
+  std::filesystem::path dir_ = temp_.path();
+};
+
+TEST_F(PdDeploy, DeploysAnImmutableVersionThatKubectlSees) {
+  CommandResult r = pd("deploy " + wf() + " -n team --message first");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("configmap/demo-code-1-0 created"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("successfully rolled out"), std::string::npos) << r.output;
+
+  auto cm = get("v1", "ConfigMap", "demo-code-1-0");
+  ASSERT_TRUE(cm);
+  EXPECT_EQ((*cm)["immutable"], true);
+  EXPECT_EQ((*cm)["data"]["nodes__a.ts"],
+            "    // indented first line\nexport default (c: any, i: any) => i.x || 'key: value';\n");
+  EXPECT_TRUE((*cm)["data"].contains("nodes__shared__a.ts"));
+  EXPECT_TRUE((*cm)["data"].contains("nodes__deep__b.ts"));
+  EXPECT_FALSE((*cm)["data"].contains("tests__fixtures__a.json"));
+  EXPECT_EQ((*cm)["metadata"]["annotations"]["pipedreamer.dev/change-cause"], "first");
+  auto secret = get("v1", "Secret", "demo-secrets");
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(base64_decode((*secret)["data"]["github"].get<std::string>()),
+            "{\"token\":\"ghp-secret-value\"}");
+  EXPECT_EQ(r.output.find("ghp-secret-value"), std::string::npos);
+  auto deployment = get("apps/v1", "Deployment", "demo");
+  ASSERT_TRUE(deployment);
+  const auto& pod = (*deployment)["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["automountServiceAccountToken"], false);
+  EXPECT_EQ(pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"], true);
+  auto cron = get("batch/v1", "CronJob", "demo-cron");
+  ASSERT_TRUE(cron);
+  EXPECT_EQ((*cron)["spec"]["jobTemplate"]["spec"]["backoffLimit"], 0);
+
+  CommandResult by_label = kubectl("get deploy -n team -l app.kubernetes.io/version=1-0 -o name");
+  EXPECT_EQ(by_label.output, "deployment.apps/demo\n");
+  CommandResult status = kubectl("rollout status deploy/demo -n team --timeout=10s");
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+
+  CommandResult again = pd("deploy " + wf() + " -n team");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("version 1.0 is already deployed: nothing changed"), std::string::npos)
+      << again.output;
+}
+
+TEST_F(PdDeploy, RefusesChangedCodeUnderTheSameVersion) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  write("wf/nodes/shared/util.ts", "export const x = 2;\n");
+  CommandResult r = pd("deploy " + wf() + " -n team");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("error: deploying workflow \"demo\" (checking the code version): version "
+                          "1.0 is already deployed with different code; bump `version` in "
+                          "workflow.yaml or pass --force"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST_F(PdDeploy, VersionsRollbackStatusAndList) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team --message first").exit_code, 0);
+  write("wf/workflow.yaml", "name: demo\nversion: \"1.1\"\ntriggers:\n  - type: manual\n"
+                            "nodes:\n  a: {path: nodes/a.ts}\n");
+  ASSERT_EQ(pd("deploy " + wf() + " -n team --message second").exit_code, 0);
+  CommandResult versions = pd("versions demo -n team -o json");
+  ASSERT_EQ(versions.exit_code, 0) << versions.output;
+  nlohmann::json list = nlohmann::json::parse(versions.output);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["version"], "1.1");
+  EXPECT_EQ(list[0]["active"], true);
+  CommandResult diff = pd("versions demo -n team --diff");
+  EXPECT_NE(diff.output.find("--- 1.0/workflow.yaml"), std::string::npos) << diff.output;
+
+  CommandResult missing = pd("rollback demo -n team --version 0.9");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("version 0.9 of workflow \"demo\" does not exist; deployed versions: "
+                                "1.1, 1.0. Nothing was changed."),
+            std::string::npos)
+      << missing.output;
+  CommandResult back = pd("rollback demo -n team");
+  ASSERT_EQ(back.exit_code, 0) << back.output;
+  auto deployment = get("apps/v1", "Deployment", "demo");
+  EXPECT_EQ((*deployment)["metadata"]["labels"]["app.kubernetes.io/version"], "1-0");
+  CommandResult status = pd("status demo -n team -o json");
+  ASSERT_EQ(status.exit_code, 0) << status.output;
+  nlohmann::json s = nlohmann::json::parse(status.output.substr(status.output.find('{')));
+  EXPECT_EQ(s["version"], "1.0");
+  EXPECT_EQ(s["previousVersion"], "1.1");
+  CommandResult listed = pd("list -A");
+  EXPECT_NE(listed.output.find("demo   team        1.0"), std::string::npos) << listed.output;
+}
+
+TEST_F(PdDeploy, AFailedStepLeavesThePreviousVersionServing) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  write("wf/workflow.yaml", "name: demo\nversion: \"2.0\"\ntriggers:\n  - type: manual\n"
+                            "nodes:\n  a: {path: nodes/a.ts}\n");
+  cluster_->faults().add({.verb = "patch", .resource = "deployments", .code = 500});
+  CommandResult r = pd("deploy " + wf() + " -n team");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("error: deploying workflow \"demo\" (deployment/demo): Error from server"),
+            std::string::npos)
+      << r.output;
+  cluster_->faults().clear();
+  auto deployment = get("apps/v1", "Deployment", "demo");
+  EXPECT_EQ((*deployment)["metadata"]["annotations"]["pipedreamer.dev/code"], "demo-code-1-0");
+  EXPECT_TRUE(get("v1", "ConfigMap", "demo-code-1-0"));
+}
+
+TEST_F(PdDeploy, DryRunPrintsTheObjectsWithoutSecretValues) {
+  CommandResult r = pd("deploy " + wf() + " -n team --dry-run -o yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("kind: Deployment"), std::string::npos);
+  EXPECT_NE(r.output.find("github: <redacted>"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("ghp-secret-value"), std::string::npos);
+  EXPECT_FALSE(get("apps/v1", "Deployment", "demo"));
+}
+
+}  // namespace
+}  // namespace pd
