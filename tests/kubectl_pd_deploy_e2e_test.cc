@@ -177,5 +177,26 @@ TEST_F(PdDeploy, DryRunPrintsTheObjectsWithoutSecretValues) {
   EXPECT_FALSE(get("apps/v1", "Deployment", "demo"));
 }
 
+TEST_F(PdDeploy, ConfigLogsAndUndeploy) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  ASSERT_EQ(pd("config demo set -n team max_items=50").exit_code, 0);
+  ASSERT_EQ(pd("config demo set -n team mode=fast").exit_code, 0);
+  EXPECT_EQ(pd("config demo get -n team").output, "max_items=50\nmode=fast\n");
+  ASSERT_EQ(pd("config demo unset -n team mode").exit_code, 0);
+  EXPECT_EQ(pd("config demo get -n team max_items").output, "50\n");
+  CommandResult logs = pd("logs demo -n team --tail 5");
+  EXPECT_EQ(logs.exit_code, 0) << logs.output;
+  EXPECT_EQ(logs.output.rfind("[demo-", 0), 0u) << logs.output;
+
+  CommandResult refused = pd("undeploy demo -n team < /dev/null");
+  EXPECT_EQ(refused.exit_code, 1);
+  CommandResult removed = pd("undeploy demo -n team --yes --keep-versions");
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_FALSE(get("apps/v1", "Deployment", "demo"));
+  EXPECT_FALSE(get("v1", "Secret", "demo-secrets"));
+  EXPECT_FALSE(get("batch/v1", "CronJob", "demo-cron"));
+  EXPECT_TRUE(get("v1", "ConfigMap", "demo-code-1-0"));
+}
+
 }  // namespace
 }  // namespace pd

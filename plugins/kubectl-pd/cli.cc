@@ -6,6 +6,7 @@
 #include "engine/util/suggest.h"
 #include "plugins/kubectl-pd/cluster_commands.h"
 #include "plugins/kubectl-pd/deploy_command.h"
+#include "plugins/kubectl-pd/manage_commands.h"
 #include "plugins/kubectl-pd/validate_command.h"
 #include "plugins/kubectl-pd/version_command.h"
 #include "plugins/kubectl-pd/visualize_command.h"
@@ -66,6 +67,9 @@ int run_cli(const std::vector<std::string>& args, Io& io) {
   commands.push_back(std::make_unique<RollbackCommand>());
   commands.push_back(std::make_unique<StatusCommand>());
   commands.push_back(std::make_unique<ListCommand>());
+  commands.push_back(std::make_unique<UndeployCommand>());
+  commands.push_back(std::make_unique<LogsCommand>());
+  commands.push_back(std::make_unique<ConfigCommand>());
   commands.push_back(std::make_unique<ValidateCommand>());
   commands.push_back(std::make_unique<VisualizeCommand>());
   commands.push_back(std::make_unique<VersionCommand>());
