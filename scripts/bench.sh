@@ -81,3 +81,7 @@ print(f"  {wf_rate:,.0f} executions/s, {per_wf:.1f} us each (target > 20,000/s)"
       f" | anchor: the same 3 node calls without the executor {anchor_rate:,.0f}/s, {per_anchor:.1f} us"
       f" | executor overhead {per_wf - per_anchor:.1f} us per execution")
 '
+
+echo
+echo "kubectl pd deploy vs kubectl apply, same objects, same pd-fake-cluster process:"
+"$repo/bench/deploy_bench.sh" "$build"

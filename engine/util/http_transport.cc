@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 namespace pd {
 namespace {
@@ -154,7 +155,15 @@ std::optional<std::string> ProxySettings::proxy_for(const HttpUrl& url) const {
   return proxy;
 }
 
-NetworkHttpTransport::NetworkHttpTransport(ProxySettings proxy) : proxy_(std::move(proxy)) {}
+struct NetworkHttpTransport::Pool {
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::unique_ptr<httplib::ClientImpl>>> idle;
+};
+
+NetworkHttpTransport::NetworkHttpTransport(ProxySettings proxy)
+    : proxy_(std::move(proxy)), pool_(std::make_unique<Pool>()) {}
+
+NetworkHttpTransport::~NetworkHttpTransport() = default;
 
 Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) const {
   Result<HttpUrl> parsed = parse_http_url(request.url);
@@ -163,8 +172,29 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   auto fail = [&](StatusCode code, const std::string& why) {
     return Status(code, "error sending request for url (" + request.url + "): " + why);
   };
+  // Connections are reusable only with the same origin, trust, client identity and timeout.
+  std::string key = url.scheme + "://" + url.authority() + "|" + request.ca_file + "|" +
+                    std::to_string(std::hash<std::string>{}(
+                        request.client_cert_pem + request.client_key_pem +
+                        [&] {
+                          std::string all;
+                          for (const std::string& pem : request.ca_certs_pem) all += pem;
+                          return all;
+                        }())) +
+                    "|" + (request.insecure_skip_tls_verify ? "insecure" : "verify") + "|" +
+                    std::to_string(request.timeout.count());
   std::unique_ptr<httplib::ClientImpl> client;
-  if (url.scheme == "https") {
+  {
+    std::lock_guard<std::mutex> lock(pool_->mutex);
+    auto& idle = pool_->idle[key];
+    if (!idle.empty()) {
+      client = std::move(idle.back());
+      idle.pop_back();
+    }
+  }
+  if (client) {
+    // A kept-alive connection with the same settings.
+  } else if (url.scheme == "https") {
     std::unique_ptr<httplib::SSLClient> tls;
     if (!request.client_cert_pem.empty()) {
       std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
@@ -209,7 +239,8 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   auto seconds = std::chrono::duration_cast<std::chrono::microseconds>(request.timeout).count();
   client->set_connection_timeout(seconds / 1000000, seconds % 1000000);
   client->set_read_timeout(seconds / 1000000, seconds % 1000000);
-  client->set_keep_alive(false);
+  client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);  // else small bodies wait ~40 ms for a delayed ACK
 
   httplib::Request req;
   req.method = request.method;
@@ -246,6 +277,11 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
                   "timed out after " + std::to_string(request.timeout.count()) + "ms");
     }
     return fail(StatusCode::kUnavailable, describe(error));
+  }
+  {
+    std::lock_guard<std::mutex> lock(pool_->mutex);
+    auto& idle = pool_->idle[key];
+    if (idle.size() < 8) idle.push_back(std::move(client));
   }
   HttpResponse out;
   out.status = res.status;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,13 +74,18 @@ struct ProxySettings {
   std::optional<std::string> proxy_for(const HttpUrl& url) const;
 };
 
+// Keeps idle connections per origin and TLS settings (keep-alive), so a run of requests to one
+// server pays for one TLS handshake; concurrent requests each get their own connection.
 class NetworkHttpTransport : public HttpTransport {
  public:
   explicit NetworkHttpTransport(ProxySettings proxy = {});
+  ~NetworkHttpTransport() override;
   Result<HttpResponse> send(const HttpRequest& request) const override;
 
  private:
+  struct Pool;
   ProxySettings proxy_;
+  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace pd

@@ -165,7 +165,14 @@ Result<ApiResponse> RestClient::request(const std::string& method, const std::st
   bool idempotent = is_idempotent(method, content_type);
   for (int attempt = 0;; ++attempt) {
     ++requests_sent_;
+    auto started = std::chrono::steady_clock::now();
     Result<HttpResponse> sent = transport_.send(http);
+    if (options_.trace) {
+      options_.trace(method, http.url, sent.is_ok() ? sent.value().status : 0,
+                     static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - started)
+                                           .count()));
+    }
     bool retryable = !sent.is_ok() || sent.value().status == 429 || sent.value().status >= 500;
     if (retryable && idempotent && attempt < options_.retries) {
       options_.sleep(std::chrono::milliseconds(200) * (1 << attempt));

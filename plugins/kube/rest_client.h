@@ -33,6 +33,8 @@ struct RestClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
   std::map<std::string, std::string> env;  // for exec plugins; the process's when empty
   std::function<void(const std::string&)> warn;  // e.g. the insecure-skip-tls-verify warning
+  // Called after every request: method, URL, status (0 when none came back), milliseconds.
+  std::function<void(const std::string&, const std::string&, int, long)> trace;
 };
 
 // The API's error for a failed response: kNotFound, kAlreadyExists (409), kPermissionDenied

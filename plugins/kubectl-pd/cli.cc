@@ -32,12 +32,14 @@ void add_global_flags(CLI::App& app, GlobalOptions& globals) {
                  "supports.");
   app.add_option("--request-timeout", globals.request_timeout,
                  "The length of time to wait before giving up on a single server request.");
+  app.add_option("-v,--v", globals.verbosity,
+                 "Log level; 6 and above logs every API request (as kubectl does).");
 }
 
 // The first argument that is not a flag or a global flag's value: the command the user typed.
 std::string first_command_word(const std::vector<std::string>& args) {
   static const std::vector<std::string> kValueFlags = {
-      "--kubeconfig", "--context", "--cluster", "--user",           "-n",
+      "--kubeconfig", "--context", "--cluster", "--user", "-v", "--v", "-n",
       "--namespace",  "-o",        "--output",  "--request-timeout"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];

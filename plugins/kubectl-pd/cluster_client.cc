@@ -21,6 +21,11 @@ Result<ClusterConnection> connect_to_cluster(const GlobalOptions& globals, Io& i
   kube::RestClientOptions options;
   options.env = env;
   options.warn = [&io](const std::string& message) { io.err << message << "\n"; };
+  if (globals.verbosity >= 6) {
+    options.trace = [&io](const std::string& method, const std::string& url, int status, long ms) {
+      io.err << method << " " << url << " " << status << " in " << ms << " milliseconds\n";
+    };
+  }
   if (!globals.request_timeout.empty() && globals.request_timeout != "0") {
     std::optional<Duration> timeout = parse_duration(globals.request_timeout);
     if (!timeout) {

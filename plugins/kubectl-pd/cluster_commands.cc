@@ -33,18 +33,6 @@ std::string selector(const std::string& name, const std::string& component = "")
   return s;
 }
 
-// The code versions of `name`, newest first.
-Result<std::vector<Json>> code_versions(kube::RestClient& client, const std::string& ns,
-                                        const std::string& name) {
-  Result<Json> list = client.get("/api/v1/namespaces/" + ns + "/configmaps?" + selector(name, "code"));
-  if (!list.is_ok()) return list.status();
-  std::vector<Json> items = list.value().value("items", Json::array());
-  std::sort(items.begin(), items.end(), [](const Json& a, const Json& b) {
-    return a["metadata"].value("creationTimestamp", "") > b["metadata"].value("creationTimestamp", "");
-  });
-  return items;
-}
-
 Result<Json> deployment_of(kube::RestClient& client, const std::string& ns, const std::string& name) {
   Result<Json> d = client.get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name);
   if (!d.is_ok() && d.status().code() == StatusCode::kNotFound) {

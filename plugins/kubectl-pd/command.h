@@ -20,6 +20,7 @@ struct GlobalOptions {
   bool all_namespaces = false;
   std::string output;  // -o: json | yaml | name | wide
   std::string request_timeout;
+  int verbosity = 0;  // -v: 6 logs every API request
 };
 
 // Data goes to `out`; diagnostics, progress and errors to `err`.

@@ -271,14 +271,9 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
 
   // Garbage-collect old code versions: keep --keep, never the active or the previous one.
   step = "removing old versions";
-  Result<Json> versions = client.get("/api/v1/namespaces/" + ns +
-                                     "/configmaps?labelSelector=app.kubernetes.io%2Fname%3D" + wf.name +
-                                     "%2Capp.kubernetes.io%2Fcomponent%3Dcode");
+  Result<std::vector<Json>> versions = code_versions(client, ns, wf.name);
   if (versions.is_ok()) {
-    std::vector<Json> items = versions.value().value("items", Json::array());
-    std::sort(items.begin(), items.end(), [](const Json& a, const Json& b) {
-      return a["metadata"].value("creationTimestamp", "") > b["metadata"].value("creationTimestamp", "");
-    });
+    const std::vector<Json>& items = versions.value();
     std::string previous_name = previous_version.empty() ? "" : code_configmap_name(wf.name, previous_version);
     int kept = 0;
     for (const Json& item : items) {

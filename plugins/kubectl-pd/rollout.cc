@@ -1,5 +1,6 @@
 #include "plugins/kubectl-pd/rollout.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "plugins/kubectl-pd/manifests.h"
@@ -82,6 +83,23 @@ Status wait_for_rollout(kube::RestClient& client, const std::string& ns, const s
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
+}
+
+Result<std::vector<Json>> code_versions(kube::RestClient& client, const std::string& ns,
+                                        const std::string& name) {
+  Result<Json> list = client.get("/api/v1/namespaces/" + ns +
+                                 "/configmaps?labelSelector=app.kubernetes.io%2Fname%3D" + name +
+                                 "%2Capp.kubernetes.io%2Fcomponent%3Dcode");
+  if (!list.is_ok()) return list.status();
+  std::vector<Json> items = list.value().value("items", Json::array());
+  auto order = [](const Json& cm) {
+    std::string version = cm["metadata"].value("resourceVersion", "0");
+    return std::make_pair(cm["metadata"].value("creationTimestamp", ""),
+                          std::stoull(version.empty() ? "0" : version));
+  };
+  std::sort(items.begin(), items.end(),
+            [&](const Json& a, const Json& b) { return order(a) > order(b); });
+  return items;
 }
 
 Status point_deployment_at(kube::RestClient& client, const std::string& ns,
