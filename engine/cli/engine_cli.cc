@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/cli/run_command.h"
+#include "engine/cli/serve_command.h"
 
 namespace pd::engine {
 
@@ -24,6 +25,26 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   run_cmd->add_option("--kubeconfig", run.kubeconfig, "Kubeconfig for ctx.k8s outside a pod");
   run_cmd->add_option("--context", run.context, "Kubeconfig context for ctx.k8s");
 
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Serve a workflow over HTTP (the in-cluster engine)");
+  serve_cmd->add_option("--workflow", serve.workflow_dir, "Workflow folder (default /app/workflow)");
+  serve_cmd->add_option("--host", serve.host, "Address to listen on (default 0.0.0.0)");
+  serve_cmd->add_option("--port", serve.port, "Port (default 8080)");
+  serve_cmd->add_option("--secrets", serve.secrets, "Secrets file or folder, used instead of the cascade");
+  serve_cmd->add_option("--secrets-dir", serve.mounted_secrets, "Mounted Secret folder (default /app/secrets)");
+  serve_cmd->add_option("--config-dir", serve.config_dir, "Config override folder (default /app/config)");
+  serve_cmd->add_option("--allow-net", serve.allow_net, "Hosts every node may reach")->delimiter(',');
+  serve_cmd->add_option("--scratch-dir", serve.scratch_dir, "Folder nodes may write to (default /tmp)");
+  serve_cmd->add_option("--cache-dir", serve.cache_dir, "TypeScript/code cache (default /tmp/pd-cache)");
+  serve_cmd->add_option("--isolates", serve.isolates, "V8 isolates (default: one per core)");
+  serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Request body limit (default 4 MiB)");
+  serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)");
+  std::string post_url;
+  std::string post_data = "{}";
+  CLI::App* post_cmd = app.add_subcommand("post", "POST JSON to a URL and print the answer (what CronJobs run)");
+  post_cmd->add_option("URL", post_url, "Where to post")->required();
+  post_cmd->add_option("--data", post_data, "JSON body (default {})");
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
@@ -36,6 +57,8 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
     return 2;
   }
   if (run_cmd->parsed()) return run_workflow_once(run, out, err);
+  if (serve_cmd->parsed()) return serve_workflow(serve, out, err);
+  if (post_cmd->parsed()) return post_request(post_url, post_data, out, err);
   return 2;
 }
 

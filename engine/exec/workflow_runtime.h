@@ -56,6 +56,9 @@ class WorkflowRuntime {
   ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "");
 
   const spec::Workflow& workflow() const { return loaded_->workflow; }
+  // ctx.secrets after the cascade (webhook signatures are checked against them).
+  const nlohmann::json& secrets() const { return secrets_; }
+  const SecretRedactor& redactor() const { return redactor_; }
   const spec::Plan& plan() const { return *loaded_->plan; }
 
  private:

@@ -1,0 +1,117 @@
+#include "engine/cli/serve_command.h"
+
+#include <csignal>
+#include <mutex>
+#include <pthread.h>
+#include <thread>
+
+#include "engine/server/engine_server.h"
+#include "engine/util/clock.h"
+#include "engine/util/http_transport.h"
+
+extern char** environ;
+
+namespace pd::engine {
+namespace {
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string text = *entry;
+    size_t eq = text.find('=');
+    if (eq != std::string::npos) env[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  return env;
+}
+
+void log_line(std::ostream& out, std::mutex& mutex, nlohmann::json record) {
+  record["time"] = format_rfc3339(std::chrono::system_clock::now());
+  std::lock_guard<std::mutex> lock(mutex);
+  out << record.dump() << std::endl;
+}
+
+}  // namespace
+
+int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream& err) {
+  // Signals are taken by one thread with sigwait: block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::mutex log_mutex;
+  js::V8Platform platform;
+  exec::WorkflowRuntimeOptions runtime_options;
+  runtime_options.workflow_dir = options.workflow_dir;
+  if (options.secrets) runtime_options.secrets_path = *options.secrets;
+  runtime_options.mounted_secrets = options.mounted_secrets;
+  runtime_options.config_dir = options.config_dir;
+  runtime_options.allow_net = options.allow_net;
+  runtime_options.scratch_dir = options.scratch_dir;
+  runtime_options.cache_dir = options.cache_dir;
+  runtime_options.isolates = options.isolates;
+  runtime_options.env = process_environment();
+  runtime_options.log_sink = [&out, &log_mutex](const std::string& node, const js::ConsoleLine& line) {
+    nlohmann::json record = line.record.is_object()
+                                ? line.record
+                                : nlohmann::json{{"level", line.level}, {"node", node}, {"message", line.text}};
+    std::lock_guard<std::mutex> lock(log_mutex);
+    out << record.dump() << std::endl;
+  };
+  auto started = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<exec::WorkflowRuntime>> runtime =
+      exec::WorkflowRuntime::open(platform, runtime_options);
+  if (!runtime.is_ok()) {
+    err << "error: " << runtime.status().message();
+    if (!runtime.status().message().ends_with("\n")) err << "\n";
+    return 1;
+  }
+  server::EngineServer server(*runtime.value(), {options.host, options.port, options.max_body_bytes});
+  if (Status bound = server.bind(); !bound.is_ok()) {
+    err << "error: " << bound.message() << "\n";
+    return 1;
+  }
+  log_line(out, log_mutex,
+           {{"level", "info"},
+            {"message", "serving"},
+            {"workflow", runtime.value()->workflow().name},
+            {"port", server.port()},
+            {"startupMs", std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count()}});
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    log_line(out, log_mutex, {{"level", "info"}, {"message", "stopping: finishing executions in flight"},
+                              {"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    // A grace period, then give up on what is still running.
+    std::thread([&out, &log_mutex, grace = options.grace_seconds] {
+      std::this_thread::sleep_for(std::chrono::seconds(grace));
+      log_line(out, log_mutex, {{"level", "error"}, {"message", "grace period over; exiting"}});
+      std::_Exit(1);
+    }).detach();
+    server.stop();
+  });
+  server.serve();
+  waiter.join();
+  log_line(out, log_mutex, {{"level", "info"}, {"message", "stopped"}});
+  return 0;
+}
+
+int post_request(const std::string& url, const std::string& data, std::ostream& out,
+                 std::ostream& err) {
+  NetworkHttpTransport transport(ProxySettings::from_env(process_environment()));
+  HttpRequest request{.method = "POST", .url = url, .headers = {{"Content-Type", "application/json"}},
+                      .body = data, .timeout = std::chrono::minutes(30)};
+  Result<HttpResponse> response = transport.send(request);
+  if (!response.is_ok()) {
+    err << "error: " << response.status().message() << "\n";
+    return 1;
+  }
+  out << response.value().body;
+  if (!response.value().body.ends_with("\n")) out << "\n";
+  return response.value().status >= 200 && response.value().status < 300 ? 0 : 1;
+}
+
+}  // namespace pd::engine

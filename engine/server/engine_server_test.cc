@@ -1,0 +1,122 @@
+// The engine's HTTP surface with real V8 nodes: /run, named triggers, bad input, body limits,
+// webhook signatures, metrics, and draining on stop.
+#include "engine/server/engine_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
+
+#include "engine/spec/test_workflow_dir.h"
+#include "engine/util/crypto_hash.h"
+
+namespace pd::server {
+namespace {
+
+js::V8Platform& platform() {
+  static js::V8Platform* instance = new js::V8Platform();  // never destroyed: V8 cannot re-initialize
+  return *instance;
+}
+
+class EngineServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("nodes/echo.ts",
+               "export default async (_c: unknown, input: any) => {\n"
+               "  if (input?.fail) throw new Error('asked to fail');\n"
+               "  if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+               "  return input;\n};\n");
+    dir_.write(".secrets.yaml", "github:\n  webhook_secret: s3cret-key\n");
+    dir_.write("workflow.yaml",
+               "name: served\nversion: \"1.0\"\ntriggers:\n  - type: manual\n"
+               "  - type: webhook\n    name: push\n    path: /hooks/github\n    verify: github\n"
+               "    secret: github\nnodes:\n  echo: {path: nodes/echo.ts}\n");
+    exec::WorkflowRuntimeOptions options;
+    options.workflow_dir = dir_.path();
+    options.mounted_secrets = dir_.path() / "none";
+    options.config_dir = dir_.path() / "none";
+    options.isolates = 1;
+    auto runtime = exec::WorkflowRuntime::open(platform(), options);
+    ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
+    runtime_ = std::move(runtime).value();
+    server_ = std::make_unique<EngineServer>(*runtime_, ServerOptions{"127.0.0.1", 0, 1024});
+    ASSERT_TRUE(server_->bind().is_ok());
+    thread_ = std::thread([this] { server_->serve(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+  spec::testing::TestWorkflowDir dir_;
+  std::unique_ptr<exec::WorkflowRuntime> runtime_;
+  std::unique_ptr<EngineServer> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(EngineServerTest, RunReturnsTheExecutionResult) {
+  auto ok = client_->Post("/run", R"({"trigger": "nightly", "n": 1})", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  nlohmann::json body = nlohmann::json::parse(ok->body);
+  EXPECT_EQ(body["outputs"]["echo"]["n"], 1);
+  auto failed = client_->Post("/run", R"({"fail": true})", "application/json");
+  EXPECT_EQ(failed->status, 500);
+  EXPECT_EQ(nlohmann::json::parse(failed->body)["success"], false);
+  auto metrics = client_->Get("/metrics");
+  EXPECT_NE(metrics->body.find("pd_executions_total{trigger=\"nightly\",outcome=\"success\"} 1"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("pd_executions_total{trigger=\"http\",outcome=\"failure\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(EngineServerTest, BadInputIsRefusedWithoutRunningAnything) {
+  auto bad = client_->Post("/run", "{oops", "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(nlohmann::json::parse(bad->body)["error"].get<std::string>().starts_with(
+      "the request body is not valid JSON:"));
+  auto big = client_->Post("/run", std::string(4096, ' '), "application/json");
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(client_->Get("/health")->status, 200);
+  EXPECT_EQ(client_->Get("/ready")->status, 200);
+}
+
+TEST_F(EngineServerTest, WebhooksNeedAValidSignature) {
+  std::string body = R"({"ref": "main"})";
+  std::string good = "sha256=" + to_hex(hmac(HashAlgorithm::kSha256, "s3cret-key", body));
+  auto accepted = client_->Post("/hooks/github", {{"X-Hub-Signature-256", good}}, body, "application/json");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200) << accepted->body;
+  EXPECT_EQ(nlohmann::json::parse(accepted->body)["outputs"]["echo"]["ref"], "main");
+  auto wrong = client_->Post("/hooks/github", {{"X-Hub-Signature-256", "sha256=00"}}, body, "application/json");
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(nlohmann::json::parse(wrong->body)["error"],
+            "X-Hub-Signature-256: signature does not match the body");
+  auto missing = client_->Post("/hooks/github", body, "application/json");
+  EXPECT_EQ(missing->status, 401);
+  auto tampered = client_->Post("/hooks/github", {{"X-Hub-Signature-256", good}},
+                                R"({"ref": "evil"})", "application/json");
+  EXPECT_EQ(tampered->status, 401);
+}
+
+TEST_F(EngineServerTest, StopLetsExecutionsInFlightFinish) {
+  std::thread slow([this] {
+    httplib::Client client("127.0.0.1", server_->port());
+    auto res = client.Post("/run", R"({"sleep": 300})", "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  });
+  // Wait until the slow execution is running, then stop.
+  for (int i = 0; i < 200; ++i) {
+    auto metrics = client_->Get("/metrics");
+    if (metrics && metrics->body.find("pd_executions_in_flight 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  server_->stop();
+  slow.join();
+}
+
+}  // namespace
+}  // namespace pd::server
