@@ -85,3 +85,7 @@ print(f"  {wf_rate:,.0f} executions/s, {per_wf:.1f} us each (target > 20,000/s)"
 echo
 echo "kubectl pd deploy vs kubectl apply, same objects, same pd-fake-cluster process:"
 "$repo/bench/deploy_bench.sh" "$build"
+
+echo
+echo "pd-engine serve under wrk:"
+"$repo/bench/engine_http_bench.sh" "$build"
