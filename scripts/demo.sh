@@ -56,6 +56,10 @@ echo "(exit code $status)"
 [ "$status" -eq 1 ]
 
 echo
+echo "\$ pd-harness test example-workflows/   # node fixtures, mocked HTTP, fresh V8 context each"
+"$build/harness/pd-harness" test example-workflows/
+
+echo
 echo "Running a workflow locally: uptime-check probes a local server; a config override folder"
 echo "points it there (the way a mounted ConfigMap does in a cluster):"
 www="$tmp/www"

@@ -1,0 +1,106 @@
+#include "harness/fixture.h"
+
+#include <algorithm>
+
+#include "engine/exec/data_files.h"
+#include "engine/util/file_io.h"
+
+namespace pd::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+Result<FetchMock> parse_mock(const Json& entry, const std::string& where) {
+  if (!entry.is_object() || !entry.contains("request") || !entry["request"].is_object()) {
+    return invalid_argument(where + ": a fetch mock needs {\"request\": {...}, \"response\": {...}}");
+  }
+  FetchMock mock;
+  const Json& request = entry["request"];
+  mock.method = request.value("method", "");
+  std::transform(mock.method.begin(), mock.method.end(), mock.method.begin(), ::toupper);
+  mock.url = request.value("url", "");
+  mock.service = request.value("service", "");
+  mock.path = request.value("path", "");
+  if (mock.url.empty() && mock.service.empty()) {
+    return invalid_argument(where + ".request: needs \"url\" or \"service\" (+ \"path\")");
+  }
+  mock.headers = request.value("headers", Json::object());
+  mock.json_body = request.value("json", Json());
+  const Json& response = entry.value("response", Json::object());
+  mock.status = response.value("status", 200);
+  mock.response_headers = response.value("headers", Json::object());
+  if (response.contains("json")) mock.json = response["json"];
+  mock.body = response.value("body", "");
+  mock.times = entry.value("times", -1);
+  return mock;
+}
+
+}  // namespace
+
+Result<Fixture> load_fixture(const std::filesystem::path& file, const std::string& node,
+                             const std::string& case_name) {
+  Result<std::string> text = read_text_file(file);
+  if (!text.is_ok()) return text.status();
+  Result<Json> parsed = exec::parse_data_text(text.value(), file.string());
+  if (!parsed.is_ok()) return parsed.status();
+  if (!parsed.value().is_object()) return invalid_argument(file.string() + ": a fixture must be an object");
+  Fixture fixture;
+  fixture.file = file;
+  fixture.node = node;
+  fixture.case_name = case_name;
+  fixture.document = parsed.value();
+  const Json& doc = fixture.document;
+  if (doc.contains("input") && !doc["input"].is_null()) fixture.input = doc["input"];
+  if (doc.contains("expected")) fixture.expected = doc["expected"];
+  fixture.subset = doc.value("match", "") == "subset";
+  fixture.expect_error = doc.value("expectError", "");
+  fixture.config = doc.value("config", Json::object());
+  fixture.secrets = doc.value("secrets", Json::object());
+  Json env = doc.value("env", Json::object());
+  for (const auto& [key, value] : env.items()) {
+    fixture.env[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  if (doc.contains("fetch")) {
+    if (!doc["fetch"].is_array()) return invalid_argument(file.string() + ": `fetch` must be a list of mocks");
+    std::vector<FetchMock> mocks;
+    for (size_t i = 0; i < doc["fetch"].size(); ++i) {
+      Result<FetchMock> mock = parse_mock(doc["fetch"][i], file.string() + ": fetch[" + std::to_string(i) + "]");
+      if (!mock.is_ok()) return mock.status();
+      mocks.push_back(mock.value());
+    }
+    fixture.fetch = mocks;
+  }
+  fixture.now = doc.value("now", "");
+  if (doc.contains("random") && doc["random"].is_number_unsigned()) fixture.random = doc["random"].get<uint64_t>();
+  return fixture;
+}
+
+Result<std::vector<Fixture>> load_node_fixtures(const std::filesystem::path& dir,
+                                                const std::string& node) {
+  std::vector<Fixture> out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const std::filesystem::path& file : files) {
+    std::string name = file.filename().string();
+    std::string ext = file.extension().string();
+    if (ext != ".json" && ext != ".yaml" && ext != ".yml") continue;
+    std::string stem = name.substr(0, name.size() - ext.size());
+    std::string case_name;
+    if (stem == node) {
+      case_name = "";
+    } else if (stem.starts_with(node + ".") && stem.find('.', node.size() + 1) == std::string::npos) {
+      case_name = stem.substr(node.size() + 1);
+    } else {
+      continue;
+    }
+    Result<Fixture> fixture = load_fixture(file, node, case_name);
+    if (!fixture.is_ok()) return fixture.status();
+    out.push_back(std::move(fixture).value());
+  }
+  return out;
+}
+
+}  // namespace pd::harness

@@ -1,0 +1,57 @@
+// Node fixtures: `tests/fixtures/<node>.json` or `<node>.<case>.json` (YAML accepted too), matched
+// exactly (`fetch` never picks up `fetch-data.json`). Pipedreamer's `{input, expected}` works as
+// it is; the optional fields are a public contract: `config`, `secrets`, `env`, `fetch` mocks,
+// `match: "subset"`, `expectError`, `now`, `random`.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/util/status.h"
+
+namespace pd::harness {
+
+struct FetchMock {
+  std::string method;   // empty: any
+  std::string url;      // or service + path
+  std::string service;
+  std::string path;
+  nlohmann::json headers = nlohmann::json::object();  // must be present with these values
+  nlohmann::json json_body;  // request body must contain this (subset); null: any
+  int status = 200;
+  nlohmann::json response_headers = nlohmann::json::object();
+  std::string body;
+  nlohmann::json json;  // response JSON; wins over body when set
+  int times = -1;       // -1: any number of times
+};
+
+struct Fixture {
+  std::filesystem::path file;
+  std::string node;
+  std::string case_name;  // "" for <node>.json
+  nlohmann::json document;  // the whole file, to keep its other fields on --update
+  nlohmann::json input = nlohmann::json::object();
+  std::optional<nlohmann::json> expected;
+  bool subset = false;
+  std::string expect_error;
+  nlohmann::json config = nlohmann::json::object();
+  nlohmann::json secrets = nlohmann::json::object();
+  std::map<std::string, std::string> env;
+  std::optional<std::vector<FetchMock>> fetch;  // nullopt: the old default mock reply
+  std::string now;
+  std::optional<uint64_t> random;
+
+  std::string display_name() const { return case_name.empty() ? node : node + "." + case_name; }
+};
+
+// The fixtures of `node` in `fixtures_dir`, sorted by file name. Errors name the file and field.
+Result<std::vector<Fixture>> load_node_fixtures(const std::filesystem::path& fixtures_dir,
+                                                const std::string& node);
+Result<Fixture> load_fixture(const std::filesystem::path& file, const std::string& node,
+                             const std::string& case_name);
+
+}  // namespace pd::harness

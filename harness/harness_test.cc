@@ -1,0 +1,126 @@
+// pd-harness on small workflows written by the tests: failing fixtures fail with path-level
+// diffs, fixtures match node names exactly, mocks report the nearest one, JUnit parses, -j gives
+// the same results, CI rules, --update.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "engine/spec/test_workflow_dir.h"
+#include "harness/harness_cli.h"
+#include "harness/reporters.h"
+#include "harness/test_runner.h"
+
+namespace pd::harness {
+namespace {
+
+js::V8Platform& platform() {
+  static js::V8Platform* instance = new js::V8Platform();  // never destroyed: V8 cannot re-initialize
+  return *instance;
+}
+
+class HarnessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("workflow.yaml",
+               "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+               "nodes:\n  fetch: {path: nodes/fetch.ts}\n  fetch-data: {path: nodes/data.ts}\n"
+               "  lonely: {path: nodes/data.ts}\nconfig:\n  base: 1\n");
+    dir_.write("nodes/fetch.ts",
+               "export default async (ctx: any, input: any) => {\n"
+               "  const res = await ctx.fetch('github', '/repos/x');\n"
+               "  return { got: await res.json(), base: ctx.config.base, extra: ctx.config.extra ?? null };\n};\n");
+    dir_.write("nodes/data.ts", "export default (_c: unknown, input: any) => ({ n: input.n * 2 });\n");
+    dir_.write("tests/fixtures/fetch.json",
+               R"({"config": {"extra": "yes"}, "expected": {"got": {"mock": true, "service": "github", "path": "/repos/x"}, "base": 1, "extra": "yes"}})");
+    dir_.write("tests/fixtures/fetch-data.json", R"({"input": {"n": 2}, "expected": {"n": 4}})");
+    dir_.write("tests/fixtures/fetch-data.wrong.json", R"({"input": {"n": 2}, "expected": {"n": 5, "m": 1}})");
+  }
+  Result<std::vector<CaseResult>> run(TestOptions options = {}) {
+    options.paths = {dir_.path()};
+    return run_node_tests(platform(), options);
+  }
+  spec::testing::TestWorkflowDir dir_;
+};
+
+TEST_F(HarnessTest, FixturesMatchNodesExactlyAndFailuresShowPaths) {
+  Result<std::vector<CaseResult>> results = run();
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  ASSERT_EQ(results.value().size(), 4u);
+  const auto& r = results.value();
+  EXPECT_EQ(r[0].name, "fetch");  // the old default mock reply, fixture config over workflow config
+  EXPECT_EQ(r[0].outcome, Outcome::kPassed) << (r[0].problems.empty() ? "" : r[0].problems[0]);
+  EXPECT_EQ(r[1].name, "fetch-data");
+  EXPECT_EQ(r[1].outcome, Outcome::kPassed);
+  EXPECT_EQ(r[2].name, "fetch-data.wrong");
+  EXPECT_EQ(r[2].outcome, Outcome::kFailed);
+  EXPECT_EQ(r[2].problems, (std::vector<std::string>{"$.m: expected 1, got nothing", "$.n: expected 5, got 4"}));
+  EXPECT_EQ(r[3].name, "lonely");
+  EXPECT_EQ(r[3].outcome, Outcome::kSkipped);
+  std::string console = render_report("console", r);
+  EXPECT_TRUE(console.ends_with("2 passed, 1 failed, 1 skipped\n")) << console;
+}
+
+TEST_F(HarnessTest, UnmatchedRequestsNameTheNearestMock) {
+  dir_.write("tests/fixtures/fetch.json",
+             R"({"fetch": [{"request": {"method": "GET", "service": "github", "path": "/repos/y"}, "response": {"json": {}}}], "expected": {}})");
+  Result<std::vector<CaseResult>> results = run({.filter = "small/fetch$"});
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  ASSERT_EQ(results.value().size(), 1u);
+  ASSERT_EQ(results.value()[0].outcome, Outcome::kFailed);
+  EXPECT_NE(results.value()[0].problems[0].find(
+                "no fetch mock matches GET https://api.github.com/repos/x; nearest: fetch[0] (GET "
+                "https://api.github.com/repos/y) wants url https://api.github.com/repos/y"),
+            std::string::npos)
+      << results.value()[0].problems[0];
+}
+
+TEST_F(HarnessTest, ParallelWorkersGiveTheSameReport) {
+  Result<std::vector<CaseResult>> one = run({.jobs = 1});
+  Result<std::vector<CaseResult>> four = run({.jobs = 4});
+  ASSERT_TRUE(one.is_ok() && four.is_ok());
+  auto strip_times = [](std::vector<CaseResult> r) {
+    for (CaseResult& c : r) c.ms = 0;
+    return render_report("json", r);
+  };
+  EXPECT_EQ(strip_times(one.value()), strip_times(four.value()));
+}
+
+TEST_F(HarnessTest, JunitReportCountsEveryCase) {
+  Result<std::vector<CaseResult>> results = run();
+  ASSERT_TRUE(results.is_ok());
+  std::string xml = render_report("junit", results.value());
+  EXPECT_NE(xml.find("<testsuites name=\"pd-harness\" tests=\"4\" failures=\"1\" skipped=\"1\">"), std::string::npos) << xml;
+  size_t cases = 0;
+  for (size_t at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) ++cases;
+  EXPECT_EQ(cases, 4u);
+  EXPECT_NE(xml.find("<failure message=\"$.m: expected 1, got nothing\">"), std::string::npos);
+}
+
+TEST_F(HarnessTest, CiRulesAndUpdate) {
+  dir_.write("tests/fixtures/fetch-data.new.json", R"({"input": {"n": 21}, "note": "kept"})");
+  Result<std::vector<CaseResult>> ci = run({.filter = "new", .ci = true});
+  ASSERT_TRUE(ci.is_ok());
+  EXPECT_EQ(ci.value()[0].outcome, Outcome::kFailed);
+  EXPECT_FALSE(run({.update = true, .ci = true}).is_ok());
+  Result<std::vector<CaseResult>> updated = run({.filter = "new", .update = true});
+  ASSERT_TRUE(updated.is_ok());
+  EXPECT_EQ(updated.value()[0].outcome, Outcome::kPassed);
+  std::ifstream in(dir_.path() / "tests/fixtures/fetch-data.new.json");
+  nlohmann::json written = nlohmann::json::parse(in);
+  EXPECT_EQ(written["expected"], (nlohmann::json{{"n", 42}}));
+  EXPECT_EQ(written["note"], "kept");
+}
+
+TEST_F(HarnessTest, ExitCodesFollowTheResultsWhateverTheReporter) {
+  std::ostringstream out, err;
+  EXPECT_EQ(run_harness_cli(platform(), {"test", dir_.path().string(), "--reporter", "tap"}, out, err), 1);
+  EXPECT_NE(out.str().find("not ok 3 - small/fetch-data.wrong"), std::string::npos) << out.str();
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_harness_cli(platform(), {"test", dir_.path().string(), "--filter", "fetch$", "--reporter", "json"}, out2, err2), 0);
+  std::ostringstream out3, err3;
+  EXPECT_EQ(run_harness_cli(platform(), {"test", "--no-such-flag"}, out3, err3), 2);
+}
+
+}  // namespace
+}  // namespace pd::harness

@@ -1,0 +1,39 @@
+// The HTTP a fixture's node sees: its `fetch` mocks, matched on method, URL (or service + path),
+// headers and a JSON body subset, each with an optional `times`. Once a fixture declares mocks, an
+// unmatched request fails naming the request and the nearest mock (as nock does). A fixture with
+// no `fetch` keeps Pipedreamer's default: every request answers `{mock: true, service, path}`.
+// Requests are recorded.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "engine/util/http_transport.h"
+#include "harness/fixture.h"
+
+namespace pd::harness {
+
+struct RecordedRequest {
+  std::string method;
+  std::string url;
+  nlohmann::json headers;
+  std::string body;
+};
+
+class MockTransport : public HttpTransport {
+ public:
+  explicit MockTransport(std::optional<std::vector<FetchMock>> mocks) : mocks_(std::move(mocks)) {}
+  Result<HttpResponse> send(const HttpRequest& request) const override;
+  std::vector<RecordedRequest> requests() const;
+  // Mocks declared with `times` that were not used up.
+  std::vector<std::string> unused() const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::optional<std::vector<FetchMock>> mocks_;
+  mutable std::vector<int> used_;
+  mutable std::vector<RecordedRequest> requests_;
+};
+
+}  // namespace pd::harness

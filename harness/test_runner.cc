@@ -1,0 +1,200 @@
+#include "harness/test_runner.h"
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "engine/exec/data_files.h"
+#include "engine/exec/node_context.h"
+#include "engine/spec/workflow_discovery.h"
+#include "engine/spec/workflow_loader.h"
+#include "engine/util/random_source.h"
+#include "harness/fixture.h"
+#include "harness/json_diff.h"
+#include "harness/mock_transport.h"
+
+namespace pd::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Job {
+  std::string workflow;
+  std::filesystem::path dir;
+  std::string node_path;
+  Json workflow_config;
+  std::optional<Fixture> fixture;  // none: the node is skipped
+  std::string node;
+};
+
+std::optional<std::chrono::system_clock::time_point> parse_time(const std::string& text) {
+  std::tm tm{};
+  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+bool error_matches(const std::string& expected, const std::string& message) {
+  if (expected.size() >= 2 && expected.front() == '/' && expected.back() == '/') {
+    try {
+      return std::regex_search(message, std::regex(expected.substr(1, expected.size() - 2)));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  return message.find(expected) != std::string::npos;
+}
+
+CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
+                   const std::shared_ptr<js::TransformCache>& cache) {
+  CaseResult result;
+  result.workflow = job.workflow;
+  result.name = job.fixture ? job.fixture->display_name() : job.node;
+  if (!job.fixture) {
+    result.outcome = Outcome::kSkipped;
+    result.problems.push_back("no fixture (tests/fixtures/" + job.node + ".json)");
+    return result;
+  }
+  const Fixture& fixture = *job.fixture;
+  result.file = std::filesystem::path(fixture.file).lexically_relative(job.dir).string();
+  auto started = std::chrono::steady_clock::now();
+  MockTransport transport(fixture.fetch);
+  std::optional<ManualClock> clock;
+  if (!fixture.now.empty()) {
+    std::optional<std::chrono::system_clock::time_point> now = parse_time(fixture.now);
+    if (!now) {
+      result.outcome = Outcome::kFailed;
+      result.problems.push_back(result.file + ": `now`: \"" + fixture.now + "\" is not an RFC 3339 time");
+      return result;
+    }
+    clock.emplace(*now);
+  }
+  std::optional<SeededRandom> random;
+  if (fixture.random) random.emplace(*fixture.random);
+  js::RuntimeOptions runtime_options;
+  runtime_options.workflow_dir = job.dir;
+  runtime_options.env = fixture.env;
+  runtime_options.default_net = js::NetPolicy::allow_all();  // every request goes to the mocks
+  runtime_options.transport = &transport;
+  runtime_options.manual_clock = clock ? &*clock : nullptr;
+  runtime_options.random = random ? &*random : nullptr;
+  runtime_options.context_script = exec::node_context_script();
+  runtime_options.transform_cache = cache;  // strip each file once for all fixtures
+  js::Runtime runtime(platform, runtime_options);
+  exec::NodeContextData data;
+  data.workflow = job.workflow;
+  data.node = job.node;
+  data.execution_id = "test";
+  data.config = job.workflow_config;
+  exec::deep_merge(data.config, fixture.config);
+  data.secrets = fixture.secrets;
+  Result<js::NodeCall> call = runtime.call_node(job.node_path, exec::to_json(data), fixture.input,
+                                                js::CallOptions{options.timeout, std::nullopt});
+  result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (call.is_ok()) result.logs = call.value().console;
+  if (!fixture.expect_error.empty()) {
+    if (call.is_ok()) {
+      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
+                                ", but the node returned " + call.value().output.dump());
+    } else if (!error_matches(fixture.expect_error, call.status().message())) {
+      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
+                                ", got: " + call.status().message());
+    }
+  } else if (!call.is_ok()) {
+    result.problems.push_back(call.status().message());
+  } else if (fixture.expected) {
+    result.problems = json_differences(*fixture.expected, call.value().output, fixture.subset);
+  } else if (options.ci) {
+    result.problems.push_back(result.file + " has no `expected` (CI: record it with --update locally)");
+  }
+  if (options.update && call.is_ok() && fixture.expect_error.empty() &&
+      (!fixture.expected || !result.problems.empty())) {
+    Json document = fixture.document;
+    document["expected"] = call.value().output;
+    std::ofstream(fixture.file) << document.dump(2) << "\n";
+    result.problems.clear();
+  }
+  for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
+  return result;
+}
+
+Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
+  std::vector<Job> jobs;
+  std::regex filter;
+  bool filtered = !options.filter.empty();
+  if (filtered) {
+    try {
+      filter = std::regex(options.filter);
+    } catch (const std::regex_error& e) {
+      return invalid_argument("--filter: not a valid regular expression: " + std::string(e.what()));
+    }
+  }
+  std::vector<std::filesystem::path> paths = options.paths;
+  if (paths.empty()) paths.push_back(".");
+  for (const std::filesystem::path& path : paths) {
+    std::string only_node;
+    std::vector<std::filesystem::path> dirs;
+    if (!std::filesystem::exists(path) && std::filesystem::exists(path.parent_path() / "workflow.yaml")) {
+      only_node = path.filename().string();
+      dirs.push_back(path.parent_path());
+    } else {
+      Result<std::vector<std::filesystem::path>> found = spec::find_workflow_dirs(path);
+      if (!found.is_ok()) return found.status();
+      dirs = found.value();
+    }
+    for (const std::filesystem::path& dir : dirs) {
+      spec::LoadedWorkflow loaded = spec::load_workflow(dir);
+      if (!loaded.ok()) return invalid_argument(loaded.format_diagnostics());
+      const spec::Workflow& wf = loaded.workflow;
+      bool node_found = only_node.empty();
+      for (const spec::Node& node : wf.nodes) {
+        if (!only_node.empty() && node.name != only_node) continue;
+        node_found = true;
+        Result<std::vector<Fixture>> fixtures = load_node_fixtures(wf.dir / "tests" / "fixtures", node.name);
+        if (!fixtures.is_ok()) return fixtures.status();
+        Job base{wf.name, wf.dir, node.path, Json(wf.config.values), std::nullopt, node.name};
+        if (fixtures.value().empty()) {
+          if (!filtered || std::regex_search(wf.name + "/" + node.name, filter)) jobs.push_back(base);
+          continue;
+        }
+        for (Fixture& fixture : fixtures.value()) {
+          if (filtered && !std::regex_search(wf.name + "/" + fixture.display_name(), filter)) continue;
+          Job job = base;
+          job.fixture = std::move(fixture);
+          jobs.push_back(std::move(job));
+        }
+      }
+      if (!node_found) {
+        return invalid_argument(path.string() + ": workflow \"" + wf.name + "\" has no node \"" + only_node + "\"");
+      }
+    }
+  }
+  return jobs;
+}
+
+}  // namespace
+
+Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const TestOptions& options) {
+  if (options.update && options.ci) {
+    return invalid_argument("--update refuses to write fixtures under CI (CI=true or --ci)");
+  }
+  Result<std::vector<Job>> jobs = collect_jobs(options);
+  if (!jobs.is_ok()) return jobs.status();
+  std::vector<CaseResult> results(jobs.value().size());
+  auto cache = std::make_shared<js::TransformCache>();
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.value().size(); i = next++) {
+      results[i] = run_job(platform, jobs.value()[i], options, cache);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, options.jobs); ++i) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  return results;
+}
+
+}  // namespace pd::harness

@@ -1,0 +1,42 @@
+// Runs node fixtures: finds workflows under the given paths, matches each node with its fixtures,
+// runs every fixture in a fresh V8 context (no module state leaks) with its config, secrets, env,
+// HTTP mocks, clock and random seed, and compares the output. Workers run fixtures in parallel;
+// results come back in a fixed order whatever `jobs` is.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/js/runtime.h"
+
+namespace pd::harness {
+
+enum class Outcome { kPassed, kFailed, kSkipped };
+
+struct CaseResult {
+  std::string workflow;
+  std::string name;  // node or node.case
+  std::string file;  // the fixture, relative to the workflow folder
+  Outcome outcome = Outcome::kPassed;
+  std::vector<std::string> problems;  // why it failed, or why it was skipped
+  std::vector<js::ConsoleLine> logs;
+  double ms = 0;
+};
+
+struct TestOptions {
+  std::vector<std::filesystem::path> paths;  // workflow folders, folders above them, or dir/node
+  int jobs = 1;
+  std::string filter;  // regex over "workflow/node.case"
+  bool update = false;
+  bool ci = false;
+  std::chrono::milliseconds timeout{30000};
+};
+
+// InvalidArgument for bad paths, broken workflows (their diagnostics), unreadable fixtures, or
+// --update under CI.
+Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const TestOptions& options);
+
+}  // namespace pd::harness
