@@ -19,10 +19,10 @@ std::string env_or(const char* name, const char* fallback) {
 
 // `kubectl …` with our plugin first on PATH and a kubeconfig that points nowhere.
 std::string kubectl(const std::string& args) {
-  std::string plugin_dir = env_or("PD_BINARY_DIR", PD_BINARY_DIR_FALLBACK) + "/plugins/kubectl-pd";
+  std::string build = env_or("PD_BINARY_DIR", PD_BINARY_DIR_FALLBACK);
   std::string kubeconfig = (std::filesystem::temp_directory_path() / "pd-e2e-none.yaml").string();
-  return "PATH=" + shell_quote(plugin_dir) + ":\"$PATH\" KUBECONFIG=" + shell_quote(kubeconfig) +
-         " kubectl " + args;
+  return "PATH=" + shell_quote(build + "/plugins/kubectl-pd") + ":" + shell_quote(build + "/harness") +
+         ":\"$PATH\" KUBECONFIG=" + shell_quote(kubeconfig) + " kubectl " + args;
 }
 
 std::string examples() {
@@ -50,6 +50,13 @@ TEST(KubectlPluginE2E, KubectlGlobalFlagsPassThroughToThePlugin) {
                           "/uptime-check --format dot"));
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(result.output.substr(0, 25), "digraph \"uptime-check\" {\n");
+}
+
+TEST(KubectlPluginE2E, KubectlPdTestRunsTheHarness) {
+  testing::CommandResult result =
+      run_command(kubectl("pd test " + shell_quote(examples()) + " --reporter tap"));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("ok 1 - github-digest/fetch-pulls"), std::string::npos) << result.output;
 }
 
 TEST(KubectlPluginE2E, KubectlListsThePlugin) {

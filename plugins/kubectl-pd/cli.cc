@@ -7,6 +7,7 @@
 #include "plugins/kubectl-pd/cluster_commands.h"
 #include "plugins/kubectl-pd/deploy_command.h"
 #include "plugins/kubectl-pd/manage_commands.h"
+#include "plugins/kubectl-pd/test_command.h"
 #include "plugins/kubectl-pd/validate_command.h"
 #include "plugins/kubectl-pd/version_command.h"
 #include "plugins/kubectl-pd/visualize_command.h"
@@ -84,6 +85,11 @@ int run_cli(const std::vector<std::string>& args, Io& io) {
   }
 
   std::string word = first_command_word(args);
+  if (word == "test") {
+    // Everything after `test` belongs to pd-harness.
+    auto at = std::find(args.begin(), args.end(), "test");
+    return exec_harness(std::vector<std::string>(at + 1, args.end()), io.err);
+  }
   bool wants_help = std::find_if(args.begin(), args.end(), [](const std::string& a) {
                       return a == "-h" || a == "--help";
                     }) != args.end();
