@@ -455,9 +455,16 @@ void Runtime::Impl::expire_deadlines() {
   }
   for (uint64_t id : expired) {
     CallState& call = *calls[id];
+    ContextState* state = call.context;
     finish(id, Status(StatusCode::kDeadlineExceeded,
                       call.node_path + ": timed out after " +
                           std::to_string(call.options.timeout.count()) + "ms"));
+    // A timed-out node must not keep running: a long-lived context with nothing else in flight
+    // is torn down (its timers and requests with it) and made again by the next call.
+    if (state && state->long_lived && state->calls.empty()) {
+      state->broken = true;
+      request_dispose(state);
+    }
   }
 }
 
@@ -704,8 +711,13 @@ Result<ContextState*> Runtime::Impl::context_for(CallState& call) {
   auto owned = std::move(fresh[state]);
   fresh.erase(state);
   if (found != long_lived.end()) {
-    request_dispose(found->second.get());
-    long_lived.erase(found);  // not referenced by any call: a broken context has none
+    // The broken context waits for dispose_pending_contexts like a finished fresh one; calls
+    // still in it (a timed-out node's siblings) keep it alive until they end.
+    ContextState* broken = found->second.get();
+    broken->long_lived = false;
+    fresh[broken] = std::move(found->second);
+    long_lived.erase(found);
+    request_dispose(broken);
   }
   long_lived[call.absolute] = std::move(owned);
   return state;

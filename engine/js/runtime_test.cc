@@ -281,6 +281,23 @@ TEST_F(LongLivedRuntimeTest, PreloadReportsABadDefaultExport) {
             "default export that is not a function");
 }
 
+TEST_F(LongLivedRuntimeTest, ATimedOutCallIsStoppedNotLeftRunning) {
+  write("nodes/slow.ts",
+        "let fired = 0;\n"
+        "export default async (_c: unknown, input: { hang: boolean }) => {\n"
+        "  if (!input.hang) return fired;\n"
+        "  await new Promise((r) => setTimeout(() => { fired++; r(null); }, 150));\n"
+        "  return 'late';\n"
+        "};\n");
+  Result<NodeCall> hung = runtime_->call_node("nodes/slow.ts", {}, {{"hang", true}},
+                                              std::chrono::milliseconds(50));
+  ASSERT_FALSE(hung.is_ok());
+  EXPECT_EQ(hung.status().code(), StatusCode::kDeadlineExceeded);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // past the node's own timer
+  // Its context was torn down with the timer: the next call starts from fresh module state.
+  EXPECT_EQ(call("nodes/slow.ts", {{"hang", false}}).value().output, 0);
+}
+
 TEST_F(LongLivedRuntimeTest, ConcurrentCallsInterleaveAtAwaitPoints) {
   write("nodes/wait.ts",
         "export default async (_ctx: unknown, input: { ms: number }) => {\n"

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "engine/js/runtime.h"
 #include "engine/js/runtime_pool.h"
