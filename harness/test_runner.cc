@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -19,6 +20,25 @@ namespace pd::harness {
 namespace {
 
 using Json = nlohmann::json;
+
+// The transport a reused runtime sends through: the current fixture's mocks.
+class SwitchableTransport : public HttpTransport {
+ public:
+  void use(const HttpTransport* target) { target_ = target; }
+  Result<HttpResponse> send(const HttpRequest& request) const override {
+    return target_.load()->send(request);
+  }
+
+ private:
+  std::atomic<const HttpTransport*> target_{nullptr};
+};
+
+// What one worker keeps between fixtures: a runtime per workflow for fixtures that need no
+// environment, clock or seed of their own (each call still gets a fresh context).
+struct WorkerState {
+  SwitchableTransport transport;
+  std::map<std::filesystem::path, std::unique_ptr<js::Runtime>> runtimes;
+};
 
 struct Job {
   std::string workflow;
@@ -47,7 +67,7 @@ bool error_matches(const std::string& expected, const std::string& message) {
 }
 
 CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
-                   const std::shared_ptr<js::TransformCache>& cache) {
+                   const std::shared_ptr<js::TransformCache>& cache, WorkerState& worker) {
   CaseResult result;
   result.workflow = job.workflow;
   result.name = job.fixture ? job.fixture->display_name() : job.node;
@@ -81,7 +101,21 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   runtime_options.random = random ? &*random : nullptr;
   runtime_options.context_script = exec::node_context_script();
   runtime_options.transform_cache = cache;  // strip each file once for all fixtures
-  js::Runtime runtime(platform, runtime_options);
+  bool own_runtime = !fixture.env.empty() || clock || random;
+  std::unique_ptr<js::Runtime> private_runtime;
+  js::Runtime* runtime = nullptr;
+  if (own_runtime) {
+    private_runtime = std::make_unique<js::Runtime>(platform, runtime_options);
+    runtime = private_runtime.get();
+  } else {
+    std::unique_ptr<js::Runtime>& shared = worker.runtimes[job.dir];
+    if (!shared) {
+      runtime_options.transport = &worker.transport;
+      shared = std::make_unique<js::Runtime>(platform, runtime_options);
+    }
+    worker.transport.use(&transport);
+    runtime = shared.get();
+  }
   exec::NodeContextData data;
   data.workflow = job.workflow;
   data.node = job.node;
@@ -89,7 +123,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   data.config = job.workflow_config;
   exec::deep_merge(data.config, fixture.config);
   data.secrets = fixture.secrets;
-  Result<js::NodeCall> call = runtime.call_node(job.node_path, exec::to_json(data), fixture.input,
+  Result<js::NodeCall> call = runtime->call_node(job.node_path, exec::to_json(data), fixture.input,
                                                 js::CallOptions{options.timeout, std::nullopt});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (call.is_ok()) result.logs = call.value().console;
@@ -186,8 +220,9 @@ Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const T
   auto cache = std::make_shared<js::TransformCache>();
   std::atomic<size_t> next{0};
   auto worker = [&] {
+    WorkerState state;
     for (size_t i = next++; i < jobs.value().size(); i = next++) {
-      results[i] = run_job(platform, jobs.value()[i], options, cache);
+      results[i] = run_job(platform, jobs.value()[i], options, cache, state);
     }
   };
   std::vector<std::thread> threads;
