@@ -198,5 +198,17 @@ TEST_F(PdDeploy, ConfigLogsAndUndeploy) {
   EXPECT_TRUE(get("v1", "ConfigMap", "demo-code-1-0"));
 }
 
+TEST_F(PdDeploy, RefusesCronJobNamesKubernetesWouldReject) {
+  std::string name(48, 'w');
+  write("wf/workflow.yaml", "name: " + name + "\nversion: \"1.0\"\ntriggers:\n  - type: cron\n"
+                            "    schedule: \"0 3 * * *\"\nnodes:\n  a: {path: nodes/a.ts}\n");
+  CommandResult r = pd("deploy " + wf() + " -n team --dry-run");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("the CronJob name \"" + name + "-cron\" is 53 characters; Kubernetes "
+                          "allows 52. Shorten the workflow name (at most 47 characters)"),
+            std::string::npos)
+      << r.output;
+}
+
 }  // namespace
 }  // namespace pd

@@ -174,6 +174,18 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
                                         : "default";
   inputs.namespace_name = ns;
   std::vector<Json> objects = render_objects(wf, inputs);
+  // Kubernetes adds an 11-character suffix to a CronJob's Jobs: its name may have 52 at most.
+  for (const Json& object : objects) {
+    std::string name = object["metadata"].value("name", "");
+    if (object.value("kind", "") == "CronJob" && name.size() > 52) {
+      step = "rendering";
+      return fail(invalid_argument("the CronJob name \"" + name + "\" is " +
+                                   std::to_string(name.size()) +
+                                   " characters; Kubernetes allows 52. Shorten the workflow name "
+                                   "(at most " + std::to_string(52 - (name.size() - wf.name.size())) +
+                                   " characters)"));
+    }
+  }
   if (dry_run) {
     print_objects(objects, globals.output.empty() ? "yaml" : globals.output, io);
     return 0;
