@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the main job end to end on the example workflows, through real kubectl as a plugin:
-# validate every workflow, print its plan summary and its DAG.
+# validate every workflow, print its DAG, test it with pd-harness, run one with pd-engine, and
+# deploy, version and roll back one on a fake cluster.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-build}
@@ -83,30 +84,23 @@ print("  success:", result["success"], "| report:", json.dumps(result["outputs"]
 kill "$web_pid" 2>/dev/null || true
 
 echo
-echo "A fake cluster, and kubectl rolling a Deployment out on it:"
+echo "A fake cluster, and the example workflows shipped to it with kubectl pd:"
 fake="$build/fakes/k8s/pd-fake-cluster"
 "$fake" serve --kubeconfig-out "$tmp/kubeconfig" --pod-ready-delay 200ms > "$tmp/fake.out" 2>&1 &
 fake_pid=$!
 trap 'kill $fake_pid 2>/dev/null; wait $fake_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do grep -q serving "$tmp/fake.out" && break; sleep 0.05; done
 cat "$tmp/fake.out"
+export KUBECONFIG="$tmp/kubeconfig"
+run() { echo "\$ $*"; "$@"; }
+cp -r example-workflows/github-digest "$tmp/digest"
+run "${pd[@]}" deploy "$tmp/digest" -n demo --message "first release"
+sed -i 's/^version: "1.0"/version: "1.1"/' "$tmp/digest/workflow.yaml"
+echo "// a change" >> "$tmp/digest/nodes/summarize.ts"
+run "${pd[@]}" deploy "$tmp/digest" -n demo --message "tweak the summary"
+run "${pd[@]}" versions github-digest -n demo
+run "${pd[@]}" rollback github-digest -n demo
+run "${pd[@]}" status github-digest -n demo
 if command -v kubectl >/dev/null 2>&1; then
-  export KUBECONFIG="$tmp/kubeconfig"
-  run() { echo "\$ $*"; "$@"; }
-  run kubectl get nodes
-  run kubectl create namespace demo
-  cat > "$tmp/deploy.yaml" <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: hello, namespace: demo}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: hello}}
-  template:
-    metadata: {labels: {app: hello}}
-    spec: {containers: [{name: engine, image: pipedreamer-engine:0.1.0}]}
-YAML
-  run kubectl apply -f "$tmp/deploy.yaml"
-  run kubectl rollout status deployment/hello -n demo --timeout=30s
-  run kubectl get deployments,replicasets,pods -n demo
+  run kubectl get deployments,configmaps,cronjobs -n demo
 fi
