@@ -122,5 +122,21 @@ TEST_F(HarnessTest, ExitCodesFollowTheResultsWhateverTheReporter) {
   EXPECT_EQ(run_harness_cli(platform(), {"test", "--no-such-flag"}, out3, err3), 2);
 }
 
+TEST_F(HarnessTest, PipelineFixturesRunTheWholeDag) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  fetch-data: {path: nodes/data.ts}\n  lonely: {path: nodes/data.ts}\n"
+             "edges:\n  - {from: fetch-data, to: lonely}\n");
+  dir_.write("tests/pipeline.json", R"({"input": {"n": 1}, "expected": {"success": true, "outputs": {"lonely": {"n": 4}}}})");
+  dir_.write("tests/pipeline.wrong.json", R"({"input": {"n": 1}, "expected": {"outputs": {"lonely": {"n": 5}}}})");
+  Result<std::vector<CaseResult>> results = run({.filter = "pipeline"});
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  ASSERT_EQ(results.value().size(), 2u);
+  EXPECT_EQ(results.value()[0].outcome, Outcome::kPassed)
+      << (results.value()[0].problems.empty() ? "" : results.value()[0].problems[0]);
+  EXPECT_EQ(results.value()[1].outcome, Outcome::kFailed);
+  EXPECT_EQ(results.value()[1].problems, (std::vector<std::string>{"$.outputs.lonely.n: expected 5, got 4"}));
+}
+
 }  // namespace
 }  // namespace pd::harness

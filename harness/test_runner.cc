@@ -9,6 +9,7 @@
 
 #include "engine/exec/data_files.h"
 #include "engine/exec/node_context.h"
+#include "engine/exec/workflow_runtime.h"
 #include "engine/spec/workflow_discovery.h"
 #include "engine/spec/workflow_loader.h"
 #include "engine/util/random_source.h"
@@ -47,6 +48,7 @@ struct Job {
   Json workflow_config;
   std::optional<Fixture> fixture;  // none: the node is skipped
   std::string node;
+  bool pipeline = false;  // tests/pipeline[.<case>].json: the whole DAG through the executor
 };
 
 std::optional<std::chrono::system_clock::time_point> parse_time(const std::string& text) {
@@ -154,6 +156,52 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   return result;
 }
 
+// A pipeline fixture: the real executor (stages, retries, timeouts) with the fixture's mocks,
+// secrets and config; `expected` is matched as a subset of {success, outputs, errors}.
+CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const TestOptions& options) {
+  const Fixture& fixture = *job.fixture;
+  CaseResult result;
+  result.workflow = job.workflow;
+  result.name = fixture.display_name();
+  result.file = std::filesystem::path(fixture.file).lexically_relative(job.dir).string();
+  auto started = std::chrono::steady_clock::now();
+  MockTransport transport(fixture.fetch);
+  exec::WorkflowRuntimeOptions runtime_options;
+  runtime_options.workflow_dir = job.dir;
+  runtime_options.mounted_secrets = job.dir / ".pd-harness-none";
+  runtime_options.config_dir = job.dir / ".pd-harness-none";
+  runtime_options.mode = js::ContextMode::kFreshPerCall;
+  runtime_options.isolates = 1;
+  runtime_options.env = fixture.env;
+  runtime_options.allow_net = {"*"};  // every request goes to the mocks
+  runtime_options.transport = &transport;
+  runtime_options.secrets_override = fixture.secrets;
+  runtime_options.config_overlay = fixture.config;
+  Result<std::unique_ptr<exec::WorkflowRuntime>> runtime =
+      exec::WorkflowRuntime::open(platform, runtime_options);
+  if (!runtime.is_ok()) {
+    result.outcome = Outcome::kFailed;
+    result.problems.push_back(runtime.status().message());
+    return result;
+  }
+  exec::ExecutionResult run = runtime.value()->execute_and_wait(fixture.input, "test");
+  result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  for (const exec::NodeLogLine& log : run.logs) {
+    result.logs.push_back({log.line.level, "[" + log.node + "] " + log.line.text, log.line.record});
+  }
+  Json actual = {{"success", run.success}, {"outputs", run.outputs}, {"errors", run.errors}};
+  if (fixture.expected) {
+    result.problems = json_differences(*fixture.expected, actual, true);
+  } else if (options.ci) {
+    result.problems.push_back(result.file + " has no `expected` (CI: record it with --update locally)");
+  } else if (!run.success) {
+    result.problems.push_back("the execution failed: " + run.errors.dump());
+  }
+  for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
+  return result;
+}
+
 Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
   std::vector<Job> jobs;
   std::regex filter;
@@ -200,6 +248,15 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
           jobs.push_back(std::move(job));
         }
       }
+      if (only_node.empty()) {
+        Result<std::vector<Fixture>> pipelines = load_node_fixtures(wf.dir / "tests", "pipeline");
+        if (!pipelines.is_ok()) return pipelines.status();
+        for (Fixture& fixture : pipelines.value()) {
+          if (filtered && !std::regex_search(wf.name + "/" + fixture.display_name(), filter)) continue;
+          Job job{wf.name, wf.dir, "", Json(wf.config.values), std::move(fixture), "pipeline", true};
+          jobs.push_back(std::move(job));
+        }
+      }
       if (!node_found) {
         return invalid_argument(path.string() + ": workflow \"" + wf.name + "\" has no node \"" + only_node + "\"");
       }
@@ -222,7 +279,9 @@ Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const T
   auto worker = [&] {
     WorkerState state;
     for (size_t i = next++; i < jobs.value().size(); i = next++) {
-      results[i] = run_job(platform, jobs.value()[i], options, cache, state);
+      const Job& job = jobs.value()[i];
+      results[i] = job.pipeline ? run_pipeline_job(platform, job, options)
+                                : run_job(platform, job, options, cache, state);
     }
   };
   std::vector<std::thread> threads;

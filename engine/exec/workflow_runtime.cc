@@ -3,6 +3,7 @@
 #include <future>
 
 #include "engine/exec/node_context.h"
+#include "engine/exec/data_files.h"
 #include "engine/exec/secrets.h"
 
 namespace pd::exec {
@@ -21,9 +22,12 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
     r.thread_delays_ = std::make_unique<ThreadDelayScheduler>();
     delays = r.thread_delays_.get();
   }
-  Result<nlohmann::json> secrets = load_secrets(
-      SecretSources{r.loaded_->workflow.dir, r.options_.secrets_path, r.options_.mounted_secrets},
-      fs);
+  Result<nlohmann::json> secrets =
+      r.options_.secrets_override
+          ? Result<nlohmann::json>(*r.options_.secrets_override)
+          : load_secrets(SecretSources{r.loaded_->workflow.dir, r.options_.secrets_path,
+                                       r.options_.mounted_secrets},
+                         fs);
   if (!secrets.is_ok()) return Status(secrets.status().code(), "secrets: " + secrets.status().message());
   r.secrets_ = std::move(secrets).value();
   r.redactor_ = SecretRedactor(r.secrets_);
@@ -92,6 +96,7 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
     return;
   }
   request.config = std::move(config).value();
+  deep_merge(request.config, options_.config_overlay);
   executor_->execute(std::move(request), std::move(done));
 }
 

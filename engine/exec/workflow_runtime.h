@@ -34,6 +34,9 @@ struct WorkflowRuntimeOptions {
   std::filesystem::path cache_dir;                      // transform/code cache; memory when empty
   std::map<std::string, std::string> env;               // what Deno.env shows
   std::optional<KubeTarget> kube;                       // ctx.k8s outside a pod
+  // Tests: secrets given as they are (no cascade), and config merged over everything else.
+  std::optional<nlohmann::json> secrets_override;
+  nlohmann::json config_overlay = nlohmann::json::object();
   // Every log line as nodes write it (secrets redacted), e.g. printed as JSON lines.
   std::function<void(const std::string& node, const js::ConsoleLine& line)> log_sink;
   // Collaborators; nullptr means the real one.
