@@ -12,6 +12,7 @@
 #include "engine/exec/workflow_runtime.h"
 #include "engine/spec/workflow_discovery.h"
 #include "engine/spec/workflow_loader.h"
+#include "engine/util/clock.h"
 #include "engine/util/random_source.h"
 #include "harness/fixture.h"
 #include "harness/json_diff.h"
@@ -51,12 +52,6 @@ struct Job {
   bool pipeline = false;  // tests/pipeline[.<case>].json: the whole DAG through the executor
 };
 
-std::optional<std::chrono::system_clock::time_point> parse_time(const std::string& text) {
-  std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
 bool error_matches(const std::string& expected, const std::string& message) {
   if (expected.size() >= 2 && expected.front() == '/' && expected.back() == '/') {
     try {
@@ -84,7 +79,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   MockTransport transport(fixture.fetch);
   std::optional<ManualClock> clock;
   if (!fixture.now.empty()) {
-    std::optional<std::chrono::system_clock::time_point> now = parse_time(fixture.now);
+    std::optional<std::chrono::system_clock::time_point> now = parse_rfc3339(fixture.now);
     if (!now) {
       result.outcome = Outcome::kFailed;
       result.problems.push_back(result.file + ": `now`: \"" + fixture.now + "\" is not an RFC 3339 time");

@@ -5,10 +5,9 @@
 
 #include "engine/exec/workflow_runtime.h"
 #include "engine/util/clock.h"
+#include "engine/util/environment.h"
 #include "engine/util/file_io.h"
 #include "plugins/kube/kubeconfig.h"
-
-extern char** environ;
 
 namespace pd::engine {
 namespace {
@@ -28,16 +27,6 @@ Result<nlohmann::json> read_input(const std::string& input) {
   } catch (const nlohmann::json::parse_error& e) {
     return invalid_argument(source + ": not valid JSON: " + e.what());
   }
-}
-
-std::map<std::string, std::string> process_environment() {
-  std::map<std::string, std::string> env;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string text = *entry;
-    size_t eq = text.find('=');
-    if (eq != std::string::npos) env[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return env;
 }
 
 // ctx.k8s outside a pod reaches the cluster of the kubeconfig, when there is one with token

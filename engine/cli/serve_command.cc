@@ -7,22 +7,11 @@
 
 #include "engine/server/engine_server.h"
 #include "engine/util/clock.h"
+#include "engine/util/environment.h"
 #include "engine/util/http_transport.h"
-
-extern char** environ;
 
 namespace pd::engine {
 namespace {
-
-std::map<std::string, std::string> process_environment() {
-  std::map<std::string, std::string> env;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string text = *entry;
-    size_t eq = text.find('=');
-    if (eq != std::string::npos) env[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return env;
-}
 
 void log_line(std::ostream& out, std::mutex& mutex, nlohmann::json record) {
   record["time"] = format_rfc3339(std::chrono::system_clock::now());

@@ -59,16 +59,7 @@ Result<Settings> settings_from(const nlohmann::json& config) {
 
 std::string new_execution_id() {
   SystemRandom random;
-  uint8_t b[16];
-  random.fill(b, sizeof(b));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  char out[37];
-  std::snprintf(out, sizeof(out),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
+  return random_uuid(random);
 }
 
 nlohmann::json ExecutionResult::to_json() const {

@@ -1,6 +1,7 @@
 #include "engine/exec/runtime_config.h"
 
 #include "engine/exec/data_files.h"
+#include "engine/util/text.h"
 
 namespace pd::exec {
 namespace {
@@ -10,12 +11,6 @@ bool is_data_file(const std::string& name) {
     if (name.ends_with(ext)) return true;
   }
   return false;
-}
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
 }  // namespace

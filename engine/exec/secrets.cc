@@ -3,16 +3,10 @@
 #include <algorithm>
 
 #include "engine/exec/data_files.h"
+#include "engine/util/text.h"
 
 namespace pd::exec {
 namespace {
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
 
 nlohmann::json as_service(const nlohmann::json& value) {
   return value.is_object() ? value : nlohmann::json{{"value", value}};

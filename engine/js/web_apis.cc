@@ -9,6 +9,7 @@
 #include "engine/js/v8_strings.h"
 #include "engine/util/base64.h"
 #include "engine/util/crypto_hash.h"
+#include "engine/util/random_source.h"
 
 namespace pd::js {
 namespace {
@@ -182,16 +183,9 @@ void random_number(const Info& info) {
 }
 
 void random_uuid(const Info& info) {
-  uint8_t b[16];
-  isolate_host(info.GetIsolate()).fill_random(b, sizeof(b));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  char out[37];
-  std::snprintf(out, sizeof(out),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  info.GetReturnValue().Set(v8_string(info.GetIsolate(), out));
+  uint8_t bytes[16];
+  isolate_host(info.GetIsolate()).fill_random(bytes, sizeof(bytes));
+  info.GetReturnValue().Set(v8_string(info.GetIsolate(), uuid_v4(bytes)));
 }
 
 std::optional<HashAlgorithm> algorithm_arg(const Info& info) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace pd {
@@ -40,5 +41,9 @@ class ManualClock : public Clock {
 
 // RFC 3339 in UTC with second precision, as Kubernetes writes timestamps: 2026-01-31T12:00:00Z.
 std::string format_rfc3339(std::chrono::system_clock::time_point time);
+
+// "2026-01-31T12:00:00Z" (fractions and offsets after the seconds ignored, read as UTC);
+// nullopt when it is not one. Times past 2262 (the end of system_clock) become its maximum.
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text);
 
 }  // namespace pd

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <mutex>
 #include <random>
+#include <string>
 
 namespace pd {
 
@@ -34,5 +35,10 @@ class SeededRandom : public RandomSource {
   std::mutex mutex_;
   std::mt19937_64 engine_;
 };
+
+// A version 4 UUID made of 16 random bytes (version and variant bits set), as
+// crypto.randomUUID writes it; random_uuid draws the bytes from `random`.
+std::string uuid_v4(const uint8_t (&bytes)[16]);
+std::string random_uuid(RandomSource& random);
 
 }  // namespace pd

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/base64.h"
+#include "engine/util/text.h"
 #include "engine/util/yaml_adapter.h"
 #include "engine/util/yaml_tree.h"
 
@@ -80,12 +81,6 @@ Result<std::string> data_or_file(const FileSystem& fs, const Named& entry, const
     return text.value();
   }
   return std::string();
-}
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
 Result<RestConfig> in_cluster_config(const std::map<std::string, std::string>& env,

@@ -5,9 +5,9 @@
 #include <thread>
 
 #include "engine/util/base64.h"
+#include "engine/util/clock.h"
+#include "engine/util/environment.h"
 #include "engine/util/subprocess.h"
-
-extern char** environ;
 
 namespace pd::kube {
 namespace {
@@ -15,25 +15,6 @@ namespace {
 bool is_idempotent(const std::string& method, const std::string& content_type) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
          (method == "PATCH" && content_type == "application/apply-patch+yaml");
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
-  std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
-  time_t seconds = timegm(&tm);
-  // system_clock counts nanoseconds in 64 bits: it ends in 2262.
-  if (seconds > 9'000'000'000) return std::chrono::system_clock::time_point::max();
-  return std::chrono::system_clock::from_time_t(seconds);
-}
-
-std::map<std::string, std::string> process_env() {
-  std::map<std::string, std::string> out;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string text = *entry;
-    size_t eq = text.find('=');
-    if (eq != std::string::npos) out[text.substr(0, eq)] = text.substr(eq + 1);
-  }
-  return out;
 }
 
 }  // namespace
@@ -70,7 +51,7 @@ Result<std::unique_ptr<RestClient>> RestClient::create(RestConfig config,
                                                        const HttpTransport& transport,
                                                        RestClientOptions options) {
   if (!options.sleep) options.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  if (options.env.empty()) options.env = process_env();
+  if (options.env.empty()) options.env = process_environment();
   std::unique_ptr<RestClient> client(new RestClient(std::move(config), transport, std::move(options)));
   if (!client->config_.ca_pem.empty()) {
     // The kubeconfig's CA replaces the system roots, as in kubectl: give it to TLS as a file.

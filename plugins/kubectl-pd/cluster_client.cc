@@ -1,18 +1,12 @@
 #include "plugins/kubectl-pd/cluster_client.h"
 
 #include "engine/util/duration.h"
-
-extern char** environ;
+#include "engine/util/environment.h"
 
 namespace pd::kubectl_pd {
 
 Result<ClusterConnection> connect_to_cluster(const GlobalOptions& globals, Io& io) {
-  std::map<std::string, std::string> env;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string text = *entry;
-    size_t eq = text.find('=');
-    if (eq != std::string::npos) env[text.substr(0, eq)] = text.substr(eq + 1);
-  }
+  std::map<std::string, std::string> env = process_environment();
   RealFileSystem fs;
   Result<kube::RestConfig> config = kube::load_rest_config(
       {globals.kubeconfig, globals.context, globals.cluster, globals.user, globals.namespace_name},

@@ -1,5 +1,7 @@
 #include "plugins/kubectl-pd/table_printer.h"
 
+#include "engine/util/clock.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -28,9 +30,9 @@ void print_table(std::ostream& out, const std::vector<std::string>& headers,
 }
 
 std::string age_since(const std::string& rfc3339) {
-  std::tm tm{};
-  if (rfc3339.empty() || !strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return "<unknown>";
-  auto then = std::chrono::system_clock::from_time_t(timegm(&tm));
+  std::optional<std::chrono::system_clock::time_point> parsed = parse_rfc3339(rfc3339);
+  if (!parsed) return "<unknown>";
+  auto then = *parsed;
   long seconds = std::max<long>(0, std::chrono::duration_cast<std::chrono::seconds>(
                                        std::chrono::system_clock::now() - then)
                                        .count());
