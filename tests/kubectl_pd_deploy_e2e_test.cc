@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "engine/util/base64.h"
+#include "engine/util/random_source.h"
 #include "engine/util/temp_dir.h"
 #include "fakes/k8s/fake_cluster.h"
 #include "tests/run_command.h"
@@ -13,6 +15,7 @@
 namespace pd {
 namespace {
 
+using testing::BackgroundCommand;
 using testing::CommandResult;
 using testing::run_command;
 using testing::shell_quote;
@@ -56,6 +59,12 @@ class PdDeploy : public ::testing::Test {
                        " kubectl --cache-dir " + shell_quote((dir_ / "cache").string()) + " " + args);
   }
   std::string wf() { return shell_quote((dir_ / "wf").string()); }
+  std::string binary(const std::string& relative) { return shell_quote(build_dir() + "/" + relative); }
+  // The name of the workflow's (first) pod, from `kubectl pd logs`' prefix.
+  std::string pod_name() {
+    std::string out = pd("logs demo -n team --tail 1").output;
+    return out.rfind("[", 0) == 0 ? out.substr(1, out.find(']') - 1) : "";
+  }
   std::optional<nlohmann::json> get(const std::string& api, const std::string& kind,
                                     const std::string& name) {
     return cluster_->get(api, kind, "team", name);
@@ -208,6 +217,128 @@ TEST_F(PdDeploy, RefusesCronJobNamesKubernetesWouldReject) {
                           "allows 52. Shorten the workflow name (at most 47 characters)"),
             std::string::npos)
       << r.output;
+}
+
+TEST_F(PdDeploy, ServerDryRunHasTheServerCheckEveryObjectAndStoresNothing) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  write("wf/workflow.yaml", "name: demo\nversion: \"1.1\"\ntriggers:\n  - type: manual\nnodes:\n  a: {path: nodes/a.ts}\n");
+  CommandResult r = pd("deploy " + wf() + " -n team --dry-run=server -o json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json list = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+  bool saw_deployment = false;
+  for (const nlohmann::json& item : list["items"]) {
+    EXPECT_TRUE(item["metadata"].contains("uid")) << item.dump();  // the server's answer
+    if (item["kind"] == "Deployment") {
+      saw_deployment = true;
+      EXPECT_EQ(item["metadata"]["annotations"]["pipedreamer.dev/version"], "1.1");
+    }
+  }
+  EXPECT_TRUE(saw_deployment);
+  EXPECT_EQ(r.output.find("ghp-secret-value"), std::string::npos);
+  EXPECT_EQ(r.output.find(base64_encode("ghp-secret-value").substr(0, 12)), std::string::npos);
+  // Nothing changed: still 1.0, and no 1.1 code.
+  EXPECT_EQ((*get("apps/v1", "Deployment", "demo"))["metadata"]["annotations"]["pipedreamer.dev/version"], "1.0");
+  EXPECT_FALSE(get("v1", "ConfigMap", "demo-code-1-1"));
+
+  // A namespace that does not exist yet: said, and the objects in it printed as rendered.
+  CommandResult fresh = pd("deploy " + wf() + " -n brand-new --dry-run=server");
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.output;
+  EXPECT_NE(fresh.output.find("namespace \"brand-new\" does not exist yet"), std::string::npos);
+  EXPECT_FALSE(cluster_->get("v1", "Namespace", "", "brand-new"));
+}
+
+TEST_F(PdDeploy, LargeCodeShipsGzippedAndTheEngineRunsIt) {
+  std::string rows;
+  for (int i = 0; rows.size() < 900 * 1024; ++i) rows += "{\"row\": " + std::to_string(i) + ", \"name\": \"item\"},\n";
+  write("wf/nodes/shared/rows.json", "[\n" + rows + "{}]\n");
+  CommandResult r = pd("deploy " + wf() + " -n team");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::optional<nlohmann::json> cm = get("v1", "ConfigMap", "demo-code-1-0");
+  ASSERT_TRUE(cm);
+  EXPECT_EQ((*cm)["metadata"]["annotations"]["pipedreamer.dev/compressed"], "gzip");
+  ASSERT_TRUE((*cm)["binaryData"].contains("pd-code.json.gz"));
+  std::string archive = *base64_decode((*cm)["binaryData"]["pd-code.json.gz"].get<std::string>());
+  EXPECT_LT(archive.size(), 200u * 1024);
+  // The Deployment mounts the archive under its own name.
+  std::string deployment = get("apps/v1", "Deployment", "demo")->dump();
+  EXPECT_NE(deployment.find("\"path\":\"pd-code.json.gz\""), std::string::npos);
+
+  // What the pod sees: a folder holding only the archive. The engine unpacks and runs it.
+  std::filesystem::create_directories(dir_ / "mounted");
+  std::ofstream(dir_ / "mounted" / "pd-code.json.gz", std::ios::binary) << archive;
+  CommandResult ran = run_command(binary("engine/cli/pd-engine") + " run " +
+                                  shell_quote((dir_ / "mounted").string()) +
+                                  " --input '{\"x\": 7}'");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("\"success\": true"), std::string::npos) << ran.output;
+
+  // versions --diff reads compressed versions too.
+  write("wf/workflow.yaml", "name: demo\nversion: \"1.1\"\ntriggers:\n  - type: manual\nnodes:\n  a: {path: nodes/a.ts}\n");
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  CommandResult diff = pd("versions demo -n team --diff");
+  EXPECT_NE(diff.output.find("+version: \"1.1\""), std::string::npos) << diff.output;
+}
+
+TEST_F(PdDeploy, CodeThatDoesNotFitEvenCompressedIsRefusedWithFileSizes) {
+  SeededRandom random(7);
+  std::string noise(1200 * 1024, '\0');
+  random.fill(reinterpret_cast<uint8_t*>(noise.data()), noise.size());
+  write("wf/nodes/shared/noise.bin", noise);
+  CommandResult r = pd("deploy " + wf() + " -n team");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("gzip-compressed); a ConfigMap holds at most about"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(std::to_string(noise.size()) + "  nodes/shared/noise.bin"), std::string::npos) << r.output;
+  EXPECT_FALSE(get("apps/v1", "Deployment", "demo"));
+}
+
+TEST_F(PdDeploy, RunPostsThroughTheServiceProxyToTheEngine) {
+  write("wf/nodes/a.ts", "export default (c: any, i: any) => { if (i.fail) throw new Error(\"asked to fail\"); return i.x ?? 1; };\n");
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  CommandResult unreachable = pd("run demo -n team");
+  EXPECT_EQ(unreachable.exit_code, 1);
+  EXPECT_NE(unreachable.output.find("no endpoints available for service"), std::string::npos) << unreachable.output;
+
+  // The fake cluster's pods are simulated: a real pd-engine serves the workflow behind the Service.
+  int port = testing::free_loopback_port();
+  BackgroundCommand engine(binary("engine/cli/pd-engine") + " serve --workflow " + wf() +
+                               " --host 127.0.0.1 --port " + std::to_string(port),
+                           dir_ / "engine.log");
+  ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
+  cluster_->service_backends().set("team", "demo", "8080", "http://127.0.0.1:" + std::to_string(port));
+
+  CommandResult ok = pd("run demo -n team --input '{\"x\": 41}'");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  nlohmann::json result = nlohmann::json::parse(ok.output.substr(ok.output.find("{\n")));
+  EXPECT_EQ(result["success"], true);
+  EXPECT_EQ(result["outputs"]["a"], 41);
+  CommandResult failed = pd("run demo -n team --input '{\"fail\": true}' -o yaml");
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.output.find("success: false"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("asked to fail"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("error: the execution of workflow \"demo\" failed"), std::string::npos);
+  CommandResult bad = pd("run demo -n team --input '{nope'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("--input is not valid JSON"), std::string::npos) << bad.output;
+}
+
+TEST_F(PdDeploy, LogsFollowStreamsNewLinesUntilThePodEnds) {
+  ASSERT_EQ(pd("deploy " + wf() + " -n team").exit_code, 0);
+  std::string pod = pod_name();
+  ASSERT_FALSE(pod.empty());
+  BackgroundCommand follow("env KUBECONFIG=" + shell_quote((dir_ / "kubeconfig").string()) + " " +
+                               binary("plugins/kubectl-pd/kubectl-pd") + " logs demo -n team -f",
+                           dir_ / "follow.log");
+  auto wait_for = [&](const std::string& text) {
+    for (int i = 0; i < 500 && follow.log().find(text) == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return follow.log().find(text) != std::string::npos;
+  };
+  ASSERT_TRUE(wait_for("[" + pod + "] started container engine")) << follow.log();
+  cluster_->logs().append("team", pod, "engine", "{\"msg\": \"first new line\"}");
+  EXPECT_TRUE(wait_for("[" + pod + "] {\"msg\": \"first new line\"}\n")) << follow.log();
+  ASSERT_EQ(kubectl("delete pod -n team " + pod + " --wait=false").exit_code, 0);
+  EXPECT_EQ(follow.wait(std::chrono::seconds(10)), 0) << follow.log();
 }
 
 }  // namespace

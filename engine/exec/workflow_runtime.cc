@@ -13,7 +13,11 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   std::unique_ptr<WorkflowRuntime> runtime(new WorkflowRuntime());
   WorkflowRuntime& r = *runtime;
   r.options_ = std::move(options);
-  r.loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(r.options_.workflow_dir));
+  // A deployed bundle may arrive as one compressed archive (large workflows): unpack it first.
+  Result<spec::UnpackedWorkflowDir> dir = spec::UnpackedWorkflowDir::open(r.options_.workflow_dir);
+  if (!dir.is_ok()) return dir.status();
+  r.workflow_dir_ = std::move(dir).value();
+  r.loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(r.workflow_dir_.path()));
   if (!r.loaded_->ok()) return invalid_argument(r.loaded_->format_diagnostics());
   const FileSystem& fs = r.options_.file_system ? *r.options_.file_system : r.real_file_system_;
   const Clock& clock = r.options_.clock ? *r.options_.clock : r.system_clock_;

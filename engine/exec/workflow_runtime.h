@@ -15,6 +15,7 @@
 #include "engine/exec/dag_executor.h"
 #include "engine/exec/runtime_config.h"
 #include "engine/js/runtime_pool.h"
+#include "engine/spec/code_archive.h"
 #include "engine/spec/workflow_loader.h"
 
 namespace pd::exec {
@@ -68,6 +69,7 @@ class WorkflowRuntime {
   WorkflowRuntime() = default;
 
   WorkflowRuntimeOptions options_;
+  spec::UnpackedWorkflowDir workflow_dir_;  // before loaded_: the files it names live here
   std::unique_ptr<spec::LoadedWorkflow> loaded_;
   RealFileSystem real_file_system_;
   SystemClock system_clock_;

@@ -182,6 +182,7 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
                           return all;
                         }())) +
                     "|" + (request.insecure_skip_tls_verify ? "insecure" : "verify") + "|" +
+                    request.tls_server_name + "|" +
                     std::to_string(request.timeout.count());
   std::unique_ptr<httplib::ClientImpl> client;
   {
@@ -195,6 +196,9 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   if (client) {
     // A kept-alive connection with the same settings.
   } else if (url.scheme == "https") {
+    // With a tls-server-name the client is made for that name (SNI and the certificate check use
+    // it) and connects to the URL's host through the address map.
+    const std::string& tls_host = request.tls_server_name.empty() ? url.host : request.tls_server_name;
     std::unique_ptr<httplib::SSLClient> tls;
     if (!request.client_cert_pem.empty()) {
       std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
@@ -212,10 +216,11 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
       if (!cert || !key) {
         return invalid_argument("the client certificate or key is not valid PEM");
       }
-      tls = std::make_unique<httplib::SSLClient>(url.host, url.port, cert.get(), key.get());
+      tls = std::make_unique<httplib::SSLClient>(tls_host, url.port, cert.get(), key.get());
     } else {
-      tls = std::make_unique<httplib::SSLClient>(url.host, url.port);
+      tls = std::make_unique<httplib::SSLClient>(tls_host, url.port);
     }
+    if (tls_host != url.host) tls->set_hostname_addr_map({{tls_host, url.host}});
     tls->enable_server_certificate_verification(!request.insecure_skip_tls_verify);
     if (!request.ca_file.empty()) {
       tls->set_ca_cert_path(request.ca_file);
@@ -246,13 +251,28 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   req.method = request.method;
   req.path = url.target;
   for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  if (!request.tls_server_name.empty() && !req.has_header("Host")) {
+    req.headers.emplace("Host", url.port == 443 ? url.host : url.authority());
+  }
   req.body = request.body;
   if (!request.body.empty() && !req.has_header("Content-Type")) {
     req.headers.emplace("Content-Type", "application/octet-stream");
   }
   std::string body;
   bool too_large = false;
+  bool streaming = false;
+  bool sink_stopped = false;
+  if (request.body_sink) {
+    req.response_handler = [&](const httplib::Response& head) {
+      streaming = head.status >= 200 && head.status < 300;
+      return true;
+    };
+  }
   req.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
+    if (streaming) {
+      sink_stopped = !request.body_sink(std::string_view(data, length));
+      return !sink_stopped;
+    }
     if (body.size() + length > request.max_response_bytes) {
       too_large = true;
       return false;
@@ -263,7 +283,13 @@ Result<HttpResponse> NetworkHttpTransport::send(const HttpRequest& request) cons
   httplib::Response res;
   httplib::Error error = httplib::Error::Success;
   auto started = std::chrono::steady_clock::now();
-  if (!client->send(req, res, error)) {
+  bool sent = client->send(req, res, error);
+  if (!sent && sink_stopped) {
+    HttpResponse out;
+    out.status = res.status;
+    return out;  // the caller stopped reading; the connection is not reusable
+  }
+  if (!sent) {
     if (too_large) {
       return fail(StatusCode::kFailedPrecondition,
                   "response body is larger than " + std::to_string(request.max_response_bytes) +

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,8 +33,14 @@ struct HttpRequest {
   // A client certificate and key (PEM) for mutual TLS.
   std::string client_cert_pem;
   std::string client_key_pem;
+  // The name the server's certificate must carry (and the TLS SNI) when it differs from the URL's
+  // host, as a kubeconfig's tls-server-name says.
+  std::string tls_server_name;
   std::chrono::milliseconds timeout{30000};
   size_t max_response_bytes = 64u << 20;
+  // When set, a 2xx response's body is handed over chunk by chunk as it arrives (a followed log)
+  // instead of being collected; returning false stops reading. Other statuses are collected.
+  std::function<bool(std::string_view chunk)> body_sink;
 };
 
 struct HttpResponse {

@@ -1,4 +1,5 @@
-// Small string helpers shared by the file readers (secrets, config overrides, kubeconfigs).
+// Small string helpers shared by the file readers (secrets, config overrides, kubeconfigs) and
+// the code bundle writers.
 #pragma once
 
 #include <string>
@@ -8,5 +9,8 @@ namespace pd {
 
 // Without leading and trailing spaces, tabs and line breaks.
 std::string trim(std::string_view text);
+
+// Whether `text` is well-formed UTF-8 (else it travels as bytes, e.g. base64).
+bool is_valid_utf8(std::string_view text);
 
 }  // namespace pd

@@ -307,8 +307,31 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
       container = containers[0];
     }
     std::string tail = query(request, "tailLines");
-    response.set_content(parts_.logs.read(ns, name, container, tail.empty() ? -1 : std::stoi(tail)),
-                         "text/plain");
+    int tail_lines = tail.empty() ? -1 : std::atoi(tail.c_str());
+    std::string follow = query(request, "follow");
+    if (follow != "true" && follow != "1") {
+      response.set_content(parts_.logs.read(ns, name, container, tail_lines), "text/plain");
+      return;
+    }
+    // follow: what is there (or its tail), then new lines as they come, until the pod is gone.
+    size_t total = parts_.logs.line_count(ns, name, container);
+    auto next = std::make_shared<size_t>(
+        tail_lines < 0 || static_cast<size_t>(tail_lines) >= total ? 0 : total - tail_lines);
+    const ResourceType* pods = type;
+    // `stream=follow` keeps httplib from gzip-buffering the body (as for watches).
+    response.set_chunked_content_provider(
+        "text/plain;stream=follow", [this, pods, ns, name, container, next](size_t, httplib::DataSink& sink) {
+          while (!stopping_) {
+            std::string lines = parts_.logs.read_from(
+                ns, name, container, *next,
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+            if (!lines.empty() && !sink.write(lines.data(), lines.size())) return false;
+            if (!sink.is_writable()) return false;
+            if (lines.empty() && !parts_.objects.get(*pods, ns, name).ok()) break;
+          }
+          sink.done();
+          return true;
+        });
     return;
   }
   if (target->subresource == "proxy" && type->kind == "Service") {
@@ -510,15 +533,22 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
                                     ") does not match the resource (" + type->kind + ")"));
     }
   }
+  // dryRun=All: the request is checked and answered as if done, and nothing is stored.
+  std::string dry_run_param = query(request, "dryRun");
+  if (!dry_run_param.empty() && dry_run_param != "All") {
+    return send_error(response, bad_request("unsupported dry run option \"" + dry_run_param +
+                                            "\"; supported values: All"));
+  }
+  bool dry_run = dry_run_param == "All";
   if (verb == "create") {
     if (type->namespaced && ns.empty())
       return send_error(response, method_not_allowed("create needs a namespace"));
-    return reply(objects.create(*type, ns, body.value()));
+    return reply(objects.create(*type, ns, body.value(), dry_run));
   }
   if (verb == "update") {
     if (target->subresource == "status")
       return reply(objects.replace_status(*type, ns, name, body.value()));
-    return reply(objects.replace(*type, ns, name, body.value()));
+    return reply(objects.replace(*type, ns, name, body.value(), dry_run));
   }
   if (verb == "patch") {
     std::optional<PatchType> patch_type =
@@ -530,9 +560,10 @@ void ApiServer::handle(const httplib::Request& request, httplib::Response& respo
                                       "application/merge-patch+json, "
                                       "application/apply-patch+yaml"));
     }
-    return reply(objects.patch(*type, ns, name, *patch_type, body.value(), target->subresource));
+    return reply(
+        objects.patch(*type, ns, name, *patch_type, body.value(), target->subresource, dry_run));
   }
-  if (verb == "delete") return reply(objects.remove(*type, ns, name));
+  if (verb == "delete") return reply(objects.remove(*type, ns, name, dry_run));
   if (verb == "deletecollection") {
     ApiResponse listed = objects.list(
         *type, ns, {query(request, "labelSelector"), query(request, "fieldSelector"), 0, ""});

@@ -51,7 +51,7 @@ std::optional<ApiError> ObjectService::check_namespace(const ResourceType& type,
 }
 
 ApiResponse ObjectService::create(const ResourceType& type, const std::string& requested_ns,
-                                  Json body) {
+                                  Json body, bool dry_run) {
   const std::string ns = scoped(type, requested_ns);
   if (!body.is_object()) return ApiResponse::from(bad_request("the request body is not an object"));
   Json& metadata = body["metadata"];
@@ -78,6 +78,7 @@ ApiResponse ObjectService::create(const ResourceType& type, const std::string& r
   if (auto missing = check_namespace(type, ns)) return ApiResponse::from(*missing);
   if (store_.get(type, ns, name)) return ApiResponse::from(already_exists(type, name));
   apply_create_defaults(type, body, new_uid(), format_rfc3339(clock_.now()));
+  if (dry_run) return {201, std::move(body)};
   return {201, store_.put(type, ns, name, std::move(body))};
 }
 
@@ -112,7 +113,8 @@ ApiResponse ObjectService::list(const ResourceType& type, const std::string& req
 }
 
 ApiResponse ObjectService::commit_update(const ResourceType& type, const std::string& ns,
-                                         const Json& old, Json updated, bool status_only) {
+                                         const Json& old, Json updated, bool status_only,
+                                         bool dry_run) {
   std::string name = old["metadata"]["name"];
   if (!updated.is_object()) return ApiResponse::from(bad_request("the body is not an object"));
   Json& metadata = updated["metadata"];
@@ -143,15 +145,16 @@ ApiResponse ObjectService::commit_update(const ResourceType& type, const std::st
   std::vector<FieldCause> causes = validate_object(type, updated, &old);
   if (!causes.empty()) return ApiResponse::from(invalid(type, name, causes));
   if (same_content(old, updated)) return {200, old};  // no change: resourceVersion stays
+  if (dry_run) return {200, std::move(updated)};
   return {200, store_.put(type, ns, name, std::move(updated))};
 }
 
 ApiResponse ObjectService::replace(const ResourceType& type, const std::string& requested_ns,
-                                   const std::string& name, Json body) {
+                                   const std::string& name, Json body, bool dry_run) {
   const std::string ns = scoped(type, requested_ns);
   std::optional<Json> old = store_.get(type, ns, name);
   if (!old) return ApiResponse::from(not_found(type, name));
-  return commit_update(type, ns, *old, std::move(body), false);
+  return commit_update(type, ns, *old, std::move(body), false, dry_run);
 }
 
 ApiResponse ObjectService::replace_status(const ResourceType& type, const std::string& requested_ns,
@@ -159,12 +162,12 @@ ApiResponse ObjectService::replace_status(const ResourceType& type, const std::s
   const std::string ns = scoped(type, requested_ns);
   std::optional<Json> old = store_.get(type, ns, name);
   if (!old) return ApiResponse::from(not_found(type, name));
-  return commit_update(type, ns, *old, body, true);
+  return commit_update(type, ns, *old, body, true, false);
 }
 
 ApiResponse ObjectService::patch(const ResourceType& type, const std::string& requested_ns,
                                  const std::string& name, PatchType patch_type, const Json& patch,
-                                 const std::string& subresource) {
+                                 const std::string& subresource, bool dry_run) {
   const std::string ns = scoped(type, requested_ns);
   std::optional<Json> old = store_.get(type, ns, name);
   if (!old) {
@@ -174,19 +177,25 @@ ApiResponse ObjectService::patch(const ResourceType& type, const std::string& re
     Json body = patch;
     if (body.is_object() && !body.contains("metadata")) body["metadata"] = Json::object();
     if (body.is_object()) body["metadata"]["name"] = name;
-    return create(type, ns, std::move(body));
+    return create(type, ns, std::move(body), dry_run);
   }
   Result<Json> patched = apply_patch(patch_type, *old, patch);
   if (!patched.is_ok()) {
     return ApiResponse::from(
         {422, "Invalid", patched.status().message(), {{"name", name}, {"kind", type.plural}}});
   }
-  return commit_update(type, ns, *old, std::move(patched).value(), subresource == "status");
+  return commit_update(type, ns, *old, std::move(patched).value(), subresource == "status",
+                       dry_run);
 }
 
 ApiResponse ObjectService::remove(const ResourceType& type, const std::string& requested_ns,
-                                  const std::string& name) {
+                                  const std::string& name, bool dry_run) {
   const std::string ns = scoped(type, requested_ns);
+  if (dry_run) {
+    std::optional<Json> existing = store_.get(type, ns, name);
+    if (!existing) return ApiResponse::from(not_found(type, name));
+    return {200, *existing};
+  }
   std::optional<Json> removed = store_.erase(type, ns, name);
   if (!removed) return ApiResponse::from(not_found(type, name));
   if (type.kind == "Namespace") {

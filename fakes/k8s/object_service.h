@@ -38,20 +38,23 @@ class ObjectService {
   ObjectService(const ResourceCatalog& catalog, ObjectStore& store, const Clock& clock);
 
   // `ns` is "" for cluster-scoped types. The body's namespace, if set, must match.
-  ApiResponse create(const ResourceType& type, const std::string& ns, nlohmann::json body);
+  // `dry_run` (the API's dryRun=All): every check and default, nothing stored.
+  ApiResponse create(const ResourceType& type, const std::string& ns, nlohmann::json body,
+                     bool dry_run = false);
   ApiResponse get(const ResourceType& type, const std::string& ns, const std::string& name) const;
   // `ns` "" lists every namespace.
   ApiResponse list(const ResourceType& type, const std::string& ns,
                    const ListOptions& options) const;
   ApiResponse replace(const ResourceType& type, const std::string& ns, const std::string& name,
-                      nlohmann::json body);
+                      nlohmann::json body, bool dry_run = false);
   // `subresource` is "" or "status". Apply patches create missing objects.
   ApiResponse patch(const ResourceType& type, const std::string& ns, const std::string& name,
                     PatchType patch_type, const nlohmann::json& patch,
-                    const std::string& subresource = "");
+                    const std::string& subresource = "", bool dry_run = false);
   ApiResponse replace_status(const ResourceType& type, const std::string& ns,
                              const std::string& name, const nlohmann::json& body);
-  ApiResponse remove(const ResourceType& type, const std::string& ns, const std::string& name);
+  ApiResponse remove(const ResourceType& type, const std::string& ns, const std::string& name,
+                     bool dry_run = false);
 
   const ResourceCatalog& catalog() const { return catalog_; }
   ObjectStore& store() { return store_; }
@@ -59,7 +62,8 @@ class ObjectService {
  private:
   // Validates and stores `updated` as the new version of `old` (same name and namespace).
   ApiResponse commit_update(const ResourceType& type, const std::string& ns,
-                            const nlohmann::json& old, nlohmann::json updated, bool status_only);
+                            const nlohmann::json& old, nlohmann::json updated, bool status_only,
+                            bool dry_run);
   std::optional<ApiError> check_namespace(const ResourceType& type, const std::string& ns) const;
   std::string new_uid();
   std::string random_suffix();

@@ -59,6 +59,30 @@ TEST_F(KubeconfigTest, TokenWithCaDataAndTheContextNamespace) {
             "team");
 }
 
+TEST_F(KubeconfigTest, TlsServerNameIsTheNameTheCertificateIsCheckedAgainst) {
+  // The server is reached by address; its certificate names kubernetes.default.svc.
+  std::string base = cluster_->kubeconfig();
+  size_t server = base.find("server: ");
+  ASSERT_NE(server, std::string::npos);
+  size_t line_start = base.rfind('\n', server) + 1;
+  std::string indent = base.substr(line_start, server - line_start);
+  auto with_name = [&](const std::string& name) {
+    std::string text = base;
+    text.insert(line_start, indent + "tls-server-name: " + name + "\n");
+    return write("config-" + name, text);
+  };
+  Result<RestConfig> good = load_rest_config({.kubeconfig = with_name("kubernetes.default.svc").string()}, {}, fs_);
+  expect_works(good);
+  EXPECT_EQ(good.value().tls_server_name, "kubernetes.default.svc");
+
+  Result<RestConfig> wrong = load_rest_config({.kubeconfig = with_name("other.example").string()}, {}, fs_);
+  ASSERT_TRUE(wrong.is_ok());
+  auto client = RestClient::create(wrong.value(), transport_, {.retries = 0});
+  Result<nlohmann::json> refused = client.value()->get("/api/v1/namespaces");
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("certificate"), std::string::npos) << refused.status().message();
+}
+
 TEST_F(KubeconfigTest, TokenFileAndCaFileRelativeToTheKubeconfig) {
   write("kube/ca.crt", cluster_->ca_pem());
   write("kube/token", cluster_->admin_token() + "\n");

@@ -121,7 +121,7 @@ Result<std::string> RestClient::bearer_token() {
   return exec_token_;
 }
 
-Result<ApiResponse> RestClient::request(const std::string& method, const std::string& path,
+Result<HttpRequest> RestClient::prepare(const std::string& method, const std::string& path,
                                         const std::string& body, const std::string& content_type) {
   Result<std::string> token = bearer_token();
   if (!token.is_ok()) return token.status();
@@ -131,6 +131,7 @@ Result<ApiResponse> RestClient::request(const std::string& method, const std::st
   http.body = body;
   http.timeout = options_.timeout;
   http.insecure_skip_tls_verify = config_.insecure_skip_tls_verify;
+  http.tls_server_name = config_.tls_server_name;
   http.ca_file = ca_file_;
   http.client_cert_pem = !exec_cert_pem_.empty() ? exec_cert_pem_ : config_.client_cert_pem;
   http.client_key_pem = !exec_key_pem_.empty() ? exec_key_pem_ : config_.client_key_pem;
@@ -143,6 +144,38 @@ Result<ApiResponse> RestClient::request(const std::string& method, const std::st
     http.headers.emplace_back("Authorization",
                               "Basic " + base64_encode(config_.username + ":" + config_.password));
   }
+  return http;
+}
+
+ApiResponse RestClient::to_api_response(HttpResponse sent) {
+  ApiResponse response;
+  response.status = sent.status;
+  response.body = std::move(sent.body);
+  response.json = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.json.is_discarded()) response.json = nullptr;
+  return response;
+}
+
+Result<ApiResponse> RestClient::stream(const std::string& path,
+                                       std::function<bool(std::string_view)> sink,
+                                       std::chrono::milliseconds idle_timeout) {
+  Result<HttpRequest> http = prepare("GET", path, "", "");
+  if (!http.is_ok()) return http.status();
+  http.value().timeout = idle_timeout;
+  http.value().body_sink = std::move(sink);
+  ++requests_sent_;
+  Result<HttpResponse> sent = transport_.send(http.value());
+  if (!sent.is_ok()) {
+    return Status(sent.status().code(), "Unable to connect to the server: " + sent.status().message());
+  }
+  return to_api_response(std::move(sent.value()));
+}
+
+Result<ApiResponse> RestClient::request(const std::string& method, const std::string& path,
+                                        const std::string& body, const std::string& content_type) {
+  Result<HttpRequest> prepared = prepare(method, path, body, content_type);
+  if (!prepared.is_ok()) return prepared.status();
+  const HttpRequest& http = prepared.value();
   bool idempotent = is_idempotent(method, content_type);
   for (int attempt = 0;; ++attempt) {
     ++requests_sent_;
@@ -162,12 +195,7 @@ Result<ApiResponse> RestClient::request(const std::string& method, const std::st
     if (!sent.is_ok()) {
       return Status(sent.status().code(), "Unable to connect to the server: " + sent.status().message());
     }
-    ApiResponse response;
-    response.status = sent.value().status;
-    response.body = std::move(sent.value().body);
-    response.json = nlohmann::json::parse(response.body, nullptr, false);
-    if (response.json.is_discarded()) response.json = nullptr;
-    return response;
+    return to_api_response(std::move(sent.value()));
   }
 }
 

@@ -5,6 +5,7 @@
 // idempotent calls are retried with backoff on 429, 5xx and connection failures.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -52,6 +53,12 @@ class RestClient {
                               const std::string& body = "",
                               const std::string& content_type = "application/json");
 
+  // A GET whose successful body is handed to `sink` as it arrives (`pods/x/log?follow=true`);
+  // returns when the server ends the body, `sink` returns false, or nothing arrives for
+  // `idle_timeout`. Not retried. A failed response comes back whole.
+  Result<ApiResponse> stream(const std::string& path, std::function<bool(std::string_view)> sink,
+                             std::chrono::milliseconds idle_timeout);
+
   Result<nlohmann::json> get(const std::string& path);
   Result<nlohmann::json> create(const std::string& path, const nlohmann::json& object);
   Result<nlohmann::json> replace(const std::string& path, const nlohmann::json& object);
@@ -63,11 +70,14 @@ class RestClient {
 
   const RestConfig& config() const { return config_; }
   // Requests sent so far (benchmarks count them).
-  int requests_sent() const { return requests_sent_; }
+  int requests_sent() const { return requests_sent_.load(); }
 
  private:
   RestClient(RestConfig config, const HttpTransport& transport, RestClientOptions options);
   Result<std::string> bearer_token();
+  Result<HttpRequest> prepare(const std::string& method, const std::string& path,
+                              const std::string& body, const std::string& content_type);
+  static ApiResponse to_api_response(HttpResponse sent);
 
   RestConfig config_;
   const HttpTransport& transport_;
@@ -80,7 +90,7 @@ class RestClient {
   std::string exec_key_pem_;
   std::chrono::system_clock::time_point exec_expiry_{};
   bool exec_loaded_ = false;
-  int requests_sent_ = 0;
+  std::atomic<int> requests_sent_{0};
 };
 
 }  // namespace pd::kube

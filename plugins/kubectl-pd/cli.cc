@@ -72,6 +72,7 @@ int run_cli(const std::vector<std::string>& args, Io& io) {
   commands.push_back(std::make_unique<ListCommand>());
   commands.push_back(std::make_unique<UndeployCommand>());
   commands.push_back(std::make_unique<LogsCommand>());
+  commands.push_back(std::make_unique<RunCommand>());
   commands.push_back(std::make_unique<ConfigCommand>());
   commands.push_back(std::make_unique<ValidateCommand>());
   commands.push_back(std::make_unique<VisualizeCommand>());

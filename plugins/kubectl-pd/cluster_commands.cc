@@ -50,18 +50,17 @@ void print_data(const Json& value, const std::string& format, Io& io) {
 }
 
 // Writes the files of a code ConfigMap under `dir`.
-void write_version(const Json& cm, const std::filesystem::path& dir) {
-  for (const char* field : {"data", "binaryData"}) {
-    if (!cm.contains(field)) continue;
-    for (const auto& [key, value] : cm[field].items()) {
-      std::optional<std::string> path = unflatten_key(key);
-      if (!path) continue;
-      std::filesystem::create_directories((dir / *path).parent_path());
-      std::string content = value.get<std::string>();
-      if (std::string(field) == "binaryData") content = base64_decode(content).value_or("");
-      std::ofstream(dir / *path, std::ios::binary) << content;
-    }
+Status write_version(const Json& cm, const std::filesystem::path& dir) {
+  Result<std::map<std::string, std::string>> files = code_files_of(cm);
+  if (!files.is_ok()) {
+    return Status(files.status().code(), "configmap/" + cm["metadata"].value("name", "") + ": " +
+                                             files.status().message());
   }
+  for (const auto& [path, content] : files.value()) {
+    std::filesystem::create_directories((dir / path).parent_path());
+    std::ofstream(dir / path, std::ios::binary) << content;
+  }
+  return Status();
 }
 
 }  // namespace
@@ -102,7 +101,9 @@ int VersionsCommand::run(const GlobalOptions& globals, Io& io) {
     for (const std::string& version : {a, b}) {
       Result<Json> cm = client.get("/api/v1/namespaces/" + ns + "/configmaps/" + code_configmap_name(name_, version));
       if (!cm.is_ok()) return runtime_error(io, "version " + version + ": " + cm.status().message());
-      write_version(cm.value(), dir.path() / version);
+      if (Status written = write_version(cm.value(), dir.path() / version); !written.is_ok()) {
+        return runtime_error(io, "version " + version + ": " + written.message());
+      }
     }
     Result<ProcessResult> out = run_process({"diff", "-ruN", a, b}, std::nullopt, dir.path().string());
     if (!out.is_ok()) return runtime_error(io, out.status().message());

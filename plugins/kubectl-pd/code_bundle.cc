@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/spec/code_archive.h"
+#include "engine/util/base64.h"
 #include "engine/util/crypto_hash.h"
 #include "engine/util/file_io.h"
 
@@ -78,6 +80,49 @@ Result<CodeBundle> collect_code_bundle(const std::filesystem::path& workflow_dir
   }
   bundle.content_hash = sha256_hex(hashed);
   return bundle;
+}
+
+Status fit_into_configmap(CodeBundle& bundle) {
+  bundle.archive.clear();
+  if (bundle.total_bytes <= kCompressAboveBytes) return Status();
+  bundle.archive = spec::pack_code_archive(bundle.files);
+  if (bundle.archive.size() <= kConfigMapDataLimit) return Status();
+  std::vector<std::pair<size_t, std::string>> sizes;
+  for (const auto& [file, content] : bundle.files) sizes.push_back({content.size(), file});
+  std::sort(sizes.rbegin(), sizes.rend());
+  std::string listing;
+  for (const auto& [size, file] : sizes) listing += "\n  " + std::to_string(size) + "  " + file;
+  return invalid_argument("the code is " + std::to_string(bundle.total_bytes) + " bytes (" +
+                          std::to_string(bundle.archive.size()) +
+                          " gzip-compressed); a ConfigMap holds at most about " +
+                          std::to_string(kConfigMapDataLimit) +
+                          ". Move large data out of the workflow folder (fetch it at run time) "
+                          "or into tests/. Files, largest first:" + listing);
+}
+
+Result<std::map<std::string, std::string>> code_files_of(const nlohmann::json& configmap) {
+  std::map<std::string, std::string> files;
+  for (const char* field : {"data", "binaryData"}) {
+    if (!configmap.contains(field) || !configmap[field].is_object()) continue;
+    const nlohmann::json& entries = configmap[field];
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (!it.value().is_string()) continue;
+      std::string content = it.value().get<std::string>();
+      if (std::string(field) == "binaryData") {
+        std::optional<std::string> bytes = base64_decode(content);
+        if (!bytes) return invalid_argument("binaryData key \"" + it.key() + "\" is not base64");
+        content = std::move(*bytes);
+      }
+      if (it.key() == spec::kCodeArchiveName) {
+        Result<spec::CodeFiles> unpacked = spec::unpack_code_archive(content);
+        if (!unpacked.is_ok()) return unpacked.status();
+        files.insert(unpacked.value().begin(), unpacked.value().end());
+        continue;
+      }
+      if (std::optional<std::string> path = unflatten_key(it.key())) files[*path] = std::move(content);
+    }
+  }
+  return files;
 }
 
 }  // namespace pd::kubectl_pd

@@ -27,6 +27,8 @@ struct GlobalOptions {
 struct Io {
   std::ostream& out;
   std::ostream& err;
+  // `err` is a terminal: progress is redrawn in place instead of printed line by line.
+  bool err_is_terminal = false;
 };
 
 class Command {

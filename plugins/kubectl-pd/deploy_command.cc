@@ -1,6 +1,7 @@
 #include "plugins/kubectl-pd/deploy_command.h"
 
 #include <algorithm>
+#include <future>
 
 #include "engine/exec/secrets.h"
 #include "engine/spec/workflow_loader.h"
@@ -46,9 +47,13 @@ std::string user_name() {
 }
 
 Json redact_secrets(Json object) {
-  if (object.value("kind", "") == "Secret" && object.contains("stringData")) {
-    for (auto& [key, value] : object["stringData"].items()) value = "<redacted>";
+  if (object.value("kind", "") != "Secret") return object;
+  for (const char* field : {"stringData", "data"}) {
+    if (!object.contains(field) || !object[field].is_object()) continue;
+    for (auto& [key, value] : object[field].items()) value = "<redacted>";
   }
+  // The server's record of the applied fields would repeat them.
+  if (object.contains("metadata")) object["metadata"].erase("managedFields");
   return object;
 }
 
@@ -73,6 +78,38 @@ std::string kind_name(const Json& object) {
   return kind + "/" + object["metadata"].value("name", "");
 }
 
+// --dry-run=server: every object goes through the API server's checks and defaulting with
+// dryRun=All (nothing is stored), and what it answers is printed.
+int server_dry_run(kube::RestClient& client, const std::vector<Json>& objects,
+                   const std::string& format, Io& io) {
+  std::string ns;
+  for (const Json& object : objects) {
+    if (object.value("kind", "") == "Namespace") ns = object["metadata"].value("name", "");
+  }
+  // The server can only check objects in a namespace that exists; say so instead of failing.
+  Result<Json> existing_ns = client.get("/api/v1/namespaces/" + ns);
+  bool ns_missing = !existing_ns.is_ok() && existing_ns.status().code() == StatusCode::kNotFound;
+  if (ns_missing) {
+    io.err << "warning: namespace \"" << ns << "\" does not exist yet: the objects in it are "
+           << "printed as rendered, without the server's checks\n";
+  }
+  std::vector<Json> answered;
+  for (const Json& object : objects) {
+    bool in_namespace = object["metadata"].contains("namespace");
+    if (ns_missing && in_namespace) {
+      answered.push_back(object);
+      continue;
+    }
+    Result<Json> applied = client.apply(api_path(object) + "?dryRun=All", object, kManagedBy);
+    if (!applied.is_ok()) {
+      return runtime_error(io, "dry run of " + kind_name(object) + ": " + applied.status().message());
+    }
+    answered.push_back(applied.value());
+  }
+  print_objects(answered, format.empty() ? "yaml" : format, io);
+  return 0;
+}
+
 }  // namespace
 
 CLI::App* DeployCommand::add_to(CLI::App& parent) {
@@ -90,10 +127,12 @@ CLI::App* DeployCommand::add_to(CLI::App& parent) {
   sub->add_option("--message", message_, "Change cause recorded with the version (default: the git commit subject)");
   sub->add_flag("--force", force_, "Replace a deployed version whose code differs");
   sub->add_option("--create-namespace", create_namespace_, "Create the namespace if missing (default true)");
-  sub->add_option("--dry-run", dry_run_, "none or client: print the objects instead of applying them")
+  sub->add_option("--dry-run", dry_run_,
+                  "none, client (print the objects) or server (have the API server check and "
+                  "default them, storing nothing, then print them)")
       ->expected(0, 1)
       ->default_str("client")
-      ->check(CLI::IsMember({"none", "client"}));
+      ->check(CLI::IsMember({"none", "client", "server"}));
   sub->add_option("--keep", keep_, "Old code versions to keep (default 10)");
   sub->add_option("--timeout", timeout_, "How long to wait for the rollout (default 5m)");
   sub->add_flag("--no-wait", no_wait_, "Do not wait for the rollout");
@@ -113,6 +152,8 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
                                  " error(s); nothing was deployed");
   }
   const spec::Workflow& wf = loaded.workflow;
+  // git takes ~10 ms per call: ask it while the bundle is read and the cluster is contacted.
+  std::future<GitInfo> git_future = std::async(std::launch::async, git_info, wf.dir);
   std::string step;
   auto fail = [&](const Status& status) {
     return runtime_error(io, "deploying workflow \"" + wf.name + "\" (" + step + "): " + status.message());
@@ -123,15 +164,7 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
   Result<CodeBundle> bundle = collect_code_bundle(wf.dir);
   if (!bundle.is_ok()) return fail(bundle.status());
   inputs.bundle = std::move(bundle).value();
-  constexpr size_t kConfigMapLimit = 1000 * 1024;  // 1 MiB less room for metadata
-  if (inputs.bundle.total_bytes > kConfigMapLimit) {
-    std::string sizes;
-    for (const auto& [file, content] : inputs.bundle.files) {
-      sizes += "\n  " + std::to_string(content.size()) + "  " + file;
-    }
-    return fail(invalid_argument("the code is " + std::to_string(inputs.bundle.total_bytes) +
-                                 " bytes; a ConfigMap holds at most about 1 MiB. Files:" + sizes));
-  }
+  if (Status fits = fit_into_configmap(inputs.bundle); !fits.is_ok()) return fail(fits);
   step = "reading secrets";
   RealFileSystem fs;
   bool has_local_secrets = fs.stat(wf.dir / ".secrets", true).is_ok() ||
@@ -151,12 +184,6 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
       }
     }
   }
-  GitInfo git = git_info(wf.dir);
-  inputs.change_cause = !message_.empty() ? message_ : git.subject;
-  inputs.git_commit = git.commit;
-  inputs.git_dirty = git.dirty;
-  inputs.deployed_by = user_name();
-  inputs.deployed_at = format_rfc3339(std::chrono::system_clock::now());
   inputs.image = !image_.empty() ? image_
                  : wf.deployment && !wf.deployment->image.empty()
                      ? wf.deployment->image
@@ -173,6 +200,52 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
                    : connection.is_ok() ? connection.value().client->config().namespace_name
                                         : "default";
   inputs.namespace_name = ns;
+  kube::RestClient* client_ptr = nullptr;
+  if (!dry_run) {
+    step = "connecting";
+    if (!connection.is_ok()) return fail(connection.status());
+    client_ptr = connection.value().client.get();
+  }
+  // Preflight: is this version already there, with the same code?
+  std::string code_name = code_configmap_name(wf.name, wf.version);
+  std::string code_path = "/api/v1/namespaces/" + ns + "/configmaps/" + code_name;
+  bool code_exists = false;
+  Result<Json> existing = not_found("not looked up");
+  std::string previous_version;
+  Result<Json> current = not_found("not looked up");
+  if (client_ptr && dry_run_ != "server") {
+    kube::RestClient& client = *client_ptr;
+    step = "checking the code version";
+    existing = client.get(code_path);
+    if (existing.is_ok()) {
+      std::string hash = existing.value()["metadata"]
+                             .value("annotations", Json::object())
+                             .value(std::string(kAnnotationPrefix) + "content-hash", "");
+      if (hash != inputs.bundle.content_hash && !force_) {
+        return fail(failed_precondition("version " + wf.version +
+                                        " is already deployed with different code; bump `version` "
+                                        "in workflow.yaml or pass --force"));
+      }
+      code_exists = hash == inputs.bundle.content_hash;
+    } else if (existing.status().code() != StatusCode::kNotFound) {
+      return fail(existing.status());
+    }
+    step = "reading the current deployment";
+    current = client.get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + wf.name);
+    if (current.is_ok()) {
+      previous_version = current.value()["metadata"]
+                             .value("annotations", Json::object())
+                             .value(std::string(kAnnotationPrefix) + "version", "");
+    } else if (current.status().code() != StatusCode::kNotFound) {
+      return fail(current.status());
+    }
+  }
+  GitInfo git = git_future.get();
+  inputs.change_cause = !message_.empty() ? message_ : git.subject;
+  inputs.git_commit = git.commit;
+  inputs.git_dirty = git.dirty;
+  inputs.deployed_by = user_name();
+  inputs.deployed_at = format_rfc3339(std::chrono::system_clock::now());
   std::vector<Json> objects = render_objects(wf, inputs);
   // Kubernetes adds an 11-character suffix to a CronJob's Jobs: its name may have 52 at most.
   for (const Json& object : objects) {
@@ -190,39 +263,9 @@ int DeployCommand::run(const GlobalOptions& globals, Io& io) {
     print_objects(objects, globals.output.empty() ? "yaml" : globals.output, io);
     return 0;
   }
-  step = "connecting";
-  if (!connection.is_ok()) return fail(connection.status());
-  kube::RestClient& client = *connection.value().client;
+  kube::RestClient& client = *client_ptr;
+  if (dry_run_ == "server") return server_dry_run(client, objects, globals.output, io);
 
-  // Preflight: is this version already there, with the same code?
-  step = "checking the code version";
-  std::string code_name = code_configmap_name(wf.name, wf.version);
-  std::string code_path = "/api/v1/namespaces/" + ns + "/configmaps/" + code_name;
-  bool code_exists = false;
-  Result<Json> existing = client.get(code_path);
-  if (existing.is_ok()) {
-    std::string hash = existing.value()["metadata"]
-                           .value("annotations", Json::object())
-                           .value(std::string(kAnnotationPrefix) + "content-hash", "");
-    if (hash != inputs.bundle.content_hash && !force_) {
-      return fail(failed_precondition("version " + wf.version +
-                                      " is already deployed with different code; bump `version` "
-                                      "in workflow.yaml or pass --force"));
-    }
-    code_exists = hash == inputs.bundle.content_hash;
-  } else if (existing.status().code() != StatusCode::kNotFound) {
-    return fail(existing.status());
-  }
-  step = "reading the current deployment";
-  std::string previous_version;
-  Result<Json> current = client.get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + wf.name);
-  if (current.is_ok()) {
-    previous_version = current.value()["metadata"]
-                           .value("annotations", Json::object())
-                           .value(std::string(kAnnotationPrefix) + "version", "");
-  } else if (current.status().code() != StatusCode::kNotFound) {
-    return fail(current.status());
-  }
   bool unchanged = code_exists && previous_version == wf.version;
 
   for (Json& object : objects) {

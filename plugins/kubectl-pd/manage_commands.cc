@@ -1,10 +1,16 @@
 #include "plugins/kubectl-pd/manage_commands.h"
 
-#include <iostream>
 #include <unistd.h>
 
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "engine/util/duration.h"
+#include "engine/util/yaml_adapter.h"
 #include "plugins/kubectl-pd/cluster_client.h"
 #include "plugins/kubectl-pd/manifests.h"
+#include "plugins/kubectl-pd/rollout.h"
 
 namespace pd::kubectl_pd {
 namespace {
@@ -81,10 +87,47 @@ int UndeployCommand::run(const GlobalOptions& globals, Io& io) {
 
 CLI::App* LogsCommand::add_to(CLI::App& parent) {
   CLI::App* sub = parent.add_subcommand("logs", "Print the logs of every pod of a workflow, prefixed by pod name.");
+  sub->footer("Examples:\n  kubectl pd logs my-flow --tail 20\n  kubectl pd logs my-flow -f        # follow every pod until they end");
   sub->add_option("NAME", name_, "Workflow name")->required();
   sub->add_option("--tail", tail_, "Lines to show from the end of each pod's log (default: all)");
+  sub->add_flag("-f,--follow", follow_, "Keep streaming new lines from every pod");
   return sub;
 }
+
+namespace {
+
+// Writes whole lines, prefixed by the pod's name, from chunks that may split lines; one writer
+// at a time so followed pods' lines never interleave mid-line.
+class PrefixedLineWriter {
+ public:
+  PrefixedLineWriter(std::string pod, std::ostream& out, std::mutex& mutex)
+      : prefix_("[" + std::move(pod) + "] "), out_(out), mutex_(mutex) {}
+  bool write(std::string_view chunk) {
+    pending_.append(chunk);
+    std::string lines;
+    size_t begin = 0;
+    for (size_t end; (end = pending_.find('\n', begin)) != std::string::npos; begin = end + 1) {
+      lines += prefix_ + pending_.substr(begin, end - begin) + "\n";
+    }
+    pending_.erase(0, begin);
+    if (!lines.empty()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      out_ << lines << std::flush;
+    }
+    return static_cast<bool>(out_);
+  }
+  void finish() {
+    if (!pending_.empty()) write("\n");
+  }
+
+ private:
+  std::string prefix_;
+  std::string pending_;
+  std::ostream& out_;
+  std::mutex& mutex_;
+};
+
+}  // namespace
 
 int LogsCommand::run(const GlobalOptions& globals, Io& io) {
   Result<ClusterConnection> connection = connect_to_cluster(globals, io);
@@ -95,21 +138,84 @@ int LogsCommand::run(const GlobalOptions& globals, Io& io) {
   if (!pods.is_ok()) return runtime_error(io, pods.status().message());
   const Json& items = pods.value()["items"];
   if (items.empty()) return runtime_error(io, "workflow \"" + name_ + "\" has no pods in namespace \"" + ns + "\"");
-  for (const Json& pod : items) {
-    std::string pod_name = pod["metadata"].value("name", "");
+  std::mutex output;
+  std::vector<std::string> errors(items.size());
+  // Each pod's log is read (or followed) on its own thread; lines are printed as they come.
+  std::vector<std::thread> readers;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string pod_name = items[i]["metadata"].value("name", "");
     std::string path = "/api/v1/namespaces/" + ns + "/pods/" + pod_name + "/log";
-    if (tail_ >= 0) path += "?tailLines=" + std::to_string(tail_);
-    Result<kube::ApiResponse> log = client.request("GET", path);
-    if (!log.is_ok()) return runtime_error(io, log.status().message());
-    if (log.value().status >= 300) return runtime_error(io, kube::api_error(log.value()).message());
-    std::string text = log.value().body;
-    size_t begin = 0;
-    while (begin < text.size()) {
-      size_t end = text.find('\n', begin);
-      io.out << "[" << pod_name << "] " << text.substr(begin, end == std::string::npos ? std::string::npos : end - begin) << "\n";
-      if (end == std::string::npos) break;
-      begin = end + 1;
-    }
+    std::string query;
+    if (tail_ >= 0) query += "tailLines=" + std::to_string(tail_);
+    if (follow_) query += std::string(query.empty() ? "" : "&") + "follow=true";
+    if (!query.empty()) path += "?" + query;
+    readers.emplace_back([&, i, pod_name, path] {
+      PrefixedLineWriter writer(pod_name, io.out, output);
+      Result<kube::ApiResponse> log =
+          follow_ ? client.stream(path, [&](std::string_view chunk) { return writer.write(chunk); },
+                                  std::chrono::hours(24))
+                  : client.request("GET", path);
+      if (!log.is_ok()) {
+        errors[i] = log.status().message();
+      } else if (log.value().status >= 300) {
+        errors[i] = kube::api_error(log.value()).message();
+      } else if (!follow_) {
+        writer.write(log.value().body);
+      }
+      writer.finish();
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  for (const std::string& error : errors) {
+    if (!error.empty()) return runtime_error(io, error);
+  }
+  return 0;
+}
+
+CLI::App* RunCommand::add_to(CLI::App& parent) {
+  CLI::App* sub = parent.add_subcommand(
+      "run", "Run a deployed workflow once, through the API server's service proxy, and print the result.");
+  sub->footer("Examples:\n  kubectl pd run my-flow\n  kubectl pd run my-flow --input '{\"repo\": \"a/b\"}' -o yaml\nExit status 1 when the execution failed (its result is printed).");
+  sub->add_option("NAME", name_, "Workflow name")->required();
+  sub->add_option("--input", input_, "The root input, as JSON (default {})");
+  sub->add_option("--timeout", timeout_, "How long to wait for the workflow to be ready (default 60s)");
+  return sub;
+}
+
+int RunCommand::run(const GlobalOptions& globals, Io& io) {
+  if (!check_output_format(io, "run", globals.output, {"yaml", "json"})) return 1;
+  std::optional<Duration> timeout = parse_duration(timeout_);
+  if (!timeout) return usage_error(io, "run", "invalid --timeout \"" + timeout_ + "\"");
+  Json input = Json::parse(input_, nullptr, false);
+  if (input.is_discarded()) {
+    return usage_error(io, "run", "--input is not valid JSON: " + input_);
+  }
+  Result<ClusterConnection> connection = connect_to_cluster(globals, io);
+  if (!connection.is_ok()) return runtime_error(io, connection.status().message());
+  kube::RestClient& client = *connection.value().client;
+  std::string ns = client.config().namespace_name;
+  Status ready = wait_for_rollout(client, ns, name_,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(timeout->value), io);
+  if (!ready.is_ok()) return runtime_error(io, "workflow \"" + name_ + "\" is not ready: " + ready.message());
+  Result<kube::ApiResponse> ran = client.request(
+      "POST", "/api/v1/namespaces/" + ns + "/services/" + name_ + ":8080/proxy/run", input.dump());
+  if (!ran.is_ok()) return runtime_error(io, ran.status().message());
+  const kube::ApiResponse& response = ran.value();
+  // The engine answers 200 or 500 with an execution result; anything else is the proxy's error.
+  bool is_result = response.json.is_object() && response.json.contains("success");
+  if (!is_result) {
+    if (response.status >= 300) return runtime_error(io, kube::api_error(response).message());
+    return runtime_error(io, "the workflow answered " + std::to_string(response.status) +
+                                 " without an execution result: " + response.body);
+  }
+  if (globals.output == "yaml") {
+    io.out << json_to_yaml(nlohmann::ordered_json::parse(response.body));
+  } else {
+    io.out << nlohmann::ordered_json::parse(response.body).dump(2) << "\n";
+  }
+  if (!response.json.value("success", false)) {
+    io.err << "error: the execution of workflow \"" << name_ << "\" failed\n";
+    return 1;
   }
   return 0;
 }

@@ -1,9 +1,11 @@
 // Commands that manage a deployed workflow beyond deploy and rollback:
-// `undeploy NAME [--yes] [--keep-versions]`, `logs NAME [--tail N]`, and
+// `undeploy NAME [--yes] [--keep-versions]`, `logs NAME [-f] [--tail N]`,
+// `run NAME [--input JSON]` (through the API server's service proxy) and
 // `config NAME get|set|unset KEY[=VALUE]` (edits {name}-config; the engine picks it up live).
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plugins/kubectl-pd/command.h"
@@ -29,6 +31,18 @@ class LogsCommand : public Command {
  private:
   std::string name_;
   int tail_ = -1;
+  bool follow_ = false;
+};
+
+class RunCommand : public Command {
+ public:
+  CLI::App* add_to(CLI::App& parent) override;
+  int run(const GlobalOptions& globals, Io& io) override;
+
+ private:
+  std::string name_;
+  std::string input_ = "{}";
+  std::string timeout_ = "60s";
 };
 
 class ConfigCommand : public Command {

@@ -1,25 +1,13 @@
 #include "plugins/kubectl-pd/manifests.h"
 
+#include "engine/spec/code_archive.h"
 #include "engine/util/base64.h"
+#include "engine/util/text.h"
 
 namespace pd::kubectl_pd {
 namespace {
 
 using Json = nlohmann::json;
-
-bool valid_utf8(const std::string& text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 Json metadata(const spec::Workflow& workflow, const DeployInputs& inputs, const std::string& name,
               const std::string& component, bool namespaced = true) {
@@ -91,8 +79,14 @@ Json code_configmap(const spec::Workflow& workflow, const DeployInputs& inputs) 
                                    {p + "nodes", std::to_string(workflow.nodes.size())}};
   Json data = Json::object();
   Json binary = Json::object();
+  if (!inputs.bundle.archive.empty()) {
+    cm["metadata"]["annotations"][p + "compressed"] = "gzip";
+    cm["data"] = data;
+    cm["binaryData"] = {{spec::kCodeArchiveName, base64_encode(inputs.bundle.archive)}};
+    return cm;
+  }
   for (const auto& [path, content] : inputs.bundle.files) {
-    if (valid_utf8(content)) {
+    if (is_valid_utf8(content)) {
       data[flatten_key(path)] = content;
     } else {
       binary[flatten_key(path)] = base64_encode(content);

@@ -1,6 +1,7 @@
 // Golden files for what `kubectl pd deploy` renders for the example workflows, and the
 // reversible flattening of code paths into ConfigMap keys.
 #include "plugins/kubectl-pd/manifests.h"
+#include "plugins/kubectl-pd/rollout.h"
 
 #include <gtest/gtest.h>
 
@@ -64,6 +65,21 @@ TEST(CodeBundle, KeysFlattenReversiblyWithoutCollisions) {
   EXPECT_EQ(flatten_key("nodes/fetch.ts"), "nodes__fetch.ts");
   EXPECT_NE(flatten_key("nodes__fetch.ts"), flatten_key("nodes/fetch.ts"));
   EXPECT_EQ(version_slug("1.0"), "1-0");
+}
+
+}  // namespace
+}  // namespace pd::kubectl_pd
+
+namespace pd::kubectl_pd {
+namespace {
+
+TEST(RolloutProgress, SaysWhatTheRolloutWaitsForAsKubectlDoes) {
+  EXPECT_EQ(rollout_progress("d", 3, 1, 3, 1),
+            "Waiting for deployment \"d\" rollout to finish: 1 out of 3 new replicas have been updated...");
+  EXPECT_EQ(rollout_progress("d", 2, 2, 3, 2),
+            "Waiting for deployment \"d\" rollout to finish: 1 old replicas are pending termination...");
+  EXPECT_EQ(rollout_progress("d", 2, 2, 2, 1),
+            "Waiting for deployment \"d\" rollout to finish: 1 of 2 updated replicas are available...");
 }
 
 }  // namespace

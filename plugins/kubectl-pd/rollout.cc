@@ -43,13 +43,46 @@ std::string stuck_reason(kube::RestClient& client, const std::string& ns, const 
 
 }  // namespace
 
+std::string rollout_progress(const std::string& name, int desired, int updated, int total,
+                             int available) {
+  std::string prefix = "Waiting for deployment \"" + name + "\" rollout to finish: ";
+  if (updated < desired) {
+    return prefix + std::to_string(updated) + " out of " + std::to_string(desired) +
+           " new replicas have been updated...";
+  }
+  if (total > updated) {
+    return prefix + std::to_string(total - updated) + " old replicas are pending termination...";
+  }
+  return prefix + std::to_string(std::min(available, updated)) + " of " + std::to_string(updated) +
+         " updated replicas are available...";
+}
+
 Status wait_for_rollout(kube::RestClient& client, const std::string& ns, const std::string& name,
                         std::chrono::milliseconds timeout, Io& io) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = started + timeout;
   std::string last_line;
+  bool redrawing = false;  // a progress line without its newline is on the terminal
+  auto show = [&](const std::string& line, bool final) {
+    if (io.err_is_terminal) {
+      // Redraw in place with the time spent, so a slow rollout visibly moves.
+      auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now() - started).count();
+      io.err << "\r\033[K" << line << (final ? "" : " (" + std::to_string(seconds) + "s)")
+             << (final ? "\n" : "") << std::flush;
+      redrawing = !final;
+    } else if (line != last_line) {
+      io.err << line << "\n";
+    }
+    last_line = line;
+  };
+  auto finish = [&](Status status) {
+    if (redrawing) io.err << "\n";
+    return status;
+  };
   for (;;) {
     Result<Json> deployment = client.get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name);
-    if (!deployment.is_ok()) return deployment.status();
+    if (!deployment.is_ok()) return finish(deployment.status());
     const Json& d = deployment.value();
     int64_t generation = d["metadata"].value("generation", 0);
     const Json& status = d.value("status", Json::object());
@@ -60,26 +93,22 @@ Status wait_for_rollout(kube::RestClient& client, const std::string& ns, const s
     for (const Json& condition : status.value("conditions", Json::array())) {
       if (condition.value("type", "") == "Progressing" &&
           condition.value("reason", "") == "ProgressDeadlineExceeded") {
-        return Status(StatusCode::kDeadlineExceeded,
-                      "deployment \"" + name + "\" exceeded its progress deadline");
+        return finish(Status(StatusCode::kDeadlineExceeded,
+                             "deployment \"" + name + "\" exceeded its progress deadline"));
       }
     }
     if (status.value("observedGeneration", int64_t{0}) >= generation && updated == desired &&
         available == desired && total == desired) {
-      io.err << "deployment \"" << name << "\" successfully rolled out\n";
+      show("deployment \"" + name + "\" successfully rolled out", true);
       return Status();
     }
-    std::string line = "Waiting for deployment \"" + name + "\" rollout to finish: " +
-                       std::to_string(std::min(available, updated)) + " of " +
-                       std::to_string(desired) + " updated replicas are available...";
-    if (line != last_line) io.err << line << "\n";
-    last_line = line;
+    show(rollout_progress(name, desired, updated, total, available), false);
     if (std::string reason = stuck_reason(client, ns, name); !reason.empty()) {
-      return Status(StatusCode::kUnavailable, "the new version does not start: " + reason);
+      return finish(Status(StatusCode::kUnavailable, "the new version does not start: " + reason));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status(StatusCode::kDeadlineExceeded,
-                    "timed out waiting for deployment \"" + name + "\" to roll out");
+      return finish(Status(StatusCode::kDeadlineExceeded,
+                           "timed out waiting for deployment \"" + name + "\" to roll out"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }

@@ -13,6 +13,12 @@
 
 namespace pd::kubectl_pd {
 
+// kubectl's rollout status line for these counts (new replicas updated, old ones terminating,
+// updated ones available).
+std::string rollout_progress(const std::string& name, int desired, int updated, int total,
+                             int available);
+
+// Progress goes to io.err: redrawn in place on a terminal, one line per change otherwise.
 Status wait_for_rollout(kube::RestClient& client, const std::string& namespace_name,
                         const std::string& name, std::chrono::milliseconds timeout, Io& io);
 
