@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/cli/dlq_command.h"
 #include "engine/cli/run_command.h"
 #include "engine/cli/serve_command.h"
 
@@ -39,6 +40,16 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   serve_cmd->add_option("--isolates", serve.isolates, "V8 isolates (default: one per core)");
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Request body limit (default 4 MiB)");
   serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)");
+  serve_cmd->add_option("--nats-url", serve.nats_url,
+                        "NATS server(s) for queue and gateway triggers (default: config nats_url)");
+  DlqOptions dlq;
+  CLI::App* dlq_cmd = app.add_subcommand("dlq", "List or re-publish dead letters of a queue trigger");
+  dlq_cmd->add_option("ACTION", dlq.action, "list or replay")->required()->check(CLI::IsMember({"list", "replay"}));
+  dlq_cmd->add_option("--subject", dlq.subject, "The dead-letter subject, e.g. orders.dlq")->required();
+  dlq_cmd->add_option("--to", dlq.to, "replay: publish here instead of each letter's original subject");
+  dlq_cmd->add_option("--limit", dlq.limit, "At most this many letters (default 100)");
+  dlq_cmd->add_option("--nats-url", dlq.nats_url, "NATS server (default nats://127.0.0.1:4222)");
+  dlq_cmd->add_option("-o,--output", dlq.output, "json for machine-readable output")->check(CLI::IsMember({"json"}));
   std::string post_url;
   std::string post_data = "{}";
   CLI::App* post_cmd = app.add_subcommand("post", "POST JSON to a URL and print the answer (what CronJobs run)");
@@ -59,6 +70,7 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   if (run_cmd->parsed()) return run_workflow_once(run, out, err);
   if (serve_cmd->parsed()) return serve_workflow(serve, out, err);
   if (post_cmd->parsed()) return post_request(post_url, post_data, out, err);
+  if (dlq_cmd->parsed()) return run_dlq_command(dlq, out, err);
   return 2;
 }
 

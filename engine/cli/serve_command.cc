@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "engine/server/engine_server.h"
+#include "engine/server/nats_triggers.h"
 #include "engine/util/clock.h"
 #include "engine/util/environment.h"
 #include "engine/util/http_transport.h"
@@ -57,6 +58,21 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     return 1;
   }
   server::EngineServer server(*runtime.value(), {options.host, options.port, options.max_body_bytes});
+  std::unique_ptr<server::NatsTriggers> nats;
+  if (server::NatsTriggers::needed(runtime.value()->workflow())) {
+    server::NatsTriggerOptions nats_options;
+    nats_options.nats_url = options.nats_url;
+    nats_options.log = [&out, &log_mutex](const nlohmann::json& record) { log_line(out, log_mutex, record); };
+    Result<std::unique_ptr<server::NatsTriggers>> started =
+        server::NatsTriggers::start(*runtime.value(), server.metrics(), nats_options);
+    if (!started.is_ok()) {
+      err << "error: " << started.status().message() << "\n";
+      return 1;
+    }
+    nats = std::move(started).value();
+    server.set_publisher(&nats->publisher());
+    server.set_readiness([&nats] { return nats->not_ready_reason(); });
+  }
   if (Status bound = server.bind(); !bound.is_ok()) {
     err << "error: " << bound.message() << "\n";
     return 1;
@@ -80,6 +96,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
       log_line(out, log_mutex, {{"level", "error"}, {"message", "grace period over; exiting"}});
       std::_Exit(1);
     }).detach();
+    if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
     server.stop();
   });
   server.serve();

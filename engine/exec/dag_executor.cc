@@ -198,6 +198,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       }
     }
     data.kube = run->request.kube;
+    data.trigger = run->request.trigger;
     invocation.ctx = to_json(data);
   }
   auto timeout = invocation.timeout;

@@ -30,6 +30,7 @@ struct ExecutionRequest {
   nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
   nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
   std::optional<KubeTarget> kube;
+  nlohmann::json trigger;  // what started it (ctx.trigger), e.g. a queue message's metadata
 };
 
 struct NodeLogLine {

@@ -9,6 +9,7 @@ nlohmann::json to_json(const NodeContextData& data) {
                         {"config", data.config},
                         {"secrets", data.secrets},
                         {"serviceHosts", data.service_hosts}};
+  if (!data.trigger.is_null()) out["trigger"] = data.trigger;
   if (data.kube) {
     out["k8s"] = {{"server", data.kube->server},
                   {"token", data.kube->token},
@@ -146,6 +147,7 @@ const std::string& node_context_script() {
       this.executionId = data.executionId;
       this.config = data.config ?? {};
       this.secrets = data.secrets ?? {};
+      if (data.trigger !== undefined) this.trigger = data.trigger;
       this.fetch = (service, path, init) => fetchService(data, service, path, init);
     }
     get log() { return (this.#log ??= new Log(this.#data)); }

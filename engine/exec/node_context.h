@@ -31,6 +31,7 @@ struct NodeContextData {
   // workflow config's `service_hosts` (e.g. slack: [hooks.slack.com]).
   std::map<std::string, std::vector<std::string>> service_hosts;
   std::optional<KubeTarget> kube;
+  nlohmann::json trigger;  // ctx.trigger; null leaves it undefined
 };
 
 nlohmann::json to_json(const NodeContextData& data);

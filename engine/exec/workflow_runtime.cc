@@ -83,13 +83,14 @@ WorkflowRuntime::~WorkflowRuntime() {
 }
 
 void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                              std::string execution_id) {
+                              std::string execution_id, nlohmann::json trigger) {
   Result<nlohmann::json> config = config_->current();
   ExecutionRequest request;
   request.execution_id = std::move(execution_id);
   request.input = std::move(input);
   request.secrets = secrets_;
   request.kube = options_.kube;
+  request.trigger = std::move(trigger);
   if (!config.is_ok()) {
     request.config = nlohmann::json::object();
     request.config["timeout"] = nullptr;
@@ -102,6 +103,14 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
   request.config = std::move(config).value();
   deep_merge(request.config, options_.config_overlay);
   executor_->execute(std::move(request), std::move(done));
+}
+
+Result<nlohmann::json> WorkflowRuntime::current_config() {
+  Result<nlohmann::json> config = config_->current();
+  if (!config.is_ok()) return config;
+  nlohmann::json merged = std::move(config).value();
+  deep_merge(merged, options_.config_overlay);
+  return merged;
 }
 
 ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id) {

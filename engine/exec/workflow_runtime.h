@@ -55,13 +55,16 @@ class WorkflowRuntime {
                                                        WorkflowRuntimeOptions options);
   ~WorkflowRuntime();
 
+  // `trigger` becomes ctx.trigger (e.g. a queue message's subject, headers and delivery).
   void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-               std::string execution_id = "");
+               std::string execution_id = "", nlohmann::json trigger = nullptr);
   ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "");
 
   const spec::Workflow& workflow() const { return loaded_->workflow; }
   // ctx.secrets after the cascade (webhook signatures are checked against them).
   const nlohmann::json& secrets() const { return secrets_; }
+  // The config an execution would see now (workflow.yaml, overrides, overlay).
+  Result<nlohmann::json> current_config();
   const SecretRedactor& redactor() const { return redactor_; }
   const spec::Plan& plan() const { return *loaded_->plan; }
 

@@ -3,6 +3,7 @@
 #include <v8.h>
 
 #include <atomic>
+#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -22,6 +23,19 @@
 
 namespace pd::js {
 namespace {
+
+// A node's input: JSON, except bytes (a binary queue payload) which arrive as a Uint8Array.
+v8::MaybeLocal<v8::Value> input_to_v8(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                      const nlohmann::json& input) {
+  if (input.is_binary()) {
+    const auto& bytes = input.get_binary();
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, bytes.size());
+    if (!bytes.empty()) std::memcpy(buffer->GetBackingStore()->Data(), bytes.data(), bytes.size());
+    return v8::Uint8Array::New(buffer, 0, bytes.size());
+  }
+  return v8::JSON::Parse(context, v8_string(isolate, input.dump()));
+}
+
 
 using Json = nlohmann::json;
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -777,7 +791,7 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
     if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
-        !v8::JSON::Parse(context, v8_string(isolate, c.input.dump())).ToLocal(&input_value) ||
+        !input_to_v8(isolate, context, c.input).ToLocal(&input_value) ||
         !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
       load_errors.ReThrow();
       return;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <future>
 
+#include "engine/server/gateway_event.h"
 #include "engine/server/webhook_auth.h"
 
 namespace pd::server {
@@ -57,6 +58,42 @@ void EngineServer::stop() {
   http_->stop();  // closes the listener, then waits for the handlers that are running
 }
 
+void EngineServer::publish_event(const std::string& trigger, const std::string& subject_template,
+                                 const httplib::Request& req, httplib::Response& res) {
+  if (draining_) {
+    metrics_.rejected("draining");
+    return send_json(res, 503, {{"error", "the engine is shutting down"}});
+  }
+  if (!publisher_ || !publisher_->connected()) {
+    metrics_.rejected("nats_unavailable");
+    return send_json(res, 503, {{"error", "not connected to NATS; retry later"}});
+  }
+  GatewayEvent event = gateway_event(subject_template, req.body, [&](const std::string& name) {
+    return req.has_header(name) ? std::optional<std::string>(req.get_header_value(name)) : std::nullopt;
+  }, [&] {
+    MessageHeaders headers;
+    for (const auto& [key, value] : req.headers) headers.emplace_back(key, value);
+    return headers;
+  }());
+  if (!event.error.empty()) {
+    metrics_.rejected("bad_event");
+    return send_json(res, 400, {{"error", event.error}});
+  }
+  // 202 only once JetStream has stored it: a crash before then makes the sender retry, and the
+  // message id makes that retry a duplicate JetStream drops.
+  Result<nats::PublishAck> ack = publisher_->publish_durably(event.message, event.msg_id, std::chrono::seconds(5));
+  if (!ack.is_ok()) {
+    metrics_.rejected("publish_failed");
+    return send_json(res, 503, {{"error", ack.status().message()}});
+  }
+  metrics_.published(trigger);
+  send_json(res, 202, {{"published", event.message.subject},
+                       {"stream", ack.value().stream},
+                       {"sequence", ack.value().sequence},
+                       {"duplicate", ack.value().duplicate},
+                       {"msgId", event.msg_id}});
+}
+
 void EngineServer::routes() {
   auto run_execution = [this](const std::string& trigger, Json input, httplib::Response& res) {
     if (draining_) {
@@ -92,6 +129,11 @@ void EngineServer::routes() {
   });
   http_->Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
     if (draining_) return send_json(res, 503, {{"status", "draining"}});
+    if (readiness_) {
+      if (std::string reason = readiness_(); !reason.empty()) {
+        return send_json(res, 503, {{"status", "not ready"}, {"reason", reason}});
+      }
+    }
     send_json(res, 200, {{"status", "ready"}, {"workflow", runtime_.workflow().name}});
   });
   http_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -100,7 +142,7 @@ void EngineServer::routes() {
 
   for (const spec::Trigger& trigger : runtime_.workflow().triggers) {
     const auto* webhook = std::get_if<spec::WebhookTrigger>(&trigger.kind);
-    if (!webhook || !webhook->publish.empty()) continue;  // gateway mode needs NATS
+    if (!webhook) continue;
     std::string name = trigger.name.empty() ? "webhook" : trigger.name;
     spec::WebhookTrigger config = *webhook;
     http_->Post(config.path, [this, run_execution, name, config](const httplib::Request& req,
@@ -120,6 +162,7 @@ void EngineServer::routes() {
           return send_json(res, 401, {{"error", header + ": " + verified.message()}});
         }
       }
+      if (!config.publish.empty()) return publish_event(name, config.publish, req, res);
       Result<Json> input = input_from(req);
       if (!input.is_ok()) {
         metrics_.rejected("bad_json");

@@ -1,19 +1,24 @@
 // `pd-engine serve`: the workflow behind HTTP. POST /run (JSON body → root input; the execution
 // result with 200 or 500), named triggers (`{"trigger": "<name>"}`), webhook triggers on their
-// paths with signature checks, GET /health, /ready and /metrics. Request bodies are limited; bad
+// paths with signature checks (running the workflow, or in gateway mode publishing the event to
+// NATS and answering 202 once JetStream stored it), GET /health, /ready and /metrics. Request bodies are limited; bad
 // JSON is a 400 naming the parse error. On stop, new requests are refused (503) while the ones in
 // flight finish.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "engine/exec/workflow_runtime.h"
+#include "engine/nats/nats_client.h"
 #include "engine/server/metrics.h"
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace pd::server {
@@ -37,14 +42,24 @@ class EngineServer {
   // Refuses new work, lets requests in flight finish, and makes serve() return.
   void stop();
 
+  // Webhooks in gateway mode publish through this (not set: they answer 503).
+  void set_publisher(nats::EventPublisher* publisher) { publisher_ = publisher; }
+  // Consulted by GET /ready: "" when ready, else the reason (e.g. not connected to NATS).
+  void set_readiness(std::function<std::string()> check) { readiness_ = std::move(check); }
+  Metrics& metrics() { return metrics_; }
+
  private:
   void routes();
+  void publish_event(const std::string& trigger, const std::string& subject_template,
+                     const httplib::Request& req, httplib::Response& res);
 
   exec::WorkflowRuntime& runtime_;
   ServerOptions options_;
   std::unique_ptr<httplib::Server> http_;
   Metrics metrics_;
   std::atomic<bool> draining_{false};
+  nats::EventPublisher* publisher_ = nullptr;
+  std::function<std::string()> readiness_;
   int port_ = 0;
 };
 

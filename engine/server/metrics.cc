@@ -25,6 +25,36 @@ void Metrics::rejected(const std::string& reason) {
   ++rejected_[reason];
 }
 
+void Metrics::redelivered(const std::string& trigger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++queue_counters_[{"redelivered", trigger}];
+}
+
+void Metrics::dead_lettered(const std::string& trigger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++queue_counters_[{"dead_lettered", trigger}];
+}
+
+void Metrics::rate_limited(const std::string& trigger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++queue_counters_[{"rate_limited", trigger}];
+}
+
+void Metrics::published(const std::string& trigger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++queue_counters_[{"published", trigger}];
+}
+
+long Metrics::counter(const std::string& kind, const std::string& trigger) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (kind == "success" || kind == "failure") {
+    auto it = executions_.find({trigger, kind});
+    return it == executions_.end() ? 0 : it->second;
+  }
+  auto it = queue_counters_.find({kind, trigger});
+  return it == queue_counters_.end() ? 0 : it->second;
+}
+
 std::string Metrics::render() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::ostringstream out;
@@ -49,6 +79,17 @@ std::string Metrics::render() const {
          "# TYPE pd_requests_rejected_total counter\n";
   for (const auto& [reason, count] : rejected_) {
     out << "pd_requests_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
+  }
+  static const std::vector<std::pair<std::string, std::string>> kQueueCounters = {
+      {"redelivered", "Queue messages delivered again after a failure or timeout."},
+      {"dead_lettered", "Queue messages sent to the dead-letter subject."},
+      {"rate_limited", "Queue messages held back by the trigger's rate limit."},
+      {"published", "Webhook events published to NATS (gateway mode)."}};
+  for (const auto& [kind, help] : kQueueCounters) {
+    out << "# HELP pd_" << kind << "_total " << help << "\n# TYPE pd_" << kind << "_total counter\n";
+    for (const auto& [key, count] : queue_counters_) {
+      if (key.first == kind) out << "pd_" << kind << "_total{trigger=\"" << key.second << "\"} " << count << "\n";
+    }
   }
   return out.str();
 }

@@ -1,5 +1,6 @@
 // The engine's Prometheus metrics: executions by trigger and outcome, an execution duration
-// histogram, executions in flight, rejected requests. Thread-safe; rendered as text format 0.0.4.
+// histogram, executions in flight, rejected requests, redeliveries, dead letters, rate-limited
+// messages and published webhook events. Thread-safe; rendered as text format 0.0.4.
 #pragma once
 
 #include <map>
@@ -14,12 +15,22 @@ class Metrics {
   void execution_started();
   void execution_finished(const std::string& trigger, bool success, double seconds);
   void rejected(const std::string& reason);  // e.g. "body_too_large", "bad_signature", "draining"
+  // Queue triggers: messages delivered again, sent to the dead-letter subject, held back by the
+  // rate limit; webhook events published to NATS.
+  void redelivered(const std::string& trigger);
+  void dead_lettered(const std::string& trigger);
+  void rate_limited(const std::string& trigger);
+  void published(const std::string& trigger);
   std::string render() const;
+
+  // One counter's value (tests): e.g. counter("dead_lettered", "orders").
+  long counter(const std::string& kind, const std::string& trigger) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, long> executions_;  // (trigger, outcome)
   std::map<std::string, long> rejected_;
+  std::map<std::pair<std::string, std::string>, long> queue_counters_;  // (kind, trigger)
   std::vector<long> buckets_ = std::vector<long>(kBounds.size(), 0);
   double duration_sum_ = 0;
   long duration_count_ = 0;

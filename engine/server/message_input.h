@@ -1,0 +1,26 @@
+// What a queue message gives a workflow. The root input follows the message's Content-Type
+// header: JSON (application/json, *+json) → the value, text/* → a string, anything else → the
+// bytes (a Uint8Array in the node). Without a Content-Type: JSON when the payload parses, else
+// {"data": "<text>"} as the old engine did; an object payload without a `trigger` field gets one
+// (the trigger's name, else the subject) so existing workflows keep working. ctx.trigger carries
+// the subject, headers and delivery metadata.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/nats/nats_client.h"
+#include "engine/nats/pull_consumer.h"
+#include "engine/util/status.h"
+
+namespace pd::server {
+
+// InvalidArgument naming the parse error when a JSON content type carries something else.
+Result<nlohmann::json> message_input(const nats::Message& message, const std::string& trigger_name);
+
+// ctx.trigger: {type: "queue", name, subject, headers: {name: value}, replyTo?, delivery?:
+// {stream, consumer, streamSequence, consumerSequence, attempt, pending, timestamp}}.
+nlohmann::json queue_trigger_info(const std::string& trigger_name, const nats::Message& message,
+                                  const nats::DeliveryInfo* delivery);
+
+}  // namespace pd::server

@@ -1,0 +1,47 @@
+// The NATS side of `pd-engine serve`: when the workflow has queue triggers or a webhook in
+// gateway mode, one connection (config `nats_url`, or --nats-url; credentials from secrets
+// `nats`: token, user + password, creds, ca, cert + key), one QueueConsumer per queue trigger,
+// and the publisher the webhook gateway uses. Readiness follows the connection.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/nats/nats_client.h"
+#include "engine/server/queue_consumer.h"
+#include "engine/util/temp_dir.h"
+
+namespace pd::server {
+
+struct NatsTriggerOptions {
+  std::string nats_url;  // overrides config nats_url (comma-separated for a cluster)
+  std::function<void(const nlohmann::json&)> log;
+  const Clock* clock = nullptr;
+};
+
+class NatsTriggers {
+ public:
+  // Whether `workflow` needs NATS at all.
+  static bool needed(const spec::Workflow& workflow);
+  // Connects (a server that is down is retried in the background) and starts the consumers.
+  // Errors name what is missing (no nats_url) or what NATS refused.
+  static Result<std::unique_ptr<NatsTriggers>> start(exec::WorkflowRuntime& runtime,
+                                                     Metrics& metrics, NatsTriggerOptions options);
+  ~NatsTriggers();
+
+  nats::EventPublisher& publisher() { return *client_; }
+  // "" when connected, else why not.
+  std::string not_ready_reason() const;
+  // Stops taking messages, waits up to `grace` for executions in flight, then drains NATS.
+  void stop(std::chrono::milliseconds grace);
+
+ private:
+  NatsTriggers() = default;
+  std::unique_ptr<TempDir> creds_dir_;
+  std::unique_ptr<nats::NatsClient> client_;
+  std::vector<std::unique_ptr<QueueConsumer>> consumers_;
+  bool stopped_ = false;
+};
+
+}  // namespace pd::server

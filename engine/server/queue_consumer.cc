@@ -1,0 +1,293 @@
+#include "engine/server/queue_consumer.h"
+
+#include <algorithm>
+
+#include "engine/server/message_input.h"
+
+namespace pd::server {
+
+struct QueueConsumer::Pending {
+  std::unique_ptr<nats::Delivery> delivery;  // JetStream; null for core NATS
+  nats::Message message;                     // core NATS (JetStream: delivery->message())
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  const nats::Message& msg() const { return delivery ? delivery->message() : message; }
+  uint64_t attempt() const { return delivery ? delivery->info().delivered : 1; }
+};
+
+QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats,
+                             Metrics& metrics, const spec::Trigger& trigger,
+                             QueueConsumerOptions options)
+    : runtime_(runtime),
+      nats_(nats),
+      metrics_(metrics),
+      config_(std::get<spec::QueueTrigger>(trigger.kind)),
+      name_(trigger.name.empty() ? config_.subject : trigger.name),
+      options_(std::move(options)) {
+  dlq_subject_ = config_.dead_letter.empty() ? default_dead_letter_subject(config_.subject)
+                                              : config_.dead_letter;
+  max_in_flight_ = config_.max_in_flight.value_or(64);
+  const Clock& clock = options_.clock ? *options_.clock : system_clock_;
+  if (config_.rate) bucket_.emplace(config_.rate->per_second, config_.rate->burst, clock);
+  if (config_.jetstream) {
+    const spec::JetStreamOptions& js = *config_.jetstream;
+    max_deliver_ = js.max_deliver.value_or(5);
+    if (js.ack_wait) ack_wait_ = std::chrono::duration_cast<std::chrono::milliseconds>(js.ack_wait->value);
+    for (const Duration& d : js.backoff) {
+      backoff_.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(d.value));
+    }
+  }
+}
+
+QueueConsumer::~QueueConsumer() { stop(std::chrono::milliseconds(0)); }
+
+void QueueConsumer::log(nlohmann::json record) const {
+  if (!options_.log) return;
+  record["trigger"] = name_;
+  options_.log(record);
+}
+
+Status QueueConsumer::start() {
+  const std::string& workflow = runtime_.workflow().name;
+  auto failed = [&](const Status& status) {
+    return Status(status.code(), "queue trigger \"" + name_ + "\": " + status.message());
+  };
+  if (!config_.schema.empty()) {
+    Result<SchemaValidator> schema =
+        SchemaValidator::load(runtime_.workflow().dir / config_.schema);
+    if (!schema.is_ok()) return failed(schema.status());
+    schema_.emplace(std::move(schema).value());
+  }
+  Result<std::string> dlq_stream = ensure_dead_letter_stream(nats_, dlq_subject_);
+  if (!dlq_stream.is_ok()) return failed(dlq_stream.status());
+  if (config_.jetstream) {
+    const spec::JetStreamOptions& js = *config_.jetstream;
+    nats::ConsumerSettings settings;
+    settings.subject = config_.subject;
+    settings.stream = !js.stream.empty() ? js.stream : "PD_" + workflow;
+    for (char& c : settings.stream) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+    }
+    settings.durable = !js.durable.empty() ? js.durable : workflow;
+    settings.ack_wait = ack_wait_;
+    settings.max_deliver = max_deliver_;
+    settings.deliver_policy = js.deliver_policy;
+    if (!js.start_time.empty()) settings.start_time = parse_rfc3339(js.start_time);
+    settings.max_ack_pending = js.max_ack_pending.value_or(std::max(1000, max_in_flight_));
+    // A stream that already stores the subject (made by someone else) is used as it is.
+    if (Result<std::string> existing = nats_.stream_for_subject(config_.subject); existing.is_ok()) {
+      settings.stream = existing.value();
+    }
+    Result<std::unique_ptr<nats::PullConsumer>> consumer = nats::PullConsumer::open(nats_, settings);
+    if (!consumer.is_ok()) return failed(consumer.status());
+    consumer_ = std::move(consumer).value();
+    puller_ = std::thread([this] { pull_loop(); });
+    heartbeat_ = std::thread([this] { heartbeat_loop(); });
+    log({{"level", "info"}, {"message", "consuming"}, {"subject", config_.subject},
+         {"stream", settings.stream}, {"durable", settings.durable}, {"deadLetter", dlq_subject_}});
+    return Status();
+  }
+  std::string group = config_.queue_group.empty() ? workflow : config_.queue_group;
+  Result<std::unique_ptr<nats::CoreSubscription>> sub = nats::CoreSubscription::open(
+      nats_, config_.subject, group, [this](nats::Message m) { handle_core(std::move(m)); });
+  if (!sub.is_ok()) return failed(sub.status());
+  core_subscription_ = std::move(sub).value();
+  log({{"level", "info"}, {"message", "subscribed"}, {"subject", config_.subject}, {"queueGroup", group}});
+  return Status();
+}
+
+void QueueConsumer::stop(std::chrono::milliseconds grace) {
+  if (stopping_.exchange(true)) return;
+  changed_.notify_all();
+  if (puller_.joinable()) puller_.join();
+  core_subscription_.reset();  // drains: no handler runs after this
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait_for(lock, grace, [this] { return in_flight_.load() == 0; });
+  lock.unlock();
+  if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+bool QueueConsumer::wait_for_capacity() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return stopping_ || in_flight_.load() < max_in_flight_; });
+  return !stopping_;
+}
+
+bool QueueConsumer::wait_for_token() {
+  if (!bucket_) return true;
+  bool waited = false;
+  while (!stopping_ && !bucket_->try_take()) {
+    if (!waited) metrics_.rate_limited(name_);
+    waited = true;
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, std::max(std::chrono::milliseconds(1), bucket_->time_to_next()),
+                      [this] { return stopping_.load(); });
+  }
+  return !stopping_;
+}
+
+void QueueConsumer::pull_loop() {
+  while (!stopping_) {
+    if (!wait_for_capacity()) break;
+    int room = max_in_flight_ - in_flight_.load();
+    int batch = std::clamp(room, 1, 256);
+    if (bucket_) {
+      if (!wait_for_token()) break;
+      batch = 1;  // one token, one message: the rate holds however fast the stream fills
+    }
+    if (!nats_.connected()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    Result<std::vector<std::unique_ptr<nats::Delivery>>> fetched =
+        consumer_->fetch(batch, options_.fetch_wait);
+    if (!fetched.is_ok()) {
+      log({{"level", "warn"}, {"message", "fetch failed; retrying"}, {"error", fetched.status().message()}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    if (bucket_ && fetched.value().empty()) {
+      // The token was not used: give the next fetch its chance without waiting a whole period.
+    }
+    for (std::unique_ptr<nats::Delivery>& delivery : fetched.value()) {
+      auto pending = std::make_shared<Pending>();
+      if (delivery->info().delivered > 1) metrics_.redelivered(name_);
+      pending->delivery = std::move(delivery);
+      dispatch(std::move(pending));
+    }
+  }
+}
+
+void QueueConsumer::heartbeat_loop() {
+  // In-progress acks at a third of ack_wait keep long executions from being redelivered.
+  auto period = std::max(std::chrono::milliseconds(100), ack_wait_ / 3);
+  for (;;) {
+    std::vector<std::shared_ptr<Pending>> overdue;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait_for(lock, period, [this] { return stopping_ && in_flight_.load() == 0; });
+      if (stopping_ && in_flight_.load() == 0) return;
+      auto now = std::chrono::steady_clock::now();
+      for (const auto& pending : running_) {
+        if (pending->delivery && now - pending->started >= period) overdue.push_back(pending);
+      }
+    }
+    for (const auto& pending : overdue) pending->delivery->in_progress();
+  }
+}
+
+void QueueConsumer::handle_core(nats::Message message) {
+  if (!wait_for_capacity() || !wait_for_token()) return;
+  auto pending = std::make_shared<Pending>();
+  pending->message = std::move(message);
+  dispatch(std::move(pending));
+}
+
+void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
+  const nats::Message& message = pending->msg();
+  Result<nlohmann::json> input = message_input(message, name_);
+  std::string invalid = input.is_ok() ? "" : input.status().message();
+  if (invalid.empty() && schema_) {
+    if (Status valid = schema_->validate(input.value()); !valid.is_ok()) {
+      invalid = "schema " + config_.schema + ": " + valid.message();
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++in_flight_;
+    running_.insert(pending);
+  }
+  if (!invalid.empty()) {
+    // It will never succeed: no retries.
+    completions_.post([this, pending, invalid] {
+      dead_letter(pending, invalid);
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_.erase(pending);
+      --in_flight_;
+      changed_.notify_all();
+    });
+    return;
+  }
+  metrics_.execution_started();
+  nlohmann::json trigger = queue_trigger_info(
+      name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
+  runtime_.execute(
+      std::move(input).value(),
+      [this, pending](exec::ExecutionResult result) {
+        completions_.post([this, pending, result = std::move(result)] {
+          finish(pending, result);
+          std::lock_guard<std::mutex> lock(mutex_);
+          running_.erase(pending);
+          --in_flight_;
+          changed_.notify_all();
+        });
+      },
+      "", std::move(trigger));
+}
+
+void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
+                           const exec::ExecutionResult& result) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->started).count();
+  metrics_.execution_finished(name_, result.success, seconds);
+  const nats::Message& message = pending->msg();
+  if (!pending->delivery && !message.reply.empty()) {
+    nats::Message reply{message.reply, result.to_json().dump(), {{"Content-Type", "application/json"}}, ""};
+    if (Status sent = nats_.publish(reply); !sent.is_ok()) {
+      log({{"level", "warn"}, {"message", "reply failed"}, {"error", sent.message()}});
+    }
+  }
+  if (result.success) {
+    if (pending->delivery) {
+      if (Status acked = pending->delivery->ack(); !acked.is_ok()) {
+        // Redelivered after ack_wait: at least once, never lost.
+        log({{"level", "warn"}, {"message", "ack failed; the message will be redelivered"},
+             {"error", acked.message()}});
+      }
+    }
+    return;
+  }
+  std::string error;
+  for (const auto& [node, message_text] : result.errors.items()) {
+    error += (error.empty() ? "" : "; ") + node + ": " +
+             (message_text.is_string() ? message_text.get<std::string>() : message_text.dump());
+  }
+  uint64_t attempt = pending->attempt();
+  if (pending->delivery && attempt < static_cast<uint64_t>(max_deliver_)) {
+    std::chrono::milliseconds delay =
+        backoff_.empty()
+            ? std::chrono::milliseconds(std::min<int64_t>(60000, int64_t{1000} << std::min<uint64_t>(attempt - 1, 6)))
+            : backoff_[std::min<size_t>(attempt - 1, backoff_.size() - 1)];
+    log({{"level", "warn"}, {"message", "execution failed; will retry"}, {"attempt", attempt},
+         {"maxDeliver", max_deliver_}, {"retryInMs", delay.count()}, {"error", error},
+         {"executionId", result.execution_id}});
+    pending->delivery->nak(delay);
+    return;
+  }
+  dead_letter(pending, error.empty() ? "the execution failed" : error);
+}
+
+void QueueConsumer::dead_letter(const std::shared_ptr<Pending>& pending, const std::string& error) {
+  const nats::Message& message = pending->msg();
+  DeadLetterReason reason{error, pending->attempt(), message.subject,
+                          pending->delivery ? pending->delivery->info().stream_sequence : 0,
+                          runtime_.workflow().name, name_};
+  nats::Message letter = dead_letter_message(message, dlq_subject_, reason);
+  std::string id = pending->delivery
+                       ? "pd-dlq-" + pending->delivery->info().stream + "-" +
+                             std::to_string(pending->delivery->info().stream_sequence)
+                       : "";
+  Result<nats::PublishAck> stored = nats_.publish_durably(letter, id, std::chrono::seconds(5));
+  if (!stored.is_ok()) {
+    // Never drop it: leave it to be delivered again (JetStream) and say so.
+    log({{"level", "error"}, {"message", "could not publish the dead letter"},
+         {"deadLetter", dlq_subject_}, {"error", stored.status().message()}});
+    if (pending->delivery) pending->delivery->nak(std::chrono::seconds(5));
+    return;
+  }
+  metrics_.dead_lettered(name_);
+  log({{"level", "error"}, {"message", "dead-lettered"}, {"subject", message.subject},
+       {"deadLetter", dlq_subject_}, {"attempts", reason.attempts}, {"error", error}});
+  if (pending->delivery) pending->delivery->term();
+}
+
+}  // namespace pd::server

@@ -1,0 +1,95 @@
+// A `queue` trigger: NATS messages run the workflow. Core NATS (a queue-group subscription,
+// at-most-once) or, with `jetstream:`, a durable pull consumer with at-least-once delivery: ack
+// after success; on failure nak with the trigger's backoff; in-progress acks while an execution
+// runs long; after the last attempt the message goes to the dead-letter subject and is
+// terminated. Messages that can never succeed (not the JSON their Content-Type says, schema
+// violations) go there at once. `max_in_flight` caps concurrent executions and `rate` (token
+// bucket) their start rate; with JetStream only as many messages are fetched as there is room
+// for, so bursts wait in the stream. A reply subject (core NATS request) gets the result.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "engine/exec/workflow_runtime.h"
+#include "engine/nats/core_subscription.h"
+#include "engine/nats/nats_client.h"
+#include "engine/nats/pull_consumer.h"
+#include "engine/server/dead_letters.h"
+#include "engine/server/metrics.h"
+#include "engine/server/schema_validator.h"
+#include "engine/util/token_bucket.h"
+#include "engine/util/worker_pool.h"
+
+namespace pd::server {
+
+struct QueueConsumerOptions {
+  const Clock* clock = nullptr;                     // for the rate limit; the system's when null
+  std::chrono::milliseconds fetch_wait{500};        // how long one fetch waits for messages
+  std::function<void(const nlohmann::json&)> log;   // JSON-line records
+};
+
+class QueueConsumer {
+ public:
+  QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats, Metrics& metrics,
+                const spec::Trigger& trigger, QueueConsumerOptions options = {});
+  ~QueueConsumer();
+
+  // Creates what is missing (stream, durable consumer, dead-letter stream) and starts taking
+  // messages. Errors name the trigger and what NATS said.
+  Status start();
+  // Stops taking messages and waits (up to `grace`) for the executions in flight to finish and
+  // be acknowledged.
+  void stop(std::chrono::milliseconds grace);
+  int in_flight() const { return in_flight_.load(); }
+  const std::string& name() const { return name_; }
+
+ private:
+  struct Pending;
+  void pull_loop();
+  void heartbeat_loop();
+  void handle_core(nats::Message message);
+  // Waits for room under max_in_flight; false when stopping.
+  bool wait_for_capacity();
+  bool wait_for_token();
+  void dispatch(std::shared_ptr<Pending> pending);
+  void finish(const std::shared_ptr<Pending>& pending, const exec::ExecutionResult& result);
+  void dead_letter(const std::shared_ptr<Pending>& pending, const std::string& error);
+  void log(nlohmann::json record) const;
+
+  exec::WorkflowRuntime& runtime_;
+  nats::NatsClient& nats_;
+  Metrics& metrics_;
+  spec::QueueTrigger config_;
+  std::string name_;
+  std::string dlq_subject_;
+  QueueConsumerOptions options_;
+  SystemClock system_clock_;
+  std::optional<TokenBucket> bucket_;
+  std::optional<SchemaValidator> schema_;
+  int max_in_flight_ = 0;
+  int max_deliver_ = 5;
+  std::vector<std::chrono::milliseconds> backoff_;
+  std::chrono::milliseconds ack_wait_{30000};
+
+  std::unique_ptr<nats::PullConsumer> consumer_;
+  std::unique_ptr<nats::CoreSubscription> core_subscription_;
+  WorkerPool completions_{2};  // acks and dead letters block on NATS: not on a V8 thread
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
+  std::thread puller_;
+  std::thread heartbeat_;
+};
+
+}  // namespace pd::server

@@ -1,0 +1,30 @@
+// Test helper: a real `nats-server -js` on a free loopback port with its own store folder, which
+// tests can stop (SIGTERM or kill -9) and start again on the same port and store.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/util/temp_dir.h"
+#include "tests/run_command.h"
+
+namespace pd::testing {
+
+class NatsServerProcess {
+ public:
+  NatsServerProcess();
+  // Starts (again); false when it did not come up (see log()).
+  bool start();
+  void stop(int signal = 15);
+  int port() const { return port_; }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  std::string log() const;
+
+ private:
+  TempDir dir_{"pd-nats-server"};
+  int port_;
+  std::unique_ptr<BackgroundCommand> process_;
+  int starts_ = 0;
+};
+
+}  // namespace pd::testing
