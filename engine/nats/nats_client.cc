@@ -288,14 +288,11 @@ Status NatsClient::delete_stored(const std::string& stream, uint64_t sequence) {
 
 Status NatsClient::drain(std::chrono::milliseconds timeout) {
   if (!connection_) return Status();
-  natsStatus s = natsConnection_DrainTimeout(connection_, timeout.count());
-  if (s != NATS_OK && s != NATS_CONNECTION_CLOSED) return nats_error("draining NATS", s);
-  // Draining ends by closing the connection; wait for that.
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (natsConnection_Status(connection_) != NATS_CONN_STATUS_CLOSED &&
-         std::chrono::steady_clock::now() < deadline) {
-    nats_Sleep(10);
-  }
+  // The consumers have stopped fetching and finished their messages before this: what is left is
+  // to get their acks (and any replies) to the server, then close.
+  natsStatus s = natsConnection_FlushTimeout(connection_, timeout.count());
+  natsConnection_Close(connection_);
+  if (s != NATS_OK && s != NATS_CONNECTION_CLOSED) return nats_error("flushing NATS", s);
   return Status();
 }
 

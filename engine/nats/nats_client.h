@@ -103,7 +103,7 @@ class NatsClient : public EventPublisher {
   // nullopt when `sequence` was deleted (or never existed).
   Result<std::optional<StoredMessage>> stored_message(const std::string& stream, uint64_t sequence);
   Status delete_stored(const std::string& stream, uint64_t sequence);
-  // Flushes, lets subscriptions finish what they hold, and closes.
+  // Flushes what was published (acks, replies) and closes. Stop consumers first.
   Status drain(std::chrono::milliseconds timeout);
 
   natsConnection* connection() const { return connection_; }

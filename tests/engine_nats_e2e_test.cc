@@ -1,0 +1,236 @@
+// pd-engine serve with NATS as operators run it: the built binary, a real `nats-server -js` on a
+// loopback port, nodes that report every message they process to a recorder on loopback.
+// Nothing is lost when the engine is killed with SIGKILL mid-stream or the NATS server restarts;
+// SIGTERM finishes and acknowledges what is in flight; `pd-engine dlq` lists and replays; the
+// engine runs as an unprivileged user with a read-only workflow folder and no writable home.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "engine/nats/nats_client.h"
+#include "engine/util/temp_dir.h"
+#include "tests/nats_server_process.h"
+#include "tests/run_command.h"
+
+namespace pd::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string engine_binary() {
+  const char* build = std::getenv("PD_BINARY_DIR");
+  return std::string(build ? build : PD_BINARY_DIR_FALLBACK) + "/engine/cli/pd-engine";
+}
+
+// Counts how often each message id was processed.
+class Recorder {
+ public:
+  Recorder() {
+    server_.Post("/seen", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++seen_[req.body];
+      res.set_content("{}", "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Recorder() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  size_t distinct() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_.size();
+  }
+  size_t duplicates() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    size_t extra = 0;
+    for (const auto& [id, count] : seen_) extra += count - 1;
+    return extra;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::map<std::string, int> seen_;
+};
+
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+class EngineNats : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(nats_.start()) << nats_.log();
+    nats::ConnectSettings settings;
+    settings.urls = {nats_.url()};
+    client_ = std::move(nats::NatsClient::connect(settings)).value();
+    ASSERT_TRUE(client_->wait_connected(std::chrono::seconds(5)));
+    write("nodes/record.ts",
+          "export default async (_ctx: any, input: any) => {\n"
+          "  if (input.fail) throw new Error('cannot process ' + input.id);\n"
+          "  if (input.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+          "  const res = await fetch('http://127.0.0.1:" + std::to_string(recorder_.port()) +
+              "/seen', {method: 'POST', body: String(input.id)});\n"
+          "  await res.text();\n"
+          "  return { id: input.id };\n"
+          "};\n");
+    write("workflow.yaml",
+          "name: recorder\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: jobs\n"
+          "    subject: jobs.new\n    max_in_flight: 32\n"
+          "    jetstream: {stream: JOBS, durable: recorder, ack_wait: 2s, max_deliver: 3, backoff: [100ms]}\n"
+          "nodes:\n  record:\n    path: nodes/record.ts\n    capabilities:\n      net: [\"127.0.0.1:" +
+              std::to_string(recorder_.port()) + "\"]\n");
+  }
+  void write(const std::string& relative, const std::string& text) {
+    std::filesystem::create_directories((dir_.path() / "wf" / relative).parent_path());
+    std::ofstream(dir_.path() / "wf" / relative) << text;
+  }
+  std::unique_ptr<BackgroundCommand> start_engine(const std::string& prefix = "") {
+    int port = free_loopback_port();
+    auto engine = std::make_unique<BackgroundCommand>(
+        prefix + shell_quote(engine_binary()) + " serve --workflow " +
+            shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+            std::to_string(port) + " --nats-url " + nats_.url() + " --config-dir /nonexistent" +
+            " --secrets-dir /nonexistent --cache-dir /tmp/pd-nats-e2e-cache-" + std::to_string(port),
+        dir_.path() / ("engine-" + std::to_string(++engines_) + ".log"));
+    EXPECT_TRUE(engine->wait_for_port(port)) << engine->log();
+    engine_port_ = port;
+    return engine;
+  }
+  void publish(int first, int count, const std::string& extra = "") {
+    for (int i = first; i < first + count; ++i) {
+      nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + extra + "}",
+                            {{"Content-Type", "application/json"}}, ""};
+      ASSERT_TRUE(client_->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5)).is_ok());
+    }
+  }
+
+  NatsServerProcess nats_;
+  std::unique_ptr<nats::NatsClient> client_;
+  Recorder recorder_;
+  TempDir dir_{"pd-engine-nats"};
+  int engines_ = 0;
+  int engine_port_ = 0;
+};
+
+TEST_F(EngineNats, NothingIsLostWhenTheEngineIsKilledMidStream) {
+  auto engine = start_engine();
+  publish(0, 2000);
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() >= 400; }, std::chrono::seconds(30)));
+  engine->stop(SIGKILL);
+  size_t at_kill = recorder_.distinct();
+  engine = start_engine();
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 2000; }, std::chrono::seconds(60)))
+      << recorder_.distinct() << " of 2000\n" << engine->log();
+  std::cout << "[ figures  ] killed after " << at_kill << " of 2000; all 2000 processed, "
+            << recorder_.duplicates() << " processed twice (at-least-once)\n";
+  RecordProperty("duplicates", static_cast<int>(recorder_.duplicates()));
+  EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
+}
+
+TEST_F(EngineNats, NothingIsLostWhenTheNatsServerRestarts) {
+  auto engine = start_engine();
+  publish(0, 1000);
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() >= 200; }, std::chrono::seconds(30)));
+  nats_.stop();
+  httplib::Client http("127.0.0.1", engine_port_);
+  EXPECT_TRUE(eventually([&] {
+    auto ready = http.Get("/ready");
+    return ready && ready->status == 503;
+  }, std::chrono::seconds(5)));
+  ASSERT_TRUE(nats_.start()) << nats_.log();
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 1000; }, std::chrono::seconds(60)))
+      << recorder_.distinct() << " of 1000\n" << engine->log();
+  EXPECT_TRUE(eventually([&] {
+    auto ready = http.Get("/ready");
+    return ready && ready->status == 200;
+  }, std::chrono::seconds(5)));
+  std::cout << "[ figures  ] NATS restarted mid-stream; all 1000 processed, "
+            << recorder_.duplicates() << " twice\n";
+}
+
+TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
+  auto engine = start_engine();
+  publish(0, 20, ", \"sleep\": 300");
+  ASSERT_TRUE(eventually([&] {
+    httplib::Client http("127.0.0.1", engine_port_);
+    auto metrics = http.Get("/metrics");
+    return metrics && metrics->body.find("pd_executions_in_flight 0") == std::string::npos;
+  }, std::chrono::seconds(10)));
+  EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
+  size_t done = recorder_.distinct();
+  EXPECT_GT(done, 0u);
+  // What was finished was acknowledged: a new engine processes only the rest.
+  engine = start_engine();
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 20; }, std::chrono::seconds(30)));
+  EXPECT_EQ(recorder_.duplicates(), 0u) << engine->log();
+}
+
+TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
+  auto engine = start_engine();
+  publish(1, 2, ", \"fail\": true");
+  CommandResult listed;
+  ASSERT_TRUE(eventually([&] {
+    listed = run_command(shell_quote(engine_binary()) + " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
+    return listed.output.find("\n2\t") != std::string::npos;
+  }, std::chrono::seconds(20))) << listed.output << engine->log();
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.output.find("SEQ\tTIME\tATTEMPTS\tORIGINAL-SUBJECT\tERROR"), std::string::npos);
+  EXPECT_NE(listed.output.find("\t3\tjobs.new\t"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("cannot process 1"), std::string::npos) << listed.output;
+  CommandResult json = run_command(shell_quote(engine_binary()) +
+                                   " dlq list --subject jobs.new.dlq -o json --nats-url " + nats_.url());
+  EXPECT_EQ(Json::parse(json.output).size(), 2u) << json.output;
+
+  // "Fixed": the replayed messages no longer fail.
+  engine->stop(SIGTERM);
+  write("nodes/record.ts", "export default async () => ({ fixed: true });\n");
+  engine = start_engine();
+  CommandResult replayed = run_command(shell_quote(engine_binary()) +
+                                       " dlq replay --subject jobs.new.dlq --nats-url " + nats_.url());
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
+  EXPECT_EQ(replayed.output, "replayed 2 message(s) from jobs.new.dlq\n");
+  CommandResult empty = run_command(shell_quote(engine_binary()) +
+                                    " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
+  EXPECT_EQ(empty.output, "No dead letters on jobs.new.dlq.\n");
+  httplib::Client http("127.0.0.1", engine_port_);
+  EXPECT_TRUE(eventually([&] {
+    auto metrics = http.Get("/metrics");
+    return metrics && metrics->body.find("pd_executions_total{trigger=\"jobs\",outcome=\"success\"} 2") != std::string::npos;
+  }, std::chrono::seconds(20)));
+}
+
+TEST_F(EngineNats, RunsUnprivilegedWithAReadOnlyWorkflowAndNoWritableHome) {
+  // As the image runs it: user nobody, workflow folder read-only, HOME not writable, /tmp only.
+  std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all |
+                                                std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+                                                std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  ASSERT_EQ(run_command("chmod -R a+rX,a-w " + shell_quote((dir_.path() / "wf").string())).exit_code, 0);
+  auto engine = start_engine("env HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups ");
+  publish(0, 5);
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 5; }, std::chrono::seconds(20))) << engine->log();
+  CommandResult user = run_command("ps -o user= -p " + std::to_string(engine->pid()));
+  EXPECT_NE(user.output.find("nobody"), std::string::npos) << user.output;
+  EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
+  run_command("chmod -R u+w " + shell_quote((dir_.path() / "wf").string()));
+}
+
+}  // namespace
+}  // namespace pd::testing
