@@ -166,6 +166,49 @@ TEST_F(EngineNats, NothingIsLostWhenTheNatsServerRestarts) {
             << recorder_.duplicates() << " twice\n";
 }
 
+TEST_F(EngineNats, NothingIsLostWhenAMemberOfAThreeServerClusterStops) {
+  // Three servers in one JetStream cluster, the stream replicated on all three.
+  NatsServerProcess members[3];
+  int cluster_ports[3] = {free_loopback_port(), free_loopback_port(), free_loopback_port()};
+  for (int i = 0; i < 3; ++i) {
+    std::vector<int> others;
+    for (int j = 0; j < 3; ++j) {
+      if (j != i) others.push_back(cluster_ports[j]);
+    }
+    members[i].join_cluster("n" + std::to_string(i), cluster_ports[i], others);
+  }
+  for (auto& member : members) ASSERT_TRUE(member.start()) << member.log();
+  nats::ConnectSettings settings;
+  settings.urls = {members[0].url(), members[1].url(), members[2].url()};
+  auto cluster = std::move(nats::NatsClient::connect(settings)).value();
+  ASSERT_TRUE(cluster->wait_connected(std::chrono::seconds(5)));
+  // The cluster needs a moment to elect its JetStream leader.
+  Status stream;
+  ASSERT_TRUE(eventually([&] {
+    stream = cluster->ensure_stream("JOBS", {"jobs.new"}, 3);
+    return stream.is_ok();
+  }, std::chrono::seconds(20))) << stream.message();
+  std::string urls = members[0].url() + "," + members[1].url() + "," + members[2].url();
+  int port = free_loopback_port();
+  BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
+                               shell_quote((dir_.path() / "wf").string()) +
+                               " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " + urls +
+                               " --config-dir /nonexistent --secrets-dir /nonexistent",
+                           dir_.path() / "engine-cluster.log");
+  ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
+  for (int i = 0; i < 1000; ++i) {
+    nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
+    ASSERT_TRUE(cluster->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5)).is_ok());
+  }
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() >= 200; }, std::chrono::seconds(30)));
+  members[0].stop(SIGKILL);
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 1000; }, std::chrono::seconds(90)))
+      << recorder_.distinct() << " of 1000\n" << engine.log();
+  std::cout << "[ figures  ] cluster member n0 killed mid-stream; all 1000 processed, "
+            << recorder_.duplicates() << " twice\n";
+  EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
+}
+
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   auto engine = start_engine();
   publish(0, 20, ", \"sleep\": 300");

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/util/temp_dir.h"
 #include "tests/run_command.h"
@@ -13,6 +14,8 @@ namespace pd::testing {
 class NatsServerProcess {
  public:
   NatsServerProcess();
+  // A member of a JetStream cluster: `name`, its cluster port, and the other members' routes.
+  void join_cluster(const std::string& name, int cluster_port, const std::vector<int>& route_ports);
   // Starts (again); false when it did not come up (see log()).
   bool start();
   void stop(int signal = 15);
@@ -25,6 +28,7 @@ class NatsServerProcess {
   int port_;
   std::unique_ptr<BackgroundCommand> process_;
   int starts_ = 0;
+  std::string cluster_args_;
 };
 
 }  // namespace pd::testing

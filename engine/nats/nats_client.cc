@@ -205,7 +205,8 @@ Result<PublishAck> NatsClient::publish_durably(const Message& message, const std
   return out;
 }
 
-Status NatsClient::ensure_stream(const std::string& name, const std::vector<std::string>& subjects) {
+Status NatsClient::ensure_stream(const std::string& name, const std::vector<std::string>& subjects,
+                                 int replicas) {
   jsStreamInfo* info = nullptr;
   jsErrCode js_error = static_cast<jsErrCode>(0);
   natsStatus s = js_GetStreamInfo(&info, jetstream_, name.c_str(), nullptr, &js_error);
@@ -222,6 +223,7 @@ Status NatsClient::ensure_stream(const std::string& name, const std::vector<std:
   config.Subjects = subject_list.data();
   config.SubjectsLen = static_cast<int>(subject_list.size());
   config.Storage = js_FileStorage;
+  config.Replicas = replicas;
   config.Duplicates = static_cast<int64_t>(std::chrono::nanoseconds(std::chrono::minutes(10)).count());
   s = js_AddStream(&info, jetstream_, &config, nullptr, &js_error);
   if (s != NATS_OK) return nats_error("creating stream " + name, s, js_error);

@@ -96,7 +96,8 @@ class NatsClient : public EventPublisher {
   Result<PublishAck> publish_durably(const Message& message, const std::string& msg_id,
                                      std::chrono::milliseconds timeout) override;
   // Creates stream `name` capturing `subjects` when it does not exist (kept as it is otherwise).
-  Status ensure_stream(const std::string& name, const std::vector<std::string>& subjects);
+  Status ensure_stream(const std::string& name, const std::vector<std::string>& subjects,
+                       int replicas = 1);
   // The stream whose subjects capture `subject`; NotFound when none does.
   Result<std::string> stream_for_subject(const std::string& subject);
   Result<StreamRange> stream_range(const std::string& stream);
