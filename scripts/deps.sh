@@ -21,6 +21,7 @@ packages=(
   wrk  # load generator for bench/
   # runtime libraries of libnode108 (installed normally; libnode itself is unpacked below)
   libuv1 libicu72 libbrotli1 libc-ares2 libnghttp2-14 zlib1g
+  tzdata  # time zones of cron triggers
 )
 
 missing=()

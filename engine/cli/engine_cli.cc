@@ -42,6 +42,10 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)");
   serve_cmd->add_option("--nats-url", serve.nats_url,
                         "NATS server(s) for queue and gateway triggers (default: config nats_url)");
+  serve_cmd->add_option("--cron", serve.cron,
+                        "Run cron triggers in the engine: auto (unless in Kubernetes, where "
+                        "CronJobs do it), on or off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   DlqOptions dlq;
   CLI::App* dlq_cmd = app.add_subcommand("dlq", "List or re-publish dead letters of a queue trigger");
   dlq_cmd->add_option("ACTION", dlq.action, "list or replay")->required()->check(CLI::IsMember({"list", "replay"}));

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <thread>
 
+#include "engine/server/cron_scheduler.h"
 #include "engine/server/engine_server.h"
 #include "engine/server/nats_triggers.h"
 #include "engine/util/clock.h"
@@ -77,6 +78,19 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     err << "error: " << bound.message() << "\n";
     return 1;
   }
+  std::unique_ptr<server::CronScheduler> cron;
+  bool in_cluster = runtime_options.env.count("KUBERNETES_SERVICE_HOST") > 0;
+  if (options.cron == "on" || (options.cron == "auto" && !in_cluster)) {
+    server::CronSchedulerOptions cron_options;
+    cron_options.log = [&out, &log_mutex](const nlohmann::json& record) { log_line(out, log_mutex, record); };
+    Result<std::unique_ptr<server::CronScheduler>> started =
+        server::CronScheduler::start(*runtime.value(), server.metrics(), cron_options);
+    if (!started.is_ok()) {
+      err << "error: " << started.status().message() << "\n";
+      return 1;
+    }
+    cron = std::move(started).value();
+  }
   log_line(out, log_mutex,
            {{"level", "info"},
             {"message", "serving"},
@@ -96,6 +110,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
       log_line(out, log_mutex, {{"level", "error"}, {"message", "grace period over; exiting"}});
       std::_Exit(1);
     }).detach();
+    if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));
     if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
     server.stop();
   });

@@ -25,6 +25,7 @@ struct ServeOptions {
   size_t max_body_bytes = 4u << 20;
   int grace_seconds = 30;
   std::string nats_url;  // overrides config nats_url
+  std::string cron = "auto";  // auto (on unless in Kubernetes) | on | off
 };
 
 int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream& err);
