@@ -89,3 +89,7 @@ echo "kubectl pd deploy vs kubectl apply, same objects, same pd-fake-cluster pro
 echo
 echo "pd-engine serve under wrk:"
 "$repo/bench/engine_http_bench.sh" "$build"
+
+echo
+echo "Queue trigger through JetStream vs raw consume+ack, same nats-server:"
+"$build/bench/nats_bench"
