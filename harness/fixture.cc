@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/exec/data_files.h"
+#include "engine/util/base64.h"
 #include "engine/util/file_io.h"
 
 namespace pd::harness {
@@ -72,6 +73,56 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
   }
   fixture.now = doc.value("now", "");
   if (doc.contains("random") && doc["random"].is_number_unsigned()) fixture.random = doc["random"].get<uint64_t>();
+  const std::string where = file.string();
+  if (doc.contains("files")) {
+    if (!doc["files"].is_object()) return invalid_argument(where + ": `files` must map paths to contents");
+    for (auto it = doc["files"].begin(); it != doc["files"].end(); ++it) {
+      const Json& value = it.value();
+      FixtureFile entry;
+      std::string field = where + ": files[\"" + it.key() + "\"]";
+      if (value.is_string()) {
+        entry.content = value.get<std::string>();
+      } else if (value.is_object() && value.contains("base64") && value["base64"].is_string()) {
+        std::optional<std::string> bytes = base64_decode(value["base64"].get<std::string>());
+        if (!bytes) return invalid_argument(field + ".base64: not valid base64");
+        entry.content = *bytes;
+      } else if (value.is_object() && value.contains("symlink") && value["symlink"].is_string()) {
+        entry.symlink = value["symlink"].get<std::string>();
+      } else if (value.is_object() && value.value("passthrough", false)) {
+        entry.passthrough = true;
+      } else {
+        return invalid_argument(field + ": expected text, {\"base64\": …}, {\"symlink\": …} or {\"passthrough\": true}");
+      }
+      fixture.files[it.key()] = entry;
+    }
+  }
+  if (doc.contains("modules")) {
+    if (!doc["modules"].is_object()) return invalid_argument(where + ": `modules` must map import specifiers to mocks");
+    for (auto it = doc["modules"].begin(); it != doc["modules"].end(); ++it) {
+      const Json& value = it.value();
+      std::string field = where + ": modules[\"" + it.key() + "\"]";
+      if (value.is_object() && value.contains("source") && value["source"].is_string()) {
+        fixture.modules[it.key()] = value["source"].get<std::string>();
+      } else if (value.is_object() && value.contains("path") && value["path"].is_string()) {
+        std::filesystem::path mock = file.parent_path() / value["path"].get<std::string>();
+        Result<std::string> source = read_text_file(mock);
+        if (!source.is_ok()) return Status(source.status().code(), field + ".path: " + source.status().message());
+        fixture.modules[it.key()] = source.value();
+      } else {
+        return invalid_argument(field + ": expected {\"source\": \"…\"} or {\"path\": \"file relative to the fixture\"}");
+      }
+    }
+  }
+  if (doc.contains("logs")) {
+    if (!doc["logs"].is_array()) return invalid_argument(where + ": `logs` must be a list of {level, message}");
+    for (size_t i = 0; i < doc["logs"].size(); ++i) {
+      const Json& entry = doc["logs"][i];
+      if (!entry.is_object() || !entry.contains("message") || !entry["message"].is_string()) {
+        return invalid_argument(where + ": logs[" + std::to_string(i) + "]: expected {\"level\": \"info\", \"message\": \"substring\"}");
+      }
+      fixture.logs.push_back({entry.value("level", ""), entry["message"].get<std::string>()});
+    }
+  }
   return fixture;
 }
 

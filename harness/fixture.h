@@ -1,7 +1,7 @@
 // Node fixtures: `tests/fixtures/<node>.json` or `<node>.<case>.json` (YAML accepted too), matched
 // exactly (`fetch` never picks up `fetch-data.json`). Pipedreamer's `{input, expected}` works as
 // it is; the optional fields are a public contract: `config`, `secrets`, `env`, `fetch` mocks,
-// `match: "subset"`, `expectError`, `now`, `random`.
+// `match: "subset"`, `expectError`, `now`, `random`, `files`, `modules`, `logs`.
 #pragma once
 
 #include <filesystem>
@@ -29,6 +29,20 @@ struct FetchMock {
   int times = -1;       // -1: any number of times
 };
 
+// One entry of `files`: text, bytes ({"base64"}), a symlink ({"symlink": target}), or the real
+// file at that path ({"passthrough": true}).
+struct FixtureFile {
+  std::string content;
+  std::string symlink;
+  bool passthrough = false;
+};
+
+// One `logs` expectation: a line at `level` (any level when empty) containing `message`.
+struct LogExpectation {
+  std::string level;
+  std::string message;
+};
+
 struct Fixture {
   std::filesystem::path file;
   std::string node;
@@ -44,6 +58,9 @@ struct Fixture {
   std::optional<std::vector<FetchMock>> fetch;  // nullopt: the old default mock reply
   std::string now;
   std::optional<uint64_t> random;
+  std::map<std::string, FixtureFile> files;     // path (absolute or workflow-relative) → entry
+  std::map<std::string, std::string> modules;   // import specifier → mock module source
+  std::vector<LogExpectation> logs;
 
   std::string display_name() const { return case_name.empty() ? node : node + "." + case_name; }
 };

@@ -138,5 +138,57 @@ TEST_F(HarnessTest, PipelineFixturesRunTheWholeDag) {
   EXPECT_EQ(results.value()[1].problems, (std::vector<std::string>{"$.outputs.lonely.n: expected 5, got 4"}));
 }
 
+TEST_F(HarnessTest, VirtualFilesModuleMocksAndLogExpectations) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  reader: {path: nodes/reader.ts}\n  db: {path: nodes/db.ts}\n");
+  dir_.write("nodes/reader.ts",
+             "export default async () => {\n"
+             "  const config = JSON.parse(await Deno.readTextFile('/etc/app/config.json'));\n"
+             "  const bytes = await Deno.readFile('/etc/app/logo.bin');\n"
+             "  const linked = await Deno.readTextFile('/etc/app/current.json');\n"
+             "  const names = [];\n"
+             "  for await (const e of Deno.readDir('/etc/app')) names.push(e.name + (e.isDirectory ? '/' : ''));\n"
+             "  let missing = '';\n"
+             "  try { await Deno.readTextFile('/etc/app/missing.json'); } catch (e) { missing = e.name; }\n"
+             "  console.warn('loaded', config.region);\n"
+             "  return { region: config.region, bytes: Array.from(bytes), linked, names: names.sort(), missing };\n"
+             "};\n");
+  dir_.write("nodes/db.ts",
+             "import { Client } from 'jsr:@db/postgres@0.19.5';\n"
+             "export default async () => { const c = new Client(); return await c.queryObject('select 1'); };\n");
+  dir_.write("tests/fixtures/reader.json", R"({
+    "files": {
+      "/etc/app/config.json": "{\"region\": \"eu\"}",
+      "/etc/app/logo.bin": {"base64": "AAH/"},
+      "/etc/app/current.json": {"symlink": "config.json"},
+      "/etc/app/sub/x.txt": "x"
+    },
+    "logs": [{"level": "warn", "message": "loaded eu"}],
+    "expected": {"region": "eu", "bytes": [0, 1, 255], "linked": "{\"region\": \"eu\"}",
+                 "names": ["config.json", "current.json", "logo.bin", "sub/"], "missing": "NotFound"}
+  })");
+  dir_.write("tests/fixtures/reader.quiet.json", R"({
+    "files": {"/etc/app/config.json": "{\"region\": \"us\"}", "/etc/app/logo.bin": "", "/etc/app/current.json": "1"},
+    "logs": [{"level": "error", "message": "never written"}],
+    "match": "subset", "expected": {"region": "us"}
+  })");
+  dir_.write("tests/fixtures/db.json", R"({
+    "modules": {"jsr:@db/postgres@0.19.5": {"source": "export class Client { async queryObject(q: string) { return { rows: [{ q }] }; } }"}},
+    "expected": {"rows": [{"q": "select 1"}]}
+  })");
+  Result<std::vector<CaseResult>> results = run();
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  const auto& r = results.value();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].name, "reader");
+  EXPECT_EQ(r[0].outcome, Outcome::kPassed) << (r[0].problems.empty() ? "" : r[0].problems[0]);
+  EXPECT_EQ(r[1].name, "reader.quiet");
+  EXPECT_EQ(r[2].name, "db");
+  EXPECT_EQ(r[2].outcome, Outcome::kPassed) << (r[2].problems.empty() ? "" : r[2].problems[0]);
+  EXPECT_EQ(r[1].problems, (std::vector<std::string>{
+                               "expected a log line at level error containing \"never written\"; none was written"}));
+}
+
 }  // namespace
 }  // namespace pd::harness

@@ -15,6 +15,7 @@
 #include "engine/util/clock.h"
 #include "engine/util/random_source.h"
 #include "harness/fixture.h"
+#include "harness/fixture_file_system.h"
 #include "harness/json_diff.h"
 #include "harness/mock_transport.h"
 
@@ -98,7 +99,14 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   runtime_options.random = random ? &*random : nullptr;
   runtime_options.context_script = exec::node_context_script();
   runtime_options.transform_cache = cache;  // strip each file once for all fixtures
-  bool own_runtime = !fixture.env.empty() || clock || random;
+  std::optional<FixtureFileSystem> files;
+  if (!fixture.files.empty()) {
+    files.emplace(fixture.files, std::filesystem::weakly_canonical(job.dir));
+    runtime_options.file_system = &*files;
+    runtime_options.read_paths = files->roots();
+  }
+  runtime_options.module_overrides = fixture.modules;
+  bool own_runtime = !fixture.env.empty() || clock || random || files || !fixture.modules.empty();
   std::unique_ptr<js::Runtime> private_runtime;
   js::Runtime* runtime = nullptr;
   if (own_runtime) {
@@ -145,6 +153,20 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
     document["expected"] = call.value().output;
     std::ofstream(fixture.file) << document.dump(2) << "\n";
     result.problems.clear();
+  }
+  if (call.is_ok()) {
+    for (const LogExpectation& expected : fixture.logs) {
+      bool found = false;
+      for (const js::ConsoleLine& line : call.value().console) {
+        found = found || ((expected.level.empty() || line.level == expected.level) &&
+                          line.text.find(expected.message) != std::string::npos);
+      }
+      if (!found) {
+        result.problems.push_back("expected a log line" +
+                                  (expected.level.empty() ? "" : " at level " + expected.level) +
+                                  " containing " + Json(expected.message).dump() + "; none was written");
+      }
+    }
   }
   for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;

@@ -126,6 +126,7 @@ void ModuleGraph::install_callbacks(v8::Isolate* isolate) {
 
 std::string ModuleGraph::display_name(const std::string& path) const {
   if (path == "pipedreamer") return "pd:pipedreamer";
+  if (path.starts_with("mock:")) return path;
   return std::filesystem::path(path).lexically_relative(sources_.workflow_dir).string();
 }
 
@@ -157,6 +158,7 @@ v8::MaybeLocal<v8::Module> ModuleGraph::resolve(v8::Local<v8::Context> context,
     throw_error(isolate_, message);
     return {};
   };
+  if (sources_.overrides.count(spec)) return load(context, "mock:" + spec);
   // The import map comes first; its addresses are relative to the workflow folder.
   std::filesystem::path base = std::filesystem::path(referrer_path).parent_path();
   if (std::optional<std::string> mapped = sources_.import_map.resolve(spec, referrer_rel)) {
@@ -194,7 +196,10 @@ v8::MaybeLocal<v8::Module> ModuleGraph::load(v8::Local<v8::Context> context,
   if (existing != modules_.end()) return existing->second.Get(isolate_);
   std::string display = display_name(path);
   std::string code = kBuiltinPipedreamer;
-  if (path != "pipedreamer") {
+  bool mock = path.starts_with("mock:");
+  if (mock) {
+    code = sources_.overrides.at(path.substr(5));
+  } else if (path != "pipedreamer") {
     Result<std::string> text = sources_.file_system->read_file(path);
     if (!text.is_ok()) {
       throw_error(isolate_, "cannot load module " + display + ": " + text.status().message());
@@ -217,7 +222,7 @@ v8::MaybeLocal<v8::Module> ModuleGraph::load(v8::Local<v8::Context> context,
                                                {v8_string(isolate_, "default")}, json_module_steps);
     json_values_[path].Reset(isolate_, value);
   } else {
-    if (has_extension(path, {".ts", ".mts", ".tsx"})) {
+    if (mock || has_extension(path, {".ts", ".mts", ".tsx"})) {
       std::string key = sha256_hex(code);
       std::optional<std::string> cached = sources_.cache->get("js", key);
       if (cached) {

@@ -26,6 +26,9 @@ struct ModuleSources {
   TransformCache* cache = nullptr;
   // TypeScript → JavaScript (the runtime's transformer).
   std::function<Result<std::string>(const std::string& source, const std::string& file)> strip;
+  // Specifier → module source (TypeScript) used instead of what it names (the harness's
+  // `modules` mocks); looked up before the import map.
+  std::map<std::string, std::string> overrides;
 };
 
 class ModuleGraph {

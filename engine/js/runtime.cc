@@ -679,7 +679,8 @@ Result<std::unique_ptr<ContextState>> Runtime::Impl::new_context() {
       isolate, ModuleSources{options.workflow_dir, deno_host.file_system, import_map->value(), cache.get(),
                              [this](const std::string& source, const std::string& file) {
                                return strip(source, file);
-                             }});
+                             },
+                             options.module_overrides});
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = v8::Context::New(isolate);
   v8::Context::Scope context_scope(context);

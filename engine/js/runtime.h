@@ -72,6 +72,8 @@ struct RuntimeOptions {
   // fetchAllowing(host, url, init) — fetch that may also reach that one host — and inspect.
   // Empty: nodes get the ctx JSON as it is.
   std::string context_script;
+  // Imports replaced by mock modules: specifier → TypeScript source (harness fixtures).
+  std::map<std::string, std::string> module_overrides;
 };
 
 struct CallOptions {
