@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pd-engine serve under wrk (-t2 -c16, 5 s): executions/s and latency of a trivial 3-node workflow
-# via POST /run; anchor: GET /health of the same server in the same run (the HTTP floor).
-# (The old Deno engine did ~7,300 executions/s, p99 4.9 ms on this kind of machine:
-# ../shared/research/platform-notes.md; running it here needs its std imports mapped.)
+# via POST /run, against the old Deno-based engine serving the same workflow in the same run
+# (bench/old_engine/serve.sh; skipped when its source is not available), plus GET /health of our
+# server as the HTTP floor.
 set -euo pipefail
 build=${1:?build dir}
 tmp=$(mktemp -d)
@@ -45,5 +45,31 @@ print(f"{rps:,.0f}/s p50 {p50:.2f} ms p99 {p99:.2f} ms")'
 }
 run=$(wrk -t2 -c16 -d5s --latency -s "$tmp/post.lua" "http://127.0.0.1:$port/run" | summary)
 health=$(wrk -t2 -c16 -d5s --latency "http://127.0.0.1:$port/health" | summary)
-echo "  POST /run, 3-node trivial workflow: $run (target >= 1.5x the old engine's ~7,300/s, p99 <= 4.9 ms)"
-echo "  anchor GET /health, same server: $health"
+echo "  POST /run, 3-node trivial workflow: $run"
+echo "  floor GET /health, same server: $health"
+kill $engine 2>/dev/null; wait $engine 2>/dev/null || true
+# The anchor: the old engine on the same workflow (its format: nodes.<name>.path, .ts files).
+mkdir -p "$tmp/old/nodes"
+sed 's|nodes/step.js|./nodes/step.ts|' "$tmp/wf/workflow.yaml" > "$tmp/old/workflow.yaml"
+echo 'export default async function run(_ctx: unknown, input: any) { return { n: (input?.n ?? 0) + 1 }; }' > "$tmp/old/nodes/step.ts"
+old_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$(dirname "${BASH_SOURCE[0]}")/old_engine/serve.sh" "$build/old-engine" "$old_port" "$tmp/old/workflow.yaml" >"$tmp/old.log" 2>&1 &
+old=$!
+trap 'kill $engine $old 2>/dev/null; wait $engine $old 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 200); do
+  curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$old_port/run" >/dev/null 2>&1 && break
+  kill -0 $old 2>/dev/null || break
+  sleep 0.05
+done
+if ! kill -0 $old 2>/dev/null; then
+  echo "  anchor (old Deno engine): not available — $(tail -1 "$tmp/old.log")"
+  exit 0
+fi
+old_run=$(wrk -t2 -c16 -d5s --latency -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run" | summary)
+echo "  anchor old engine (randybias/tentacular@653616c under Deno 2.9.6), same workflow: $old_run"
+python3 - "$run" "$old_run" <<'PY'
+import re, sys
+ours, old = (float(re.match(r"([\d,]+)", t).group(1).replace(",", "")) for t in sys.argv[1:3])
+p99 = [float(re.search(r"p99 ([\d.]+)", t).group(1)) for t in sys.argv[1:3]]
+print(f"  ratio {ours / old:.2f}x the old engine's throughput (target >= 1.5x), p99 {p99[0]:.2f} vs {p99[1]:.2f} ms")
+PY
