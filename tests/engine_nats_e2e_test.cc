@@ -15,6 +15,7 @@
 
 #include "engine/nats/nats_client.h"
 #include "engine/util/temp_dir.h"
+#include "tests/eventually.h"
 #include "tests/nats_server_process.h"
 #include "tests/run_command.h"
 
@@ -63,16 +64,6 @@ class Recorder {
   mutable std::mutex mutex_;
   std::map<std::string, int> seen_;
 };
-
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
 
 class EngineNats : public ::testing::Test {
  protected:

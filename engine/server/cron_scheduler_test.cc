@@ -6,20 +6,18 @@
 
 #include <thread>
 
+#include "engine/exec/test_runtime_options.h"
 #include "engine/spec/test_workflow_dir.h"
+#include "tests/eventually.h"
 
 namespace pd::server {
 namespace {
 
+using pd::testing::eventually;
+
 js::V8Platform& platform() {
   static js::V8Platform* instance = new js::V8Platform();  // V8 cannot re-initialize
   return *instance;
-}
-
-template <typename Predicate>
-bool eventually(Predicate done) {
-  for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return done();
 }
 
 TEST(CronScheduler, RunsAtTheScheduledMinutesAndSkipsOverlappingRuns) {
@@ -33,11 +31,7 @@ TEST(CronScheduler, RunsAtTheScheduledMinutesAndSkipsOverlappingRuns) {
             "  - {type: cron, name: every-5, schedule: \"*/5 * * * *\"}\n"
             "  - {type: cron, name: slow, schedule: \"* * * * *\", timezone: Europe/Berlin}\n"
             "nodes:\n  tick: {path: nodes/tick.ts}\n");
-  exec::WorkflowRuntimeOptions options;
-  options.workflow_dir = dir.path();
-  options.mounted_secrets = dir.path() / "none";
-  options.config_dir = dir.path() / "none";
-  options.isolates = 1;
+  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir.path());
   auto runtime = exec::WorkflowRuntime::open(platform(), options);
   ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
   ManualClock clock(*parse_rfc3339("2026-06-01T10:02:30Z"));
@@ -66,11 +60,7 @@ TEST(CronScheduler, AnUnknownTimeZoneNamesTheTrigger) {
             "name: ticks\nversion: \"1.0\"\ntriggers:\n"
             "  - {type: cron, name: nightly, schedule: \"0 3 * * *\", timezone: Europe/Atlantis}\n"
             "nodes:\n  tick: {path: nodes/tick.ts}\n");
-  exec::WorkflowRuntimeOptions options;
-  options.workflow_dir = dir.path();
-  options.mounted_secrets = dir.path() / "none";
-  options.config_dir = dir.path() / "none";
-  options.isolates = 1;
+  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir.path());
   auto runtime = exec::WorkflowRuntime::open(platform(), options);
   if (!runtime.is_ok()) {
     // The parser already refuses it: that is the error users see.

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "engine/exec/test_runtime_options.h"
 #include "engine/spec/test_workflow_dir.h"
 #include "engine/util/crypto_hash.h"
 
@@ -31,11 +32,7 @@ class EngineServerTest : public ::testing::Test {
                "name: served\nversion: \"1.0\"\ntriggers:\n  - type: manual\n"
                "  - type: webhook\n    name: push\n    path: /hooks/github\n    verify: github\n"
                "    secret: github\nnodes:\n  echo: {path: nodes/echo.ts}\n");
-    exec::WorkflowRuntimeOptions options;
-    options.workflow_dir = dir_.path();
-    options.mounted_secrets = dir_.path() / "none";
-    options.config_dir = dir_.path() / "none";
-    options.isolates = 1;
+    exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
     auto runtime = exec::WorkflowRuntime::open(platform(), options);
     ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
     runtime_ = std::move(runtime).value();

@@ -25,24 +25,14 @@ void Metrics::rejected(const std::string& reason) {
   ++rejected_[reason];
 }
 
-void Metrics::redelivered(const std::string& trigger) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++queue_counters_[{"redelivered", trigger}];
-}
+void Metrics::redelivered(const std::string& trigger) { count("redelivered", trigger); }
+void Metrics::dead_lettered(const std::string& trigger) { count("dead_lettered", trigger); }
+void Metrics::rate_limited(const std::string& trigger) { count("rate_limited", trigger); }
+void Metrics::published(const std::string& trigger) { count("published", trigger); }
 
-void Metrics::dead_lettered(const std::string& trigger) {
+void Metrics::count(const std::string& kind, const std::string& trigger) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ++queue_counters_[{"dead_lettered", trigger}];
-}
-
-void Metrics::rate_limited(const std::string& trigger) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++queue_counters_[{"rate_limited", trigger}];
-}
-
-void Metrics::published(const std::string& trigger) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++queue_counters_[{"published", trigger}];
+  ++queue_counters_[{kind, trigger}];
 }
 
 long Metrics::counter(const std::string& kind, const std::string& trigger) const {

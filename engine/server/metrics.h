@@ -27,6 +27,8 @@ class Metrics {
   long counter(const std::string& kind, const std::string& trigger) const;
 
  private:
+  void count(const std::string& kind, const std::string& trigger);
+
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, long> executions_;  // (trigger, outcome)
   std::map<std::string, long> rejected_;

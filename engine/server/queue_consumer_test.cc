@@ -13,28 +13,22 @@
 #include "engine/server/dead_letters.h"
 #include "engine/server/engine_server.h"
 #include "engine/server/nats_triggers.h"
+#include "engine/exec/test_runtime_options.h"
 #include "engine/spec/test_workflow_dir.h"
+#include "tests/eventually.h"
 #include "engine/util/crypto_hash.h"
 #include "tests/nats_server_process.h"
 
 namespace pd::server {
 namespace {
 
+using pd::testing::eventually;
+
 using Json = nlohmann::json;
 
 js::V8Platform& platform() {
   static js::V8Platform* instance = new js::V8Platform();  // V8 cannot re-initialize
   return *instance;
-}
-
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
 }
 
 class QueueConsumerTest : public ::testing::Test {
@@ -68,11 +62,7 @@ class QueueConsumerTest : public ::testing::Test {
     dir_.write("workflow.yaml",
                "name: orders\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: incoming\n" +
                    trigger_yaml + "nodes:\n  work: {path: nodes/work.ts}\n");
-    exec::WorkflowRuntimeOptions options;
-    options.workflow_dir = dir_.path();
-    options.mounted_secrets = dir_.path() / "none";
-    options.config_dir = dir_.path() / "none";
-    options.isolates = 1;
+    exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
     auto runtime = exec::WorkflowRuntime::open(platform(), options);
     ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
     runtime_ = std::move(runtime).value();
@@ -223,11 +213,7 @@ TEST_F(QueueConsumerTest, GatewayPublishesVerifiedWebhooksOnceAndTheConsumerRuns
              "    path: /hooks/github\n    verify: github\n    secret: github\n"
              "    publish: \"events.github.{header:X-GitHub-Event}\"\n"
              "nodes:\n  work: {path: nodes/work.ts}\n");
-  exec::WorkflowRuntimeOptions options;
-  options.workflow_dir = dir_.path();
-  options.mounted_secrets = dir_.path() / "none";
-  options.config_dir = dir_.path() / "none";
-  options.isolates = 1;
+  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
   options.config_overlay = {{"nats_url", nats_server_.url()}};
   auto runtime = exec::WorkflowRuntime::open(platform(), options);
   ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
