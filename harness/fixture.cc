@@ -113,6 +113,19 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
       }
     }
   }
+  if (doc.contains("nodes")) {
+    if (!doc["nodes"].is_object()) return invalid_argument(where + ": `nodes` must map node names to {\"output\": …} or {\"error\": \"…\"}");
+    for (auto it = doc["nodes"].begin(); it != doc["nodes"].end(); ++it) {
+      const Json& stub = it.value();
+      if (stub.is_object() && stub.contains("output")) {
+        fixture.node_stubs[it.key()] = {stub["output"], ""};
+      } else if (stub.is_object() && stub.contains("error") && stub["error"].is_string()) {
+        fixture.node_stubs[it.key()] = {nullptr, stub["error"].get<std::string>()};
+      } else {
+        return invalid_argument(where + ": nodes[\"" + it.key() + "\"]: expected {\"output\": …} or {\"error\": \"message\"}");
+      }
+    }
+  }
   if (doc.contains("logs")) {
     if (!doc["logs"].is_array()) return invalid_argument(where + ": `logs` must be a list of {level, message}");
     for (size_t i = 0; i < doc["logs"].size(); ++i) {

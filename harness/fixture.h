@@ -61,6 +61,8 @@ struct Fixture {
   std::map<std::string, FixtureFile> files;     // path (absolute or workflow-relative) → entry
   std::map<std::string, std::string> modules;   // import specifier → mock module source
   std::vector<LogExpectation> logs;
+  // Pipeline fixtures: nodes answered without running, {"<node>": {"output": …} | {"error": "…"}}.
+  std::map<std::string, std::pair<nlohmann::json, std::string>> node_stubs;
 
   std::string display_name() const { return case_name.empty() ? node : node + "." + case_name; }
 };

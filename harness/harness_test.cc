@@ -190,5 +190,33 @@ TEST_F(HarnessTest, VirtualFilesModuleMocksAndLogExpectations) {
                                "expected a log line at level error containing \"never written\"; none was written"}));
 }
 
+TEST_F(HarnessTest, PipelineFixturesStubNodesAndFixTheClock) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  fetch: {path: nodes/fetch.ts}\n  stamp: {path: nodes/stamp.ts}\n"
+             "edges:\n  - {from: fetch, to: stamp}\n");
+  dir_.write("nodes/stamp.ts",
+             "export default (_c: unknown, input: any) => ({ got: input, at: new Date().toISOString(), r: Math.random() });\n");
+  dir_.write("tests/pipeline.json", R"({
+    "now": "2026-01-01T00:00:00Z", "random": 7,
+    "nodes": {"fetch": {"output": {"stubbed": true}}},
+    "expected": {"success": true, "outputs": {"stamp": {"got": {"stubbed": true}, "at": "2026-01-01T00:00:00.000Z"}}}
+  })");
+  dir_.write("tests/pipeline.broken.json", R"({
+    "nodes": {"fetch": {"error": "upstream down"}},
+    "expected": {"success": false, "errors": {"fetch": "upstream down"}}
+  })");
+  Result<std::vector<CaseResult>> results = run({.filter = "pipeline"});
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  std::vector<const CaseResult*> pipelines;
+  for (const CaseResult& r : results.value()) {
+    if (r.name.starts_with("pipeline")) pipelines.push_back(&r);
+  }
+  ASSERT_EQ(pipelines.size(), 2u);
+  for (const CaseResult* r : pipelines) {
+    EXPECT_EQ(r->outcome, Outcome::kPassed) << r->name << ": " << (r->problems.empty() ? "" : r->problems[0]);
+  }
+}
+
 }  // namespace
 }  // namespace pd::harness

@@ -64,6 +64,20 @@ bool error_matches(const std::string& expected, const std::string& message) {
   return message.find(expected) != std::string::npos;
 }
 
+// A fixture's `now` as a manual clock (none without `now`); false, with the problem recorded in
+// `result`, when it is not an RFC 3339 time.
+bool start_clock(const Fixture& fixture, CaseResult& result, std::optional<ManualClock>& clock) {
+  if (fixture.now.empty()) return true;
+  std::optional<std::chrono::system_clock::time_point> now = parse_rfc3339(fixture.now);
+  if (!now) {
+    result.outcome = Outcome::kFailed;
+    result.problems.push_back(result.file + ": `now`: \"" + fixture.now + "\" is not an RFC 3339 time");
+    return false;
+  }
+  clock.emplace(*now);
+  return true;
+}
+
 CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
                    const std::shared_ptr<js::TransformCache>& cache, WorkerState& worker) {
   CaseResult result;
@@ -79,15 +93,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   auto started = std::chrono::steady_clock::now();
   MockTransport transport(fixture.fetch);
   std::optional<ManualClock> clock;
-  if (!fixture.now.empty()) {
-    std::optional<std::chrono::system_clock::time_point> now = parse_rfc3339(fixture.now);
-    if (!now) {
-      result.outcome = Outcome::kFailed;
-      result.problems.push_back(result.file + ": `now`: \"" + fixture.now + "\" is not an RFC 3339 time");
-      return result;
-    }
-    clock.emplace(*now);
-  }
+  if (!start_clock(fixture, result, clock)) return result;
   std::optional<SeededRandom> random;
   if (fixture.random) random.emplace(*fixture.random);
   js::RuntimeOptions runtime_options;
@@ -194,6 +200,20 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   runtime_options.transport = &transport;
   runtime_options.secrets_override = fixture.secrets;
   runtime_options.config_overlay = fixture.config;
+  runtime_options.module_overrides = fixture.modules;
+  for (const auto& [node, stub] : fixture.node_stubs) runtime_options.stubs[node] = {stub.first, stub.second};
+  std::optional<ManualClock> clock;
+  if (!start_clock(fixture, result, clock)) return result;
+  runtime_options.manual_clock = clock ? &*clock : nullptr;
+  std::optional<SeededRandom> random;
+  if (fixture.random) random.emplace(*fixture.random);
+  runtime_options.random = random ? &*random : nullptr;
+  std::optional<FixtureFileSystem> files;
+  if (!fixture.files.empty()) {
+    files.emplace(fixture.files, std::filesystem::weakly_canonical(job.dir));
+    runtime_options.file_system = &*files;
+    for (const std::filesystem::path& root : files->roots()) runtime_options.read_paths.push_back(root);
+  }
   Result<std::unique_ptr<exec::WorkflowRuntime>> runtime =
       exec::WorkflowRuntime::open(platform, runtime_options);
   if (!runtime.is_ok()) {

@@ -17,4 +17,16 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
                         });
 }
 
+void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
+  auto stub = stubs_.find(invocation.node);
+  if (stub == stubs_.end()) return inner_.run(std::move(invocation), std::move(done));
+  NodeOutcome outcome;
+  if (stub->second.error.empty()) {
+    outcome.output = stub->second.output;
+  } else {
+    outcome.output = invalid_argument(stub->second.error);
+  }
+  done(std::move(outcome));
+}
+
 }  // namespace pd::exec

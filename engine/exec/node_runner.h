@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -43,6 +44,23 @@ class JsNodeRunner : public NodeRunner {
 
  private:
   js::RuntimePool& pool_;
+};
+
+// Answers for some nodes without running them (a pipeline fixture's `nodes` stubs): a fixed
+// output, or a failure with a message; every other node goes to `inner`.
+class StubbingNodeRunner : public NodeRunner {
+ public:
+  struct Stub {
+    nlohmann::json output;
+    std::string error;  // non-empty: the node fails with this
+  };
+  StubbingNodeRunner(NodeRunner& inner, std::map<std::string, Stub> stubs)
+      : inner_(inner), stubs_(std::move(stubs)) {}
+  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override;
+
+ private:
+  NodeRunner& inner_;
+  std::map<std::string, Stub> stubs_;
 };
 
 }  // namespace pd::exec

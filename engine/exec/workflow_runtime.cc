@@ -20,7 +20,9 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   r.loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(r.workflow_dir_.path()));
   if (!r.loaded_->ok()) return invalid_argument(r.loaded_->format_diagnostics());
   const FileSystem& fs = r.options_.file_system ? *r.options_.file_system : r.real_file_system_;
-  const Clock& clock = r.options_.clock ? *r.options_.clock : r.system_clock_;
+  const Clock& clock = r.options_.clock          ? *r.options_.clock
+                       : r.options_.manual_clock ? static_cast<const Clock&>(*r.options_.manual_clock)
+                                                 : r.system_clock_;
   DelayScheduler* delays = r.options_.delays;
   if (!delays) {
     r.thread_delays_ = std::make_unique<ThreadDelayScheduler>();
@@ -52,6 +54,9 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   js_options.file_system = r.options_.file_system;
   js_options.transport = r.options_.transport;
   js_options.context_script = node_context_script();
+  js_options.module_overrides = r.options_.module_overrides;
+  js_options.manual_clock = r.options_.manual_clock;
+  js_options.random = r.options_.random;
   if (!r.options_.cache_dir.empty()) {
     js_options.transform_cache = std::make_shared<js::TransformCache>(r.options_.cache_dir);
   }
@@ -71,7 +76,17 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
     if (Status loaded = r.pool_->preload(paths); !loaded.is_ok()) return loaded;
   }
   r.runner_ = std::make_unique<JsNodeRunner>(*r.pool_);
-  r.executor_ = std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *r.runner_,
+  NodeRunner* runner = r.runner_.get();
+  if (!r.options_.stubs.empty()) {
+    for (const auto& [node, stub] : r.options_.stubs) {
+      if (!r.loaded_->workflow.find_node(node)) {
+        return invalid_argument("stub for node \"" + node + "\": the workflow has no such node");
+      }
+    }
+    r.stubbing_runner_ = std::make_unique<StubbingNodeRunner>(*r.runner_, r.options_.stubs);
+    runner = r.stubbing_runner_.get();
+  }
+  r.executor_ = std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *runner,
                                               *delays, clock,
                                               ExecutorOptions{r.options_.allow_net});
   return runtime;

@@ -40,6 +40,12 @@ struct WorkflowRuntimeOptions {
   nlohmann::json config_overlay = nlohmann::json::object();
   // Every log line as nodes write it (secrets redacted), e.g. printed as JSON lines.
   std::function<void(const std::string& node, const js::ConsoleLine& line)> log_sink;
+  // Tests: nodes answered without running (pipeline fixture stubs), import mocks, a manual clock
+  // for Date and timers (virtual time), seeded randomness.
+  std::map<std::string, StubbingNodeRunner::Stub> stubs;
+  std::map<std::string, std::string> module_overrides;
+  ManualClock* manual_clock = nullptr;
+  RandomSource* random = nullptr;
   // Collaborators; nullptr means the real one.
   const FileSystem* file_system = nullptr;
   const HttpTransport* transport = nullptr;
@@ -82,6 +88,7 @@ class WorkflowRuntime {
   std::unique_ptr<RuntimeConfig> config_;
   std::unique_ptr<js::RuntimePool> pool_;
   std::unique_ptr<JsNodeRunner> runner_;
+  std::unique_ptr<StubbingNodeRunner> stubbing_runner_;
   std::unique_ptr<DagExecutor> executor_;
 };
 
