@@ -36,6 +36,9 @@ EngineServer::EngineServer(exec::WorkflowRuntime& runtime, ServerOptions options
     : runtime_(runtime), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
   http_->set_tcp_nodelay(true);
   http_->set_payload_max_length(options_.max_body_bytes);
+  // A handler thread waits while its execution runs on an isolate: keep enough of them that the
+  // isolates, not the thread pool, set the pace (httplib's default is 8).
+  http_->new_task_queue = [threads = options_.handler_threads] { return new httplib::ThreadPool(threads); };
   routes();
 }
 

@@ -27,6 +27,7 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 8080;  // 0: any free port
   size_t max_body_bytes = 4u << 20;
+  size_t handler_threads = 64;  // concurrent requests being handled
 };
 
 class EngineServer {
