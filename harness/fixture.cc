@@ -113,6 +113,7 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
       }
     }
   }
+  fixture.allow_leaks = doc.value("allowLeaks", false);
   if (doc.contains("nodes")) {
     if (!doc["nodes"].is_object()) return invalid_argument(where + ": `nodes` must map node names to {\"output\": …} or {\"error\": \"…\"}");
     for (auto it = doc["nodes"].begin(); it != doc["nodes"].end(); ++it) {

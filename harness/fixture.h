@@ -61,6 +61,7 @@ struct Fixture {
   std::map<std::string, FixtureFile> files;     // path (absolute or workflow-relative) → entry
   std::map<std::string, std::string> modules;   // import specifier → mock module source
   std::vector<LogExpectation> logs;
+  bool allow_leaks = false;  // `allowLeaks`: timers or requests may outlive the node
   // Pipeline fixtures: nodes answered without running, {"<node>": {"output": …} | {"error": "…"}}.
   std::map<std::string, std::pair<nlohmann::json, std::string>> node_stubs;
 

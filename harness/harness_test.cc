@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "engine/spec/test_workflow_dir.h"
@@ -216,6 +217,35 @@ TEST_F(HarnessTest, PipelineFixturesStubNodesAndFixTheClock) {
   for (const CaseResult* r : pipelines) {
     EXPECT_EQ(r->outcome, Outcome::kPassed) << r->name << ": " << (r->problems.empty() ? "" : r->problems[0]);
   }
+}
+
+TEST_F(HarnessTest, TimersOrRequestsLeftPendingFailTheFixture) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  leaky: {path: nodes/leaky.ts}\n");
+  dir_.write("nodes/leaky.ts",
+             "export default async (_c: unknown, input: any) => {\n"
+             "  if (input.interval) setInterval(() => {}, 1000);\n"
+             "  await new Promise((r) => setTimeout(r, 5));  // finished timers are fine\n"
+             "  if (input.request) fetch('https://api.example.com/slow');  // not awaited\n"
+             "  return 'done';\n};\n");
+  dir_.write("tests/fixtures/leaky.json", R"({"input": {}, "expected": "done"})");
+  dir_.write("tests/fixtures/leaky.interval.json", R"({"input": {"interval": true}, "expected": "done"})");
+  dir_.write("tests/fixtures/leaky.allowed.json", R"({"input": {"interval": true}, "allowLeaks": true, "expected": "done"})");
+  dir_.write("tests/fixtures/leaky.request.json", R"({"input": {"request": true}, "expected": "done",
+    "fetch": [{"request": {"url": "https://api.example.com/slow"}, "response": {"body": "x"}}]})");
+  Result<std::vector<CaseResult>> results = run();
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  std::map<std::string, std::vector<std::string>> problems;
+  for (const CaseResult& r : results.value()) problems[r.name] = r.problems;
+  EXPECT_TRUE(problems["leaky"].empty()) << problems["leaky"][0];
+  EXPECT_TRUE(problems["leaky.allowed"].empty());
+  ASSERT_EQ(problems["leaky.interval"].size(), 1u);
+  EXPECT_EQ(problems["leaky.interval"][0],
+            "the node returned while 1 timer(s) and 0 request(s) or other operation(s) were still "
+            "pending: clear or await them (or set \"allowLeaks\": true in the fixture)");
+  ASSERT_FALSE(problems["leaky.request"].empty());
+  EXPECT_NE(problems["leaky.request"][0].find("1 request(s)"), std::string::npos) << problems["leaky.request"][0];
 }
 
 }  // namespace

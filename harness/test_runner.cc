@@ -160,6 +160,14 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
     std::ofstream(fixture.file) << document.dump(2) << "\n";
     result.problems.clear();
   }
+  if (call.is_ok() && !fixture.allow_leaks &&
+      (call.value().pending_timers > 0 || call.value().pending_operations > 0)) {
+    result.problems.push_back(
+        "the node returned while " + std::to_string(call.value().pending_timers) + " timer(s) and " +
+        std::to_string(call.value().pending_operations) +
+        " request(s) or other operation(s) were still pending: clear or await them (or set "
+        "\"allowLeaks\": true in the fixture)");
+  }
   if (call.is_ok()) {
     for (const LogExpectation& expected : fixture.logs) {
       bool found = false;

@@ -200,6 +200,32 @@ TEST_F(EngineNats, NothingIsLostWhenAMemberOfAThreeServerClusterStops) {
   EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
 }
 
+TEST_F(EngineNats, ConnectsWithTheTokenFromItsSecrets) {
+  NatsServerProcess secured;
+  secured.add_args("--auth s3cret-nats-token");
+  ASSERT_TRUE(secured.start()) << secured.log();
+  nats::ConnectSettings settings;
+  settings.urls = {secured.url()};
+  settings.token = "s3cret-nats-token";
+  auto client = std::move(nats::NatsClient::connect(settings)).value();
+  ASSERT_TRUE(client->wait_connected(std::chrono::seconds(5)));
+  write(".secrets.yaml", "nats:\n  token: s3cret-nats-token\n");
+  int port = free_loopback_port();
+  BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
+                               shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+                               std::to_string(port) + " --nats-url " + secured.url() +
+                               " --config-dir /nonexistent --secrets-dir /nonexistent",
+                           dir_.path() / "engine-token.log");
+  ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
+  for (int i = 0; i < 3; ++i) {
+    nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
+    ASSERT_TRUE(client->publish_durably(message, "", std::chrono::seconds(5)).is_ok());
+  }
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 3; }, std::chrono::seconds(20))) << engine.log();
+  EXPECT_EQ(engine.log().find("s3cret-nats-token"), std::string::npos);  // never logged
+  EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
+}
+
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   auto engine = start_engine();
   publish(0, 20, ", \"sleep\": 300");

@@ -16,7 +16,7 @@ bool NatsServerProcess::start() {
   ++starts_;
   process_ = std::make_unique<BackgroundCommand>(
       "nats-server -js -a 127.0.0.1 -p " + std::to_string(port_) + " -sd " +
-          shell_quote((dir_.path() / "store").string()) + cluster_args_,
+          shell_quote((dir_.path() / "store").string()) + cluster_args_ + extra_args_,
       dir_.path() / ("server-" + std::to_string(starts_) + ".log"));
   return process_->wait_for_port(port_);
 }

@@ -14,6 +14,8 @@ namespace pd::testing {
 class NatsServerProcess {
  public:
   NatsServerProcess();
+  // Extra nats-server flags for the next start(), e.g. "--auth TOKEN".
+  void add_args(const std::string& args) { extra_args_ += " " + args; }
   // A member of a JetStream cluster: `name`, its cluster port, and the other members' routes.
   void join_cluster(const std::string& name, int cluster_port, const std::vector<int>& route_ports);
   // Starts (again); false when it did not come up (see log()).
@@ -29,6 +31,7 @@ class NatsServerProcess {
   std::unique_ptr<BackgroundCommand> process_;
   int starts_ = 0;
   std::string cluster_args_;
+  std::string extra_args_;
 };
 
 }  // namespace pd::testing

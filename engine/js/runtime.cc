@@ -862,6 +862,10 @@ void Runtime::Impl::finish(uint64_t call_id, Result<NodeCall> result) {
   std::unique_ptr<CallState> call = std::move(found->second);
   calls.erase(found);
   ContextState* state = call->context;
+  if (state && !state->long_lived && result.is_ok()) {
+    result.value().pending_timers = state->timers.size();
+    result.value().pending_operations = state->pending_ops;
+  }
   if (state) {
     state->calls.erase(call_id);
     if (!state->long_lived) request_dispose(state);

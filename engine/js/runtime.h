@@ -85,6 +85,10 @@ struct CallOptions {
 struct NodeCall {
   nlohmann::json output;  // null when the node returned undefined
   std::vector<ConsoleLine> console;
+  // Fresh-context calls: timers and asynchronous operations (requests, file I/O) the node left
+  // pending when its promise settled — leaks, as Deno's test sanitizers call them.
+  size_t pending_timers = 0;
+  int pending_operations = 0;
 };
 
 class Runtime {
