@@ -39,6 +39,7 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   test->add_option("-j,--jobs", options.jobs, "Parallel workers (report order stays the same)");
   test->add_option("--filter", options.filter, "Only fixtures whose workflow/node.case matches");
   test->add_flag("--update", options.update, "Write actual outputs into fixtures' `expected`");
+  test->add_flag("--live", options.live, "Real HTTP instead of the fixtures' fetch mocks (capabilities.net enforced)");
   test->add_flag("--ci", options.ci, "CI mode (also CI=true): --update refuses, missing expectations fail");
   test->add_option("--timeout", timeout, "Per-fixture timeout (default 30s)");
   std::vector<std::string> reversed(rest.rbegin(), rest.rend());

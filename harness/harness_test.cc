@@ -2,10 +2,12 @@
 // diffs, fixtures match node names exactly, mocks report the nearest one, JUnit parses, -j gives
 // the same results, CI rules, --update.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "engine/spec/test_workflow_dir.h"
 #include "harness/harness_cli.h"
@@ -246,6 +248,41 @@ TEST_F(HarnessTest, TimersOrRequestsLeftPendingFailTheFixture) {
             "pending: clear or await them (or set \"allowLeaks\": true in the fixture)");
   ASSERT_FALSE(problems["leaky.request"].empty());
   EXPECT_NE(problems["leaky.request"][0].find("1 request(s)"), std::string::npos) << problems["leaky.request"][0];
+}
+
+TEST_F(HarnessTest, LiveModeUsesRealHttpAndTheNodesCapabilities) {
+  httplib::Server server;
+  server.Get("/status", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"live": true})", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  std::string origin = "127.0.0.1:" + std::to_string(port);
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  allowed: {path: nodes/get.ts, capabilities: {net: [\"" + origin + "\"]}}\n"
+             "  denied: {path: nodes/get.ts}\n");
+  dir_.write("nodes/get.ts",
+             "export default async () => (await fetch('http://" + origin + "/status')).json();\n");
+  std::string mocked = R"({"fetch": [{"request": {"url": "http://)" + origin +
+                       R"(/status"}, "response": {"json": {"live": false}}}], "expected": {"live": true}})";
+  dir_.write("tests/fixtures/allowed.json", mocked);
+  dir_.write("tests/fixtures/denied.json", mocked);
+  TestOptions options;
+  options.paths = {dir_.path()};
+  Result<std::vector<CaseResult>> mocks = run_node_tests(platform(), options);
+  options.live = true;
+  Result<std::vector<CaseResult>> live = run_node_tests(platform(), options);
+  server.stop();
+  serving.join();
+  ASSERT_TRUE(mocks.is_ok() && live.is_ok());
+  // With mocks both get {"live": false}; live, the allowed node reaches the server and the other
+  // is refused by its (missing) capabilities, as in the engine.
+  EXPECT_EQ(mocks.value()[0].problems, (std::vector<std::string>{"$.live: expected true, got false"}));
+  EXPECT_EQ(live.value()[0].name, "allowed");
+  EXPECT_TRUE(live.value()[0].problems.empty()) << live.value()[0].problems[0];
+  ASSERT_FALSE(live.value()[1].problems.empty());
+  EXPECT_NE(live.value()[1].problems[0].find("PermissionDenied"), std::string::npos) << live.value()[1].problems[0];
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ class SwitchableTransport : public HttpTransport {
 // environment, clock or seed of their own (each call still gets a fresh context).
 struct WorkerState {
   SwitchableTransport transport;
+  NetworkHttpTransport network;  // --live
   std::map<std::filesystem::path, std::unique_ptr<js::Runtime>> runtimes;
 };
 
@@ -51,6 +52,7 @@ struct Job {
   std::optional<Fixture> fixture;  // none: the node is skipped
   std::string node;
   bool pipeline = false;  // tests/pipeline[.<case>].json: the whole DAG through the executor
+  std::vector<std::string> net;  // the node's capabilities.net (enforced under --live)
 };
 
 bool error_matches(const std::string& expected, const std::string& message) {
@@ -101,6 +103,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   runtime_options.env = fixture.env;
   runtime_options.default_net = js::NetPolicy::allow_all();  // every request goes to the mocks
   runtime_options.transport = &transport;
+  if (options.live) runtime_options.transport = &worker.network;  // real services
   runtime_options.manual_clock = clock ? &*clock : nullptr;
   runtime_options.random = random ? &*random : nullptr;
   runtime_options.context_script = exec::node_context_script();
@@ -124,7 +127,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
       runtime_options.transport = &worker.transport;
       shared = std::make_unique<js::Runtime>(platform, runtime_options);
     }
-    worker.transport.use(&transport);
+    worker.transport.use(options.live ? static_cast<const HttpTransport*>(&worker.network) : &transport);
     runtime = shared.get();
   }
   exec::NodeContextData data;
@@ -134,8 +137,11 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   data.config = job.workflow_config;
   exec::deep_merge(data.config, fixture.config);
   data.secrets = fixture.secrets;
+  // Live: the node's own capabilities.net apply, as in the engine.
+  std::optional<js::NetPolicy> net;
+  if (options.live) net = js::NetPolicy(job.net);
   Result<js::NodeCall> call = runtime->call_node(job.node_path, exec::to_json(data), fixture.input,
-                                                js::CallOptions{options.timeout, std::nullopt});
+                                                js::CallOptions{options.timeout, net});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (call.is_ok()) result.logs = call.value().console;
   if (!fixture.expect_error.empty()) {
@@ -182,7 +188,9 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
       }
     }
   }
-  for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  if (!options.live) {
+    for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  }
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
 }
@@ -206,6 +214,11 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   runtime_options.env = fixture.env;
   runtime_options.allow_net = {"*"};  // every request goes to the mocks
   runtime_options.transport = &transport;
+  NetworkHttpTransport network;
+  if (options.live) {
+    runtime_options.allow_net = {};  // capabilities.net apply, as in the engine
+    runtime_options.transport = &network;
+  }
   runtime_options.secrets_override = fixture.secrets;
   runtime_options.config_overlay = fixture.config;
   runtime_options.module_overrides = fixture.modules;
@@ -242,7 +255,9 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   } else if (!run.success) {
     result.problems.push_back("the execution failed: " + run.errors.dump());
   }
-  for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  if (!options.live) {
+    for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  }
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
 }
@@ -282,6 +297,7 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
         Result<std::vector<Fixture>> fixtures = load_node_fixtures(wf.dir / "tests" / "fixtures", node.name);
         if (!fixtures.is_ok()) return fixtures.status();
         Job base{wf.name, wf.dir, node.path, Json(wf.config.values), std::nullopt, node.name};
+        if (auto net = node.capabilities.find("net"); net != node.capabilities.end()) base.net = net->second;
         if (fixtures.value().empty()) {
           if (!filtered || std::regex_search(wf.name + "/" + node.name, filter)) jobs.push_back(base);
           continue;

@@ -32,6 +32,9 @@ struct TestOptions {
   std::string filter;  // regex over "workflow/node.case"
   bool update = false;
   bool ci = false;
+  // Real HTTP instead of the fixtures' mocks (which are ignored), with each node's
+  // capabilities.net enforced as in the engine; every other injection still applies.
+  bool live = false;
   std::chrono::milliseconds timeout{30000};
 };
 
