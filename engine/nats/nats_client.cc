@@ -94,6 +94,13 @@ void NatsClient::on_reconnected(natsConnection*, void* closure) {
   if (self->settings_.on_state) self->settings_.on_state(true);
 }
 
+void NatsClient::on_closed(natsConnection*, void* closure) {
+  auto* self = static_cast<NatsClient*>(closure);
+  std::lock_guard<std::mutex> lock(self->closed_mutex_);
+  self->closed_ = true;
+  self->closed_changed_.notify_all();
+}
+
 Result<std::unique_ptr<NatsClient>> NatsClient::connect(ConnectSettings settings) {
   open_library();
   if (settings.urls.empty()) return invalid_argument("no NATS server URL (config nats_url)");
@@ -115,6 +122,7 @@ Result<std::unique_ptr<NatsClient>> NatsClient::connect(ConnectSettings settings
   natsOptions_SetReconnectBufSize(opts, 8 * 1024 * 1024);
   natsOptions_SetDisconnectedCB(opts, &NatsClient::on_disconnected, client.get());
   natsOptions_SetReconnectedCB(opts, &NatsClient::on_reconnected, client.get());
+  natsOptions_SetClosedCB(opts, &NatsClient::on_closed, client.get());
   if (!s.token.empty()) natsOptions_SetToken(opts, s.token.c_str());
   if (!s.user.empty()) natsOptions_SetUserInfo(opts, s.user.c_str(), s.password.c_str());
   if (!s.creds_file.empty()) {
@@ -150,6 +158,10 @@ NatsClient::~NatsClient() {
   if (jetstream_) jsCtx_Destroy(jetstream_);
   if (connection_) {
     natsConnection_Close(connection_);
+    // No callback may run once this object is gone: the closed callback comes last.
+    std::unique_lock<std::mutex> lock(closed_mutex_);
+    closed_changed_.wait_for(lock, std::chrono::seconds(5), [this] { return closed_; });
+    lock.unlock();
     natsConnection_Destroy(connection_);
   }
   if (options_) natsOptions_Destroy(options_);

@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -114,12 +116,17 @@ class NatsClient : public EventPublisher {
   NatsClient() = default;
   static void on_disconnected(natsConnection* nc, void* closure);
   static void on_reconnected(natsConnection* nc, void* closure);
+  static void on_closed(natsConnection* nc, void* closure);
 
   ConnectSettings settings_;
   natsOptions* options_ = nullptr;
   natsConnection* connection_ = nullptr;
   jsCtx* jetstream_ = nullptr;
   std::string creds_path_;  // a private copy when the creds came as text
+  // cnats calls back on its own thread, the closed callback last: the destructor waits for it.
+  std::mutex closed_mutex_;
+  std::condition_variable closed_changed_;
+  bool closed_ = false;
 };
 
 // A Status from a cnats status code and its last error text, prefixed with `what`.
