@@ -3,18 +3,19 @@
 # (bench/deno), serving WORKFLOW_DIR on 127.0.0.1:PORT in the foreground — the benchmark anchor
 # for pd-engine serve. Its source is unchanged: std/* imports are mapped by import_map.json
 # (yaml from npm, path from node:, flags from a small shim) and a preload binds Deno.serve to
-# loopback. Needs a git copy of the old repository: $OLD_PIPEDREAMER_GIT (default: the mirror the
-# tool library's `fetch github:randybias/tentacular` makes). Exit 3 when it is not available.
+# loopback. Needs a git copy of the old repository in $OLD_PIPEDREAMER_GIT (e.g. the bare mirror
+# the tool library's `fetch github:randybias/tentacular` makes). Exit 3 when it is not available.
 set -euo pipefail
 work=${1:?work dir} port=${2:?port} workflow=${3:?workflow.yaml}
 mkdir -p "$work" && work=$(cd "$work" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-git_dir=${OLD_PIPEDREAMER_GIT:-/work/.mirror/randybias+tentacular/repo}
+git_dir=${OLD_PIPEDREAMER_GIT:-}
 deno_dir=$here/../deno
 commit=653616c2d238bd671defd8ef067ae1c0e3041cd0
 mkdir -p "$work"
 if [ ! -f "$work/src/engine/main.ts" ]; then
-  git --git-dir="$git_dir" cat-file -e "$commit" 2>/dev/null || { echo "old engine source not available ($git_dir)" >&2; exit 3; }
+  [ -n "$git_dir" ] && git --git-dir="$git_dir" cat-file -e "$commit" 2>/dev/null ||
+    { echo "old engine source not available: set OLD_PIPEDREAMER_GIT to a git copy of randybias/tentacular" >&2; exit 3; }
   mkdir -p "$work/src" && git --git-dir="$git_dir" archive "$commit" | tar -x -C "$work/src"
 fi
 [ -x "$deno_dir/node_modules/.bin/deno" ] || (cd "$deno_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

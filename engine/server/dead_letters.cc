@@ -64,10 +64,6 @@ nats::Message dead_letter_message(const nats::Message& original, const std::stri
   return out;
 }
 
-Result<std::string> stream_for_subject(nats::NatsClient& client, const std::string& subject) {
-  return client.stream_for_subject(subject);
-}
-
 Result<std::string> ensure_dead_letter_stream(nats::NatsClient& client, const std::string& subject) {
   Result<std::string> existing = client.stream_for_subject(subject);
   if (existing.is_ok() || existing.status().code() != StatusCode::kNotFound) return existing;
@@ -76,19 +72,17 @@ Result<std::string> ensure_dead_letter_stream(nats::NatsClient& client, const st
   return name;
 }
 
-Result<std::vector<StoredLetter>> list_dead_letters(nats::NatsClient& client,
-                                                    const std::string& subject, size_t limit) {
-  Result<std::string> stream = client.stream_for_subject(subject);
-  if (!stream.is_ok()) {
-    if (stream.status().code() == StatusCode::kNotFound) return std::vector<StoredLetter>();
-    return stream.status();
-  }
-  Result<nats::StreamRange> range = client.stream_range(stream.value());
+namespace {
+
+// The letters on `subject` kept in `stream`, oldest first.
+Result<std::vector<StoredLetter>> letters_in(nats::NatsClient& client, const std::string& stream,
+                                             const std::string& subject, size_t limit) {
+  Result<nats::StreamRange> range = client.stream_range(stream);
   if (!range.is_ok()) return range.status();
   std::vector<StoredLetter> out;
   if (range.value().messages == 0) return out;
   for (uint64_t seq = range.value().first; seq <= range.value().last && out.size() < limit; ++seq) {
-    Result<std::optional<nats::StoredMessage>> stored = client.stored_message(stream.value(), seq);
+    Result<std::optional<nats::StoredMessage>> stored = client.stored_message(stream, seq);
     if (!stored.is_ok()) return stored.status();
     if (!stored.value() || stored.value()->message.subject != subject) continue;
     out.push_back({seq, format_rfc3339(stored.value()->time), std::move(stored.value()->message)});
@@ -96,11 +90,24 @@ Result<std::vector<StoredLetter>> list_dead_letters(nats::NatsClient& client,
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<StoredLetter>> list_dead_letters(nats::NatsClient& client,
+                                                    const std::string& subject, size_t limit) {
+  Result<std::string> stream = client.stream_for_subject(subject);
+  if (!stream.is_ok()) {
+    if (stream.status().code() == StatusCode::kNotFound) return std::vector<StoredLetter>();
+    return stream.status();
+  }
+  return letters_in(client, stream.value(), subject, limit);
+}
+
 Result<size_t> replay_dead_letters(nats::NatsClient& client, const std::string& subject,
                                    const std::string& to, size_t limit) {
-  Result<std::vector<StoredLetter>> letters = list_dead_letters(client, subject, limit);
-  if (!letters.is_ok()) return letters.status();
   Result<std::string> stream = client.stream_for_subject(subject);
+  if (!stream.is_ok()) return stream.status().code() == StatusCode::kNotFound ? Result<size_t>(size_t{0}) : Result<size_t>(stream.status());
+  Result<std::vector<StoredLetter>> letters = letters_in(client, stream.value(), subject, limit);
+  if (!letters.is_ok()) return letters.status();
   size_t replayed = 0;
   for (const StoredLetter& letter : letters.value()) {
     nats::Message message;

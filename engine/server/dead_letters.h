@@ -33,8 +33,6 @@ nats::Message dead_letter_message(const nats::Message& original, const std::stri
 
 // The stream that stores `subject`, created as PD_DLQ_<subject> when none captures it yet.
 Result<std::string> ensure_dead_letter_stream(nats::NatsClient& client, const std::string& subject);
-// The stream that captures `subject`, NotFound when none does.
-Result<std::string> stream_for_subject(nats::NatsClient& client, const std::string& subject);
 
 struct StoredLetter {
   uint64_t sequence = 0;

@@ -146,9 +146,6 @@ void QueueConsumer::pull_loop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
-    if (bucket_ && fetched.value().empty()) {
-      // The token was not used: give the next fetch its chance without waiting a whole period.
-    }
     for (std::unique_ptr<nats::Delivery>& delivery : fetched.value()) {
       auto pending = std::make_shared<Pending>();
       if (delivery->info().delivered > 1) metrics_.redelivered(name_);
