@@ -36,6 +36,80 @@ Result<FetchMock> parse_mock(const Json& entry, const std::string& where) {
   return mock;
 }
 
+// A list of RBAC PolicyRules: objects with `verbs` (and the other fields the API server checks).
+Status check_rules(const Json& rules, const std::string& field) {
+  if (!rules.is_array()) return invalid_argument(field + ": must be a list of PolicyRules");
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!rules[i].is_object() || !rules[i].contains("verbs") || !rules[i]["verbs"].is_array()) {
+      return invalid_argument(field + "[" + std::to_string(i) +
+                              "]: a PolicyRule needs \"verbs\" (and apiGroups/resources or nonResourceURLs)");
+    }
+  }
+  return Status::ok();
+}
+
+Result<KubeFixture> parse_k8s(const Json& k8s, const std::string& where) {
+  if (!k8s.is_object()) return invalid_argument(where + ": `k8s` must be {\"objects\": [...], \"serviceAccount\": {...}}");
+  KubeFixture out;
+  const Json objects = k8s.value("objects", Json::array());
+  if (!objects.is_array()) return invalid_argument(where + ": k8s.objects must be a list of Kubernetes objects");
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const Json& object = objects[i];
+    std::string field = where + ": k8s.objects[" + std::to_string(i) + "]";
+    if (!object.is_object() || !object.contains("apiVersion") || !object["apiVersion"].is_string() ||
+        !object.contains("kind") || !object["kind"].is_string() || !object.contains("metadata") ||
+        !object["metadata"].is_object() || !object["metadata"].contains("name") ||
+        !object["metadata"]["name"].is_string()) {
+      return invalid_argument(field + ": needs string apiVersion, kind and metadata.name");
+    }
+    out.objects.push_back(object);
+  }
+  if (k8s.contains("serviceAccount")) {
+    const Json& sa = k8s["serviceAccount"];
+    std::string field = where + ": k8s.serviceAccount";
+    if (!sa.is_object()) return invalid_argument(field + ": must be {\"namespace\", \"name\", \"rules\", \"clusterRules\"}");
+    ServiceAccountIdentity identity;
+    for (const char* key : {"namespace", "name"}) {
+      if (sa.contains(key) && !sa[key].is_string()) return invalid_argument(field + "." + key + ": must be a string");
+    }
+    identity.namespace_name = sa.value("namespace", identity.namespace_name);
+    identity.name = sa.value("name", identity.name);
+    identity.rules = sa.value("rules", Json::array());
+    identity.cluster_rules = sa.value("clusterRules", Json::array());
+    Status rules = check_rules(identity.rules, field + ".rules");
+    if (!rules.is_ok()) return rules;
+    Status cluster_rules = check_rules(identity.cluster_rules, field + ".clusterRules");
+    if (!cluster_rules.is_ok()) return cluster_rules;
+    out.service_account = identity;
+  }
+  for (auto it = k8s.begin(); it != k8s.end(); ++it) {
+    if (it.key() != "objects" && it.key() != "serviceAccount") {
+      return invalid_argument(where + ": k8s." + it.key() + ": unknown field (objects, serviceAccount)");
+    }
+  }
+  return out;
+}
+
+// The scalar fields' types, so a wrong one is an error naming it rather than a JSON exception.
+Status check_scalar_fields(const Json& doc, const std::string& where) {
+  for (const char* key : {"match", "expectError", "now"}) {
+    if (doc.contains(key) && !doc[key].is_string()) return invalid_argument(where + ": `" + key + "` must be a string");
+  }
+  for (const char* key : {"live", "allowLeaks"}) {
+    if (doc.contains(key) && !doc[key].is_boolean()) return invalid_argument(where + ": `" + key + "` must be true or false");
+  }
+  for (const char* key : {"config", "secrets", "env"}) {
+    if (doc.contains(key) && !doc[key].is_object()) return invalid_argument(where + ": `" + key + "` must be an object");
+  }
+  if (doc.contains("match") && doc["match"] != "subset" && doc["match"] != "exact") {
+    return invalid_argument(where + ": `match` must be \"subset\" or \"exact\"");
+  }
+  if (doc.contains("random") && !(doc["random"].is_number_integer() && doc["random"].get<int64_t>() >= 0)) {
+    return invalid_argument(where + ": `random` must be a non-negative integer seed");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<Fixture> load_fixture(const std::filesystem::path& file, const std::string& node,
@@ -45,6 +119,8 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
   Result<Json> parsed = exec::parse_data_text(text.value(), file.string());
   if (!parsed.is_ok()) return parsed.status();
   if (!parsed.value().is_object()) return invalid_argument(file.string() + ": a fixture must be an object");
+  Status scalars = check_scalar_fields(parsed.value(), file.string());
+  if (!scalars.is_ok()) return scalars;
   Fixture fixture;
   fixture.file = file;
   fixture.node = node;
@@ -72,7 +148,7 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
     fixture.fetch = mocks;
   }
   fixture.now = doc.value("now", "");
-  if (doc.contains("random") && doc["random"].is_number_unsigned()) fixture.random = doc["random"].get<uint64_t>();
+  if (doc.contains("random")) fixture.random = doc["random"].get<uint64_t>();
   const std::string where = file.string();
   if (doc.contains("files")) {
     if (!doc["files"].is_object()) return invalid_argument(where + ": `files` must map paths to contents");
@@ -113,6 +189,12 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
       }
     }
   }
+  if (doc.contains("k8s")) {
+    Result<KubeFixture> k8s = parse_k8s(doc["k8s"], where);
+    if (!k8s.is_ok()) return k8s.status();
+    fixture.k8s = std::move(k8s).value();
+  }
+  fixture.live = doc.value("live", false);
   fixture.allow_leaks = doc.value("allowLeaks", false);
   if (doc.contains("nodes")) {
     if (!doc["nodes"].is_object()) return invalid_argument(where + ": `nodes` must map node names to {\"output\": …} or {\"error\": \"…\"}");

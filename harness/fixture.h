@@ -43,6 +43,22 @@ struct LogExpectation {
   std::string message;
 };
 
+// The identity a node runs as under `k8s.serviceAccount`: its ServiceAccount, and the rules bound
+// to it in its namespace (`rules`, a Role) and cluster-wide (`clusterRules`, a ClusterRole).
+struct ServiceAccountIdentity {
+  std::string namespace_name = "default";
+  std::string name = "default";
+  nlohmann::json rules = nlohmann::json::array();
+  nlohmann::json cluster_rules = nlohmann::json::array();
+};
+
+// `k8s`: what the fixture's fake API server holds, and who the node is (no serviceAccount: an
+// administrator, so the node may do anything).
+struct KubeFixture {
+  std::vector<nlohmann::json> objects;
+  std::optional<ServiceAccountIdentity> service_account;
+};
+
 struct Fixture {
   std::filesystem::path file;
   std::string node;
@@ -61,6 +77,8 @@ struct Fixture {
   std::map<std::string, FixtureFile> files;     // path (absolute or workflow-relative) → entry
   std::map<std::string, std::string> modules;   // import specifier → mock module source
   std::vector<LogExpectation> logs;
+  std::optional<KubeFixture> k8s;
+  bool live = false;  // `live: true`: the assertions also apply under --live
   bool allow_leaks = false;  // `allowLeaks`: timers or requests may outlive the node
   // Pipeline fixtures: nodes answered without running, {"<node>": {"output": …} | {"error": "…"}}.
   std::map<std::string, std::pair<nlohmann::json, std::string>> node_stubs;

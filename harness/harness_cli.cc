@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 
+#include "engine/cli/kube_target.h"
 #include "engine/util/duration.h"
+#include "engine/util/environment.h"
 #include "harness/reporters.h"
 #include "harness/test_runner.h"
 
@@ -40,6 +42,13 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   test->add_option("--filter", options.filter, "Only fixtures whose workflow/node.case matches");
   test->add_flag("--update", options.update, "Write actual outputs into fixtures' `expected`");
   test->add_flag("--live", options.live, "Real HTTP instead of the fixtures' fetch mocks (capabilities.net enforced)");
+  test->add_flag("--fake-cluster", options.fake_cluster,
+                 "With --live: fixtures' `k8s` get a fresh fake cluster instead of the kubeconfig's");
+  test->add_flag("--record", options.record,
+                 "Run with real HTTP once and write the exchanges into each fixture's `fetch` (secrets redacted)");
+  std::string kubeconfig, kube_context;
+  test->add_option("--kubeconfig", kubeconfig, "With --live: the kubeconfig for ctx.k8s");
+  test->add_option("--context", kube_context, "With --live: the kubeconfig context for ctx.k8s");
   test->add_flag("--ci", options.ci, "CI mode (also CI=true): --update refuses, missing expectations fail");
   test->add_option("--timeout", timeout, "Per-fixture timeout (default 30s)");
   std::vector<std::string> reversed(rest.rbegin(), rest.rend());
@@ -69,6 +78,17 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   const char* ci = std::getenv("CI");
   options.ci = options.ci || (ci && std::string(ci) == "true");
   for (const std::string& p : paths) options.paths.push_back(p);
+  if (options.fake_cluster && !options.live) {
+    err << "error: --fake-cluster only applies with --live (mocked runs always use a fake cluster)\n";
+    return 2;
+  }
+  if (options.record && (options.update || options.ci)) {
+    err << "error: --record writes fixtures: it cannot be combined with --update, and CI (CI=true or --ci) refuses it\n";
+    return 2;
+  }
+  if ((options.live || options.record) && !options.fake_cluster) {
+    options.kube = engine::kube_target_from_kubeconfig(kubeconfig, kube_context, process_environment(), err);
+  }
   Result<std::vector<CaseResult>> results = run_node_tests(platform, options);
   if (!results.is_ok()) {
     err << "error: " << results.status().message();

@@ -264,9 +264,12 @@ TEST_F(HarnessTest, LiveModeUsesRealHttpAndTheNodesCapabilities) {
              "  denied: {path: nodes/get.ts}\n");
   dir_.write("nodes/get.ts",
              "export default async () => (await fetch('http://" + origin + "/status')).json();\n");
-  std::string mocked = R"({"fetch": [{"request": {"url": "http://)" + origin +
+  std::string mocks_only = R"({"fetch": [{"request": {"url": "http://)" + origin +
+                           R"(/status"}, "response": {"json": {"live": false}}}], "expected": {"live": false}})";
+  std::string mocked = R"({"live": true, "fetch": [{"request": {"url": "http://)" + origin +
                        R"(/status"}, "response": {"json": {"live": false}}}], "expected": {"live": true}})";
   dir_.write("tests/fixtures/allowed.json", mocked);
+  dir_.write("tests/fixtures/allowed.mocked.json", mocks_only);
   dir_.write("tests/fixtures/denied.json", mocked);
   TestOptions options;
   options.paths = {dir_.path()};
@@ -281,8 +284,131 @@ TEST_F(HarnessTest, LiveModeUsesRealHttpAndTheNodesCapabilities) {
   EXPECT_EQ(mocks.value()[0].problems, (std::vector<std::string>{"$.live: expected true, got false"}));
   EXPECT_EQ(live.value()[0].name, "allowed");
   EXPECT_TRUE(live.value()[0].problems.empty()) << live.value()[0].problems[0];
-  ASSERT_FALSE(live.value()[1].problems.empty());
-  EXPECT_NE(live.value()[1].problems[0].find("PermissionDenied"), std::string::npos) << live.value()[1].problems[0];
+  // Without `live: true` a fixture's assertions do not apply live: the output is shown instead.
+  EXPECT_EQ(live.value()[1].name, "allowed.mocked");
+  EXPECT_TRUE(live.value()[1].problems.empty()) << live.value()[1].problems[0];
+  EXPECT_EQ(live.value()[1].output, nlohmann::json({{"live", true}}));
+  EXPECT_NE(render_report("console", live.value(), false).find("    output: {\"live\":true}"), std::string::npos);
+  ASSERT_FALSE(live.value()[2].problems.empty());
+  EXPECT_NE(live.value()[2].problems[0].find("PermissionDenied"), std::string::npos) << live.value()[2].problems[0];
+}
+
+// --record: one real run writes the exchanges into the fixture as mocks — the real secret replaced
+// by the fixture's stand-in, no request headers — and the fixture then passes on the mocks alone.
+TEST_F(HarnessTest, RecordWritesRedactedMocksThatReplay) {
+  httplib::Server server;
+  std::string seen_auth;
+  server.Get("/items", [&](const httplib::Request& req, httplib::Response& res) {
+    seen_auth = req.get_header_value("Authorization");
+    res.set_content(R"({"items": [1, 2], "echo": ")" + req.get_param_value("key") + R"("})", "application/json");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  std::string origin = "127.0.0.1:" + std::to_string(port);
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  items: {path: nodes/items.ts, capabilities: {net: [\"" + origin + "\"]}}\n");
+  dir_.write("nodes/items.ts",
+             "export default async (ctx: any) => {\n"
+             "  const key = ctx.secrets.store.key;\n"
+             "  const res = await fetch(`http://" + origin + "/items?key=${key}`, {headers: {authorization: `Bearer ${key}`}});\n"
+             "  return (await res.json()).items;\n};\n");
+  dir_.write(".secrets.yaml", "store:\n  key: real-secret-4711\n");
+  dir_.write("tests/fixtures/items.json", R"({"secrets": {"store": {"key": "fake-key"}}, "expected": [1, 2]})");
+  TestOptions options;
+  options.paths = {dir_.path()};
+  options.record = true;
+  Result<std::vector<CaseResult>> recorded = run_node_tests(platform(), options);
+  server.stop();
+  serving.join();
+  ASSERT_TRUE(recorded.is_ok()) << recorded.status().message();
+  EXPECT_EQ(seen_auth, "Bearer real-secret-4711");  // the real service got the real secret
+  EXPECT_EQ(recorded.value()[0].notes, (std::vector<std::string>{"recorded 1 exchange(s) into tests/fixtures/items.json"}));
+  std::ifstream file(dir_.path() / "tests/fixtures/items.json");
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("real-secret-4711"), std::string::npos) << text;
+  nlohmann::json fixture = nlohmann::json::parse(text);
+  EXPECT_EQ(fixture["fetch"], nlohmann::json::parse(R"([{"request": {"method": "GET", "url": "http://)" + origin +
+                                                    R"(/items?key=fake-key"}, "response": {"status": 200,
+                                                    "json": {"items": [1, 2], "echo": "fake-key"}}}])"));
+  EXPECT_EQ(fixture["expected"], nlohmann::json::parse("[1, 2]"));  // the rest of the file is kept
+  options.record = false;
+  Result<std::vector<CaseResult>> replayed = run_node_tests(platform(), options);  // the server is gone
+  ASSERT_TRUE(replayed.is_ok());
+  EXPECT_EQ(replayed.value()[0].outcome, Outcome::kPassed)
+      << (replayed.value()[0].problems.empty() ? "" : replayed.value()[0].problems[0]);
+}
+
+std::filesystem::path example(const std::string& name) {
+  const char* source = std::getenv("PD_SOURCE_DIR");
+  return std::filesystem::path(source ? source : PD_SOURCE_DIR_FALLBACK) / "example-workflows" / name;
+}
+
+// The in-cluster example against fake API servers: it passes with its RBAC, and with its
+// ClusterRole rules removed the node gets the API server's real 403 Status.
+TEST_F(HarnessTest, InClusterExamplePassesAndFailsWith403WithoutItsRbac) {
+  std::filesystem::remove_all(dir_.path());
+  std::filesystem::copy(example("cluster-health-collector"), dir_.path(), std::filesystem::copy_options::recursive);
+  TestOptions options;
+  options.paths = {dir_.path()};
+  Result<std::vector<CaseResult>> with_rbac = run_node_tests(platform(), options);
+  ASSERT_TRUE(with_rbac.is_ok()) << with_rbac.status().message();
+  for (const CaseResult& r : with_rbac.value()) {
+    EXPECT_EQ(r.outcome, Outcome::kPassed) << r.name << ": " << (r.problems.empty() ? "" : r.problems[0]);
+  }
+  for (const char* name : {"collect-nodes.json", "collect-pods.json"}) {
+    std::filesystem::path file = dir_.path() / "tests/fixtures" / name;
+    std::ifstream in(file);
+    nlohmann::json fixture = nlohmann::json::parse(in);
+    fixture["k8s"]["serviceAccount"].erase("clusterRules");
+    std::ofstream(file) << fixture.dump(2);
+  }
+  options.filter = "collect-(nodes|pods)$";
+  Result<std::vector<CaseResult>> without = run_node_tests(platform(), options);
+  ASSERT_TRUE(without.is_ok()) << without.status().message();
+  ASSERT_EQ(without.value().size(), 2u);
+  EXPECT_EQ(without.value()[0].problems,
+            (std::vector<std::string>{
+                "Error: nodes is forbidden: User \"system:serviceaccount:monitoring:health-collector\" cannot "
+                "list resource \"nodes\" in API group \"\" at the cluster scope\n"
+                "    at #request (pd:context.js:92:23)\n    at async Kube.list (pd:context.js:113:15)\n"
+                "    at async run (nodes/collect-nodes.ts:11:17)"}));
+  ASSERT_EQ(without.value()[1].problems.size(), 1u);
+  EXPECT_NE(without.value()[1].problems[0].find("listing pods in payments: 403 pods is forbidden"), std::string::npos)
+      << without.value()[1].problems[0];
+}
+
+// Under --live a `k8s` fixture reaches the kubeconfig's cluster, or with --fake-cluster a fresh
+// fake one seeded from the fixture; bad `k8s` sections are refused naming the field.
+TEST_F(HarnessTest, K8sSectionsAreCheckedAndServedLiveWithFakeCluster) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\nnodes:\n  cms: {path: nodes/cms.ts}\n");
+  dir_.write("nodes/cms.ts",
+             "export default async (ctx: any) => (await ctx.k8s.list('configmaps')).map((c: any) => c.metadata.name);\n");
+  dir_.write("tests/fixtures/cms.json",
+             R"({"live": true, "k8s": {"objects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}}]}, "expected": ["a"]})");
+  TestOptions options;
+  options.paths = {dir_.path()};
+  options.live = true;
+  options.fake_cluster = true;
+  Result<std::vector<CaseResult>> live = run_node_tests(platform(), options);
+  ASSERT_TRUE(live.is_ok()) << live.status().message();
+  EXPECT_EQ(live.value()[0].outcome, Outcome::kPassed) << live.value()[0].problems[0];
+  dir_.write("tests/fixtures/cms.json", R"({"k8s": {"objects": [{"kind": "ConfigMap"}]}})");
+  Result<std::vector<CaseResult>> bad = run_node_tests(platform(), options);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("cms.json: k8s.objects[0]: needs string apiVersion, kind and metadata.name"),
+            std::string::npos) << bad.status().message();
+  dir_.write("tests/fixtures/cms.json", R"({"k8s": {"serviceAccount": {"name": "x", "rules": [{"resources": ["pods"]}]}}})");
+  bad = run_node_tests(platform(), options);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("cms.json: k8s.serviceAccount.rules[0]: a PolicyRule needs \"verbs\""),
+            std::string::npos) << bad.status().message();
+  dir_.write("tests/fixtures/cms.json", R"({"live": "yes"})");
+  bad = run_node_tests(platform(), options);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("cms.json: `live` must be true or false"), std::string::npos)
+      << bad.status().message();
 }
 
 }  // namespace

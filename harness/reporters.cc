@@ -57,6 +57,12 @@ std::string console(const std::vector<CaseResult>& results, bool color) {
     std::snprintf(ms, sizeof(ms), "%.0f ms", r.ms);
     out << (r.outcome == Outcome::kPassed ? paint("32", "✓ pass") : paint("31", "✗ FAIL")) << " "
         << name << " (" << ms << ")\n";
+    for (const std::string& note : r.notes) out << "    " << note << "\n";
+    if (r.output) {
+      std::string shown = r.output->dump();
+      if (shown.size() > 2000) shown = shown.substr(0, 2000) + "… (" + std::to_string(shown.size()) + " bytes)";
+      out << "    output: " << shown << "\n";
+    }
     if (r.outcome == Outcome::kFailed) {
       out << "    " << r.file << "\n";
       for (const std::string& problem : r.problems) {
@@ -119,7 +125,7 @@ std::string json(const std::vector<CaseResult>& results) {
   for (const CaseResult& r : results) {
     nlohmann::json logs = nlohmann::json::array();
     for (const js::ConsoleLine& log : r.logs) logs.push_back({{"level", log.level}, {"text", log.text}});
-    out["results"].push_back({{"workflow", r.workflow},
+    nlohmann::json entry = {{"workflow", r.workflow},
                               {"name", r.name},
                               {"file", r.file},
                               {"status", r.outcome == Outcome::kPassed   ? "passed"
@@ -127,7 +133,9 @@ std::string json(const std::vector<CaseResult>& results) {
                                                                          : "skipped"},
                               {"problems", r.problems},
                               {"logs", logs},
-                              {"ms", r.ms}});
+                              {"ms", r.ms}};
+    if (r.output) entry["output"] = *r.output;
+    out["results"].push_back(entry);
   }
   return out.dump(2) + "\n";
 }

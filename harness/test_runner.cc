@@ -15,9 +15,8 @@
 #include "engine/util/clock.h"
 #include "engine/util/random_source.h"
 #include "harness/fixture.h"
-#include "harness/fixture_file_system.h"
+#include "harness/fixture_setup.h"
 #include "harness/json_diff.h"
-#include "harness/mock_transport.h"
 
 namespace pd::harness {
 namespace {
@@ -40,7 +39,7 @@ class SwitchableTransport : public HttpTransport {
 // environment, clock or seed of their own (each call still gets a fresh context).
 struct WorkerState {
   SwitchableTransport transport;
-  NetworkHttpTransport network;  // --live
+  OutsideWorld world;
   std::map<std::filesystem::path, std::unique_ptr<js::Runtime>> runtimes;
 };
 
@@ -66,59 +65,111 @@ bool error_matches(const std::string& expected, const std::string& message) {
   return message.find(expected) != std::string::npos;
 }
 
-// A fixture's `now` as a manual clock (none without `now`); false, with the problem recorded in
-// `result`, when it is not an RFC 3339 time.
-bool start_clock(const Fixture& fixture, CaseResult& result, std::optional<ManualClock>& clock) {
-  if (fixture.now.empty()) return true;
-  std::optional<std::chrono::system_clock::time_point> now = parse_rfc3339(fixture.now);
-  if (!now) {
-    result.outcome = Outcome::kFailed;
-    result.problems.push_back(result.file + ": `now`: \"" + fixture.now + "\" is not an RFC 3339 time");
-    return false;
+CaseResult start_result(const Job& job) {
+  CaseResult result;
+  result.workflow = job.workflow;
+  result.name = job.fixture->display_name();
+  result.file = std::filesystem::path(job.fixture->file).lexically_relative(job.dir).string();
+  return result;
+}
+
+// The checks every fixture kind shares once the run is over: `expected` (or the error wanted),
+// --update, --record, unused mocks, and --live's rule that only `live: true` fixtures assert.
+// `actual` is the output, or the error when `failure` is set.
+void judge(const Job& job, const TestOptions& options, const FixtureSetup& setup, const Result<Json>& actual,
+           bool subset, CaseResult& result) {
+  const Fixture& fixture = *job.fixture;
+  bool live = options.live || options.record;
+  if (live) result.output = actual.is_ok() ? actual.value() : Json(nullptr);
+  bool assert = !live || fixture.live;
+  if (!fixture.expect_error.empty() && assert) {
+    if (actual.is_ok()) {
+      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
+                                ", but " + (job.pipeline ? "the execution" : "the node") + " returned " +
+                                actual.value().dump());
+    } else if (!error_matches(fixture.expect_error, actual.status().message())) {
+      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
+                                ", got: " + actual.status().message());
+    }
+  } else if (!actual.is_ok()) {
+    if (fixture.expect_error.empty()) result.problems.push_back(actual.status().message());
+  } else if (!assert) {
+    // --live without `live: true`: the output is shown, not judged.
+  } else if (fixture.expected) {
+    result.problems = json_differences(*fixture.expected, actual.value(), subset);
+  } else if (options.ci) {
+    result.problems.push_back(result.file + " has no `expected` (CI: record it with --update locally)");
   }
-  clock.emplace(*now);
-  return true;
+  if (options.update && actual.is_ok() && fixture.expect_error.empty() &&
+      (!fixture.expected || !result.problems.empty())) {
+    Json document = fixture.document;
+    document["expected"] = job.pipeline ? Json{{"success", actual.value()["success"]},
+                                               {"outputs", actual.value()["outputs"]}}
+                                        : actual.value();
+    std::ofstream(fixture.file) << document.dump(2) << "\n";
+    result.problems.clear();
+  }
+  if (options.record) {
+    Json document = fixture.document;
+    document["fetch"] = setup.recorded_mocks();
+    std::ofstream(fixture.file) << document.dump(2) << "\n";
+    result.notes.push_back("recorded " + std::to_string(document["fetch"].size()) + " exchange(s) into " + result.file);
+  }
+  if (!live) {
+    for (const std::string& unused : setup.mocks().unused()) result.problems.push_back("unused mock: " + unused);
+  }
+}
+
+void check_logs(const Fixture& fixture, const std::vector<js::ConsoleLine>& console, CaseResult& result) {
+  for (const LogExpectation& expected : fixture.logs) {
+    bool found = false;
+    for (const js::ConsoleLine& line : console) {
+      found = found || ((expected.level.empty() || line.level == expected.level) &&
+                        line.text.find(expected.message) != std::string::npos);
+    }
+    if (!found) {
+      result.problems.push_back("expected a log line" +
+                                (expected.level.empty() ? "" : " at level " + expected.level) +
+                                " containing " + Json(expected.message).dump() + "; none was written");
+    }
+  }
 }
 
 CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
                    const std::shared_ptr<js::TransformCache>& cache, WorkerState& worker) {
-  CaseResult result;
-  result.workflow = job.workflow;
-  result.name = job.fixture ? job.fixture->display_name() : job.node;
   if (!job.fixture) {
+    CaseResult result;
+    result.workflow = job.workflow;
+    result.name = job.node;
     result.outcome = Outcome::kSkipped;
     result.problems.push_back("no fixture (tests/fixtures/" + job.node + ".json)");
     return result;
   }
   const Fixture& fixture = *job.fixture;
-  result.file = std::filesystem::path(fixture.file).lexically_relative(job.dir).string();
+  CaseResult result = start_result(job);
   auto started = std::chrono::steady_clock::now();
-  MockTransport transport(fixture.fetch);
-  std::optional<ManualClock> clock;
-  if (!start_clock(fixture, result, clock)) return result;
-  std::optional<SeededRandom> random;
-  if (fixture.random) random.emplace(*fixture.random);
+  Result<std::unique_ptr<FixtureSetup>> prepared = FixtureSetup::prepare(fixture, job.dir, worker.world);
+  if (!prepared.is_ok()) {
+    result.outcome = Outcome::kFailed;
+    result.problems.push_back(prepared.status().message());
+    return result;
+  }
+  FixtureSetup& setup = *prepared.value();
   js::RuntimeOptions runtime_options;
   runtime_options.workflow_dir = job.dir;
-  runtime_options.env = fixture.env;
+  runtime_options.env = setup.env();
   runtime_options.default_net = js::NetPolicy::allow_all();  // every request goes to the mocks
-  runtime_options.transport = &transport;
-  if (options.live) runtime_options.transport = &worker.network;  // real services
-  runtime_options.manual_clock = clock ? &*clock : nullptr;
-  runtime_options.random = random ? &*random : nullptr;
+  runtime_options.transport = &setup.transport();
+  runtime_options.manual_clock = setup.clock();
+  runtime_options.random = setup.random();
   runtime_options.context_script = exec::node_context_script();
   runtime_options.transform_cache = cache;  // strip each file once for all fixtures
-  std::optional<FixtureFileSystem> files;
-  if (!fixture.files.empty()) {
-    files.emplace(fixture.files, std::filesystem::weakly_canonical(job.dir));
-    runtime_options.file_system = &*files;
-    runtime_options.read_paths = files->roots();
-  }
+  runtime_options.file_system = setup.file_system();
+  if (setup.file_system()) runtime_options.read_paths = setup.read_paths();
   runtime_options.module_overrides = fixture.modules;
-  bool own_runtime = !fixture.env.empty() || clock || random || files || !fixture.modules.empty();
   std::unique_ptr<js::Runtime> private_runtime;
   js::Runtime* runtime = nullptr;
-  if (own_runtime) {
+  if (setup.needs_own_runtime()) {
     private_runtime = std::make_unique<js::Runtime>(platform, runtime_options);
     runtime = private_runtime.get();
   } else {
@@ -127,7 +178,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
       runtime_options.transport = &worker.transport;
       shared = std::make_unique<js::Runtime>(platform, runtime_options);
     }
-    worker.transport.use(options.live ? static_cast<const HttpTransport*>(&worker.network) : &transport);
+    worker.transport.use(&setup.transport());
     runtime = shared.get();
   }
   exec::NodeContextData data;
@@ -136,60 +187,26 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   data.execution_id = "test";
   data.config = job.workflow_config;
   exec::deep_merge(data.config, fixture.config);
-  data.secrets = fixture.secrets;
+  data.secrets = setup.secrets();
+  data.kube = setup.kube();
   // Live: the node's own capabilities.net apply, as in the engine.
   std::optional<js::NetPolicy> net;
-  if (options.live) net = js::NetPolicy(job.net);
+  if (options.live || options.record) net = js::NetPolicy(job.net);
   Result<js::NodeCall> call = runtime->call_node(job.node_path, exec::to_json(data), fixture.input,
                                                 js::CallOptions{options.timeout, net});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (call.is_ok()) result.logs = call.value().console;
-  if (!fixture.expect_error.empty()) {
-    if (call.is_ok()) {
-      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
-                                ", but the node returned " + call.value().output.dump());
-    } else if (!error_matches(fixture.expect_error, call.status().message())) {
-      result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
-                                ", got: " + call.status().message());
-    }
-  } else if (!call.is_ok()) {
-    result.problems.push_back(call.status().message());
-  } else if (fixture.expected) {
-    result.problems = json_differences(*fixture.expected, call.value().output, fixture.subset);
-  } else if (options.ci) {
-    result.problems.push_back(result.file + " has no `expected` (CI: record it with --update locally)");
-  }
-  if (options.update && call.is_ok() && fixture.expect_error.empty() &&
-      (!fixture.expected || !result.problems.empty())) {
-    Json document = fixture.document;
-    document["expected"] = call.value().output;
-    std::ofstream(fixture.file) << document.dump(2) << "\n";
-    result.problems.clear();
-  }
-  if (call.is_ok() && !fixture.allow_leaks &&
-      (call.value().pending_timers > 0 || call.value().pending_operations > 0)) {
-    result.problems.push_back(
-        "the node returned while " + std::to_string(call.value().pending_timers) + " timer(s) and " +
-        std::to_string(call.value().pending_operations) +
-        " request(s) or other operation(s) were still pending: clear or await them (or set "
-        "\"allowLeaks\": true in the fixture)");
-  }
+  Result<Json> actual = call.is_ok() ? Result<Json>(call.value().output) : Result<Json>(call.status());
+  judge(job, options, setup, actual, fixture.subset, result);
   if (call.is_ok()) {
-    for (const LogExpectation& expected : fixture.logs) {
-      bool found = false;
-      for (const js::ConsoleLine& line : call.value().console) {
-        found = found || ((expected.level.empty() || line.level == expected.level) &&
-                          line.text.find(expected.message) != std::string::npos);
-      }
-      if (!found) {
-        result.problems.push_back("expected a log line" +
-                                  (expected.level.empty() ? "" : " at level " + expected.level) +
-                                  " containing " + Json(expected.message).dump() + "; none was written");
-      }
+    result.logs = call.value().console;
+    if (!fixture.allow_leaks && (call.value().pending_timers > 0 || call.value().pending_operations > 0)) {
+      result.problems.push_back(
+          "the node returned while " + std::to_string(call.value().pending_timers) + " timer(s) and " +
+          std::to_string(call.value().pending_operations) +
+          " request(s) or other operation(s) were still pending: clear or await them (or set "
+          "\"allowLeaks\": true in the fixture)");
     }
-  }
-  if (!options.live) {
-    for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+    if (!(options.live || options.record) || fixture.live) check_logs(fixture, call.value().console, result);
   }
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
@@ -197,44 +214,37 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
 
 // A pipeline fixture: the real executor (stages, retries, timeouts) with the fixture's mocks,
 // secrets and config; `expected` is matched as a subset of {success, outputs, errors}.
-CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const TestOptions& options) {
+CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
+                            const WorkerState& worker) {
   const Fixture& fixture = *job.fixture;
-  CaseResult result;
-  result.workflow = job.workflow;
-  result.name = fixture.display_name();
-  result.file = std::filesystem::path(fixture.file).lexically_relative(job.dir).string();
+  CaseResult result = start_result(job);
   auto started = std::chrono::steady_clock::now();
-  MockTransport transport(fixture.fetch);
+  Result<std::unique_ptr<FixtureSetup>> prepared = FixtureSetup::prepare(fixture, job.dir, worker.world);
+  if (!prepared.is_ok()) {
+    result.outcome = Outcome::kFailed;
+    result.problems.push_back(prepared.status().message());
+    return result;
+  }
+  FixtureSetup& setup = *prepared.value();
   exec::WorkflowRuntimeOptions runtime_options;
   runtime_options.workflow_dir = job.dir;
   runtime_options.mounted_secrets = job.dir / ".pd-harness-none";
   runtime_options.config_dir = job.dir / ".pd-harness-none";
   runtime_options.mode = js::ContextMode::kFreshPerCall;
   runtime_options.isolates = 1;
-  runtime_options.env = fixture.env;
-  runtime_options.allow_net = {"*"};  // every request goes to the mocks
-  runtime_options.transport = &transport;
-  NetworkHttpTransport network;
-  if (options.live) {
-    runtime_options.allow_net = {};  // capabilities.net apply, as in the engine
-    runtime_options.transport = &network;
-  }
-  runtime_options.secrets_override = fixture.secrets;
+  runtime_options.env = setup.env();
+  // Mocked, every request goes to the mocks; live, capabilities.net apply as in the engine.
+  if (!options.live && !options.record) runtime_options.allow_net = {"*"};
+  runtime_options.transport = &setup.transport();
+  runtime_options.secrets_override = setup.secrets();
   runtime_options.config_overlay = fixture.config;
   runtime_options.module_overrides = fixture.modules;
+  runtime_options.kube = setup.kube();
   for (const auto& [node, stub] : fixture.node_stubs) runtime_options.stubs[node] = {stub.first, stub.second};
-  std::optional<ManualClock> clock;
-  if (!start_clock(fixture, result, clock)) return result;
-  runtime_options.manual_clock = clock ? &*clock : nullptr;
-  std::optional<SeededRandom> random;
-  if (fixture.random) random.emplace(*fixture.random);
-  runtime_options.random = random ? &*random : nullptr;
-  std::optional<FixtureFileSystem> files;
-  if (!fixture.files.empty()) {
-    files.emplace(fixture.files, std::filesystem::weakly_canonical(job.dir));
-    runtime_options.file_system = &*files;
-    for (const std::filesystem::path& root : files->roots()) runtime_options.read_paths.push_back(root);
-  }
+  runtime_options.manual_clock = setup.clock();
+  runtime_options.random = setup.random();
+  runtime_options.file_system = setup.file_system();
+  for (const std::filesystem::path& root : setup.read_paths()) runtime_options.read_paths.push_back(root);
   Result<std::unique_ptr<exec::WorkflowRuntime>> runtime =
       exec::WorkflowRuntime::open(platform, runtime_options);
   if (!runtime.is_ok()) {
@@ -248,16 +258,17 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
     result.logs.push_back({log.line.level, "[" + log.node + "] " + log.line.text, log.line.record});
   }
   Json actual = {{"success", run.success}, {"outputs", run.outputs}, {"errors", run.errors}};
-  if (fixture.expected) {
-    result.problems = json_differences(*fixture.expected, actual, true);
-  } else if (options.ci) {
-    result.problems.push_back(result.file + " has no `expected` (CI: record it with --update locally)");
-  } else if (!run.success) {
-    result.problems.push_back("the execution failed: " + run.errors.dump());
+  Result<Json> outcome = actual;
+  if (!run.success && (!fixture.expect_error.empty() || !fixture.expected)) {
+    outcome = Status(StatusCode::kInternal, "the execution failed: " + run.errors.dump());
   }
-  if (!options.live) {
-    for (const std::string& unused : transport.unused()) result.problems.push_back("unused mock: " + unused);
+  judge(job, options, setup, outcome, true, result);
+  if (!run.success && outcome.is_ok() && !result.problems.empty()) {
+    result.problems.push_back("the execution's errors: " + run.errors.dump());
   }
+  std::vector<js::ConsoleLine> console;
+  for (const exec::NodeLogLine& log : run.logs) console.push_back(log.line);
+  if (!(options.live || options.record) || fixture.live) check_logs(fixture, console, result);
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
 }
@@ -337,11 +348,13 @@ Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const T
   std::vector<CaseResult> results(jobs.value().size());
   auto cache = std::make_shared<js::TransformCache>();
   std::atomic<size_t> next{0};
+  NetworkHttpTransport network;
   auto worker = [&] {
     WorkerState state;
+    state.world = {options.live, options.record, options.fake_cluster, options.kube, &network};
     for (size_t i = next++; i < jobs.value().size(); i = next++) {
       const Job& job = jobs.value()[i];
-      results[i] = job.pipeline ? run_pipeline_job(platform, job, options)
+      results[i] = job.pipeline ? run_pipeline_job(platform, job, options, state)
                                 : run_job(platform, job, options, cache, state);
     }
   };

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/exec/node_context.h"
 #include "engine/js/runtime.h"
 
 namespace pd::harness {
@@ -23,6 +25,8 @@ struct CaseResult {
   Outcome outcome = Outcome::kPassed;
   std::vector<std::string> problems;  // why it failed, or why it was skipped
   std::vector<js::ConsoleLine> logs;
+  std::vector<std::string> notes;  // e.g. what --record wrote
+  std::optional<nlohmann::json> output;  // --live / --record: what the node (or pipeline) returned
   double ms = 0;
 };
 
@@ -35,6 +39,12 @@ struct TestOptions {
   // Real HTTP instead of the fixtures' mocks (which are ignored), with each node's
   // capabilities.net enforced as in the engine; every other injection still applies.
   bool live = false;
+  // --live also for `k8s`: a fake API server seeded from the fixture instead of the kubeconfig.
+  bool fake_cluster = false;
+  // Live with real HTTP once, writing the exchanges into the fixture's `fetch` (secrets redacted).
+  bool record = false;
+  // --live: ctx.k8s reaches this cluster (from the kubeconfig).
+  std::optional<exec::KubeTarget> kube;
   std::chrono::milliseconds timeout{30000};
 };
 

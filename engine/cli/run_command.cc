@@ -1,5 +1,7 @@
 #include "engine/cli/run_command.h"
 
+#include "engine/cli/kube_target.h"
+
 #include <cstdlib>
 #include <mutex>
 
@@ -7,7 +9,6 @@
 #include "engine/util/clock.h"
 #include "engine/util/environment.h"
 #include "engine/util/file_io.h"
-#include "plugins/kube/kubeconfig.h"
 
 namespace pd::engine {
 namespace {
@@ -29,30 +30,6 @@ Result<nlohmann::json> read_input(const std::string& input) {
   }
 }
 
-// ctx.k8s outside a pod reaches the cluster of the kubeconfig, when there is one with token
-// auth; in a pod (or without a kubeconfig) the node's ctx.k8s reads the service account itself.
-std::optional<exec::KubeTarget> kube_target(const RunOptions& options,
-                                            const std::map<std::string, std::string>& env,
-                                            std::ostream& err) {
-  if (env.count("KUBERNETES_SERVICE_HOST")) return std::nullopt;
-  RealFileSystem fs;
-  Result<kube::RestConfig> config =
-      kube::load_rest_config({.kubeconfig = options.kubeconfig, .context = options.context}, env, fs);
-  if (!config.is_ok()) {
-    if (!options.kubeconfig.empty() || !options.context.empty()) {
-      err << "warning: ctx.k8s is unavailable: " << config.status().message() << "\n";
-    }
-    return std::nullopt;
-  }
-  if (config.value().token.empty()) {
-    err << "warning: ctx.k8s outside a pod needs token auth in the kubeconfig (context \""
-        << config.value().context_name << "\" uses another kind)\n";
-    return std::nullopt;
-  }
-  return exec::KubeTarget{config.value().server, config.value().token, config.value().ca_pem,
-                          config.value().namespace_name};
-}
-
 }  // namespace
 
 int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream& err) {
@@ -70,7 +47,7 @@ int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream
   runtime_options.allow_net = options.allow_net;
   runtime_options.scratch_dir = options.scratch_dir;
   runtime_options.env = process_environment();
-  runtime_options.kube = kube_target(options, runtime_options.env, err);
+  runtime_options.kube = kube_target_from_kubeconfig(options.kubeconfig, options.context, runtime_options.env, err);
   std::mutex log_mutex;
   runtime_options.log_sink = [&err, &log_mutex](const std::string& node, const js::ConsoleLine& line) {
     nlohmann::json record = line.record.is_object()

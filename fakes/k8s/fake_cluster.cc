@@ -41,6 +41,33 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
       return loaded.with_context("loading --state " + options.state_dir.string());
     store_.set_observer([this](const WatchEvent& event) { state_->record(event); });
   }
+  if (options.seed_defaults) seed_defaults();
+  admin_token_ = tokens_.issue({"admin", {"system:masters", "system:authenticated"}});
+
+  ApiServerConfig config;
+  config.host = options.host;
+  config.port = options.port;
+  config.plain_http = options.plain_http;
+  if (!options.plain_http) {
+    Result<std::unique_ptr<CertificateAuthority>> ca = CertificateAuthority::create("pd-fake-ca");
+    if (!ca.is_ok()) return ca.status();
+    ca_ = std::move(ca).value();
+    Result<KeyPair> server_cert =
+        ca_->issue_server({"localhost", "kubernetes", "kubernetes.default",
+                           "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
+                          {"127.0.0.1"});
+    if (!server_cert.is_ok()) return server_cert.status();
+    config.server_certificate = server_cert.value();
+    config.client_ca_pem = ca_->ca_pem();
+  }
+  controller_->reconcile_all();
+  if (options.run_controllers) controller_->start(std::chrono::milliseconds(100));
+  server_ = std::make_unique<ApiServer>(
+      ApiServerParts{*objects_, clock_, tokens_, *rbac_, faults_, logs_, backends_});
+  return server_->start(config);
+}
+
+void FakeCluster::seed_defaults() {
   const ResourceType& namespaces = *catalog_.find("", "v1", "namespaces");
   for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     if (!store_.get(namespaces, "", name)) {
@@ -65,29 +92,6 @@ Status FakeCluster::boot(const FakeClusterOptions& options) {
              {"architecture", "amd64"},
              {"operatingSystem", "linux"}}}}}});
   }
-  admin_token_ = tokens_.issue({"admin", {"system:masters", "system:authenticated"}});
-
-  ApiServerConfig config;
-  config.host = options.host;
-  config.port = options.port;
-  config.plain_http = options.plain_http;
-  if (!options.plain_http) {
-    Result<std::unique_ptr<CertificateAuthority>> ca = CertificateAuthority::create("pd-fake-ca");
-    if (!ca.is_ok()) return ca.status();
-    ca_ = std::move(ca).value();
-    Result<KeyPair> server_cert =
-        ca_->issue_server({"localhost", "kubernetes", "kubernetes.default",
-                           "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
-                          {"127.0.0.1"});
-    if (!server_cert.is_ok()) return server_cert.status();
-    config.server_certificate = server_cert.value();
-    config.client_ca_pem = ca_->ca_pem();
-  }
-  controller_->reconcile_all();
-  if (options.run_controllers) controller_->start(std::chrono::milliseconds(100));
-  server_ = std::make_unique<ApiServer>(
-      ApiServerParts{*objects_, clock_, tokens_, *rbac_, faults_, logs_, backends_});
-  return server_->start(config);
 }
 
 void FakeCluster::stop() {

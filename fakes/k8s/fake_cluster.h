@@ -23,6 +23,9 @@ struct FakeClusterOptions {
   std::filesystem::path state_dir;  // empty: keep state in memory only
   std::chrono::milliseconds pod_ready_delay{300};
   bool run_controllers = true;  // false: tests drive reconcile() themselves
+  // The namespaces every cluster has and one Ready node; false starts empty, so a test's
+  // cluster holds exactly what it seeds (namespaces are still created for namespaced objects).
+  bool seed_defaults = true;
 };
 
 class FakeCluster {
@@ -69,6 +72,7 @@ class FakeCluster {
  private:
   FakeCluster(const FakeClusterOptions& options, const Clock& clock);
   Status boot(const FakeClusterOptions& options);
+  void seed_defaults();
 
   const Clock& clock_;
   ResourceCatalog catalog_;
