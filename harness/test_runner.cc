@@ -260,7 +260,11 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   Json actual = {{"success", run.success}, {"outputs", run.outputs}, {"errors", run.errors}};
   Result<Json> outcome = actual;
   if (!run.success && (!fixture.expect_error.empty() || !fixture.expected)) {
-    outcome = Status(StatusCode::kInternal, "the execution failed: " + run.errors.dump());
+    std::string failure = "the execution failed:";
+    for (const auto& [node, message] : run.errors.items()) {
+      failure += "\n" + node + ": " + (message.is_string() ? message.get<std::string>() : message.dump());
+    }
+    outcome = Status(StatusCode::kInternal, failure);
   }
   judge(job, options, setup, outcome, true, result);
   if (!run.success && outcome.is_ok() && !result.problems.empty()) {

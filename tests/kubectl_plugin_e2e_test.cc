@@ -56,7 +56,9 @@ TEST(KubectlPluginE2E, KubectlPdTestRunsTheHarness) {
   testing::CommandResult result =
       run_command(kubectl("pd test " + shell_quote(examples()) + " --reporter tap"));
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_NE(result.output.find("ok 1 - github-digest/fetch-pulls"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("\nok 1 - cluster-health-collector/"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find(" - github-digest/fetch-pulls\n"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("not ok"), std::string::npos) << result.output;
 }
 
 TEST(KubectlPluginE2E, KubectlListsThePlugin) {

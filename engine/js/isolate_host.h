@@ -47,6 +47,9 @@ class IsolateHost {
   virtual int add_timer(v8::Local<v8::Context> context, v8::Local<v8::Function> callback,
                         std::vector<v8::Local<v8::Value>> args, double delay_ms, bool repeat) = 0;
   virtual void cancel_timer(int id) = 0;
+  // Deno.unrefTimer / refTimer: an unref'd timer still fires, but does not count as left
+  // pending when the node returns (AbortSignal.timeout uses one, as in Deno).
+  virtual void set_timer_ref(int id, bool ref) = 0;
   // Starts a request off the isolate thread; the promise settles on the loop with
   // {status, statusText, headers, body, url, redirected} or an Error with a `code`.
   // The outcome of call `id` (its value, or what it threw or rejected with).

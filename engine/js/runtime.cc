@@ -131,6 +131,7 @@ struct ContextState {
   double wall_origin_ms = 0;  // performance.timeOrigin
   std::set<uint64_t> calls;
   std::set<int> timers;
+  std::set<int> unref_timers;  // of `timers`: not counted as left pending
   int pending_ops = 0;
   bool long_lived = false;
   bool broken = false;  // its module failed to load: made again on the next call
@@ -267,8 +268,20 @@ struct Runtime::Impl : IsolateHost {
     timers.cancel(id);
     auto found = timer_callbacks.find(id);
     if (found == timer_callbacks.end()) return;
-    if (found->second.owner) found->second.owner->timers.erase(id);
+    if (found->second.owner) {
+      found->second.owner->timers.erase(id);
+      found->second.owner->unref_timers.erase(id);
+    }
     timer_callbacks.erase(found);
+  }
+  void set_timer_ref(int id, bool ref) override {
+    auto found = timer_callbacks.find(id);
+    if (found == timer_callbacks.end() || !found->second.owner) return;
+    if (ref) {
+      found->second.owner->unref_timers.erase(id);
+    } else {
+      found->second.owner->unref_timers.insert(id);
+    }
   }
   v8::Local<v8::Promise> fetch(v8::Local<v8::Context> context, HttpRequest request,
                                std::string redirect_mode, std::string extra_host) override;
@@ -448,7 +461,10 @@ void Runtime::Impl::run_due_timers() {
     for (auto& arg : found->second.args) args.push_back(arg.Get(isolate));
     if (!repeats) {
       timer_callbacks.erase(found);
-      if (owner) owner->timers.erase(*id);
+      if (owner) {
+        owner->timers.erase(*id);
+        owner->unref_timers.erase(*id);
+      }
     }
     if (!owner) continue;
     run_js(owner, [&](v8::Local<v8::Context> context) {
@@ -863,7 +879,7 @@ void Runtime::Impl::finish(uint64_t call_id, Result<NodeCall> result) {
   calls.erase(found);
   ContextState* state = call->context;
   if (state && !state->long_lived && result.is_ok()) {
-    result.value().pending_timers = state->timers.size();
+    result.value().pending_timers = state->timers.size() - state->unref_timers.size();
     result.value().pending_operations = state->pending_ops;
   }
   if (state) {

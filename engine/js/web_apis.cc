@@ -241,6 +241,12 @@ void clear_timer(const Info& info) {
       static_cast<int>(info[0]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0)));
 }
 
+void ref_timer(const Info& info, bool ref) {
+  v8::Isolate* isolate = info.GetIsolate();
+  isolate_host(isolate).set_timer_ref(
+      static_cast<int>(info[0]->NumberValue(isolate->GetCurrentContext()).FromMaybe(0)), ref);
+}
+
 void queue_microtask(const Info& info) {
   info.GetIsolate()->EnqueueMicrotask(info[0].As<v8::Function>());
 }
@@ -302,6 +308,8 @@ std::vector<NativeFunction> web_natives() {
       {"timingSafeEqual", timing_safe_equal},
       {"print", print},
       {"setTimer", set_timer},
+      {"unrefTimer", [](const Info& info) { ref_timer(info, false); }},
+      {"refTimer", [](const Info& info) { ref_timer(info, true); }},
       {"clearTimer", clear_timer},
       {"queueMicrotask", queue_microtask},
       {"settle", settle},

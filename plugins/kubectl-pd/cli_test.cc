@@ -41,10 +41,15 @@ TEST(KubectlPdValidate, PrintsOneSummaryLinePerWorkflowBelowAFolder) {
   CliRun r = run({"validate", examples()});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out,
+            "workflow/cluster-health-collector validated: version 1.0.0, 4 nodes in 3 stages, triggers: "
+            "manual, cron \"*/10 * * * *\"\n"
             "workflow/github-digest validated: version 1.0, 4 nodes in 3 stages, triggers: "
             "manual, cron \"0 8 * * 1-5\"\n"
+            "workflow/sales-report validated: version 1.0.0, 3 nodes in 3 stages, triggers: manual\n"
             "workflow/uptime-check validated: version 0.3.1, 2 nodes in 2 stages, triggers: "
-            "manual, cron \"*/5 * * * *\"\n");
+            "manual, cron \"*/5 * * * *\"\n"
+            "workflow/uptime-prober validated: version 1.0.0, 3 nodes in 3 stages, triggers: "
+            "manual, cron \"* * * * *\"\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -81,7 +86,8 @@ TEST(KubectlPdValidate, OutputJsonPrintsTheCompiledPlan) {
 
 TEST(KubectlPdValidate, OutputNameAndYaml) {
   EXPECT_EQ(run({"validate", examples(), "-o", "name"}).out,
-            "workflow/github-digest\nworkflow/uptime-check\n");
+            "workflow/cluster-health-collector\nworkflow/github-digest\nworkflow/sales-report\n"
+            "workflow/uptime-check\nworkflow/uptime-prober\n");
   CliRun yaml = run({"validate", examples() + "/github-digest", "--output", "yaml"});
   EXPECT_EQ(yaml.out.substr(0, 39), "workflow: github-digest\nversion: \"1.0\"\n");
 }

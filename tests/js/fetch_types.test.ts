@@ -26,6 +26,22 @@ export default async function run(): Promise<string> {
   assertEquals(new Uint8Array(await new Response("hi").arrayBuffer()).length, 2);
   assertEquals(new Response(null, { status: 404 }).ok, false);
   assertThrows(() => new Response("", { status: 99 }), RangeError);
+  // The body as a stream: one reader at a time, chunks then done, and reading uses the body up.
+  const streamed = new Response("chunk");
+  assert(streamed.body === streamed.body);
+  const reader = streamed.body!.getReader();
+  assert(streamed.body!.locked);
+  assertThrows(() => streamed.body!.getReader(), TypeError, "locked");
+  assertEquals(new TextDecoder().decode((await reader.read()).value), "chunk");
+  assertEquals((await reader.read()).done, true);
+  assert(streamed.bodyUsed);
+  const iterated: string[] = [];
+  for await (const part of new Response("for await").body!) iterated.push(new TextDecoder().decode(part));
+  assertEquals(iterated, ["for await"]);
+  const cancelled = new Response("unread");
+  await cancelled.body!.cancel();
+  await assertRejects(() => cancelled.text(), TypeError, "already");
+  assertEquals(new Response(null).body, null);
   const cloned = new Response("twice");
   assertEquals(await cloned.clone().text(), "twice");
   assertEquals(await cloned.text(), "twice");

@@ -105,5 +105,7 @@ export function makeDeno(host, errors) {
       return new HttpClient([...certs]);
     },
     inspect: (value, options) => inspect(value, options),
+    unrefTimer: (id) => host.unrefTimer(id),
+    refTimer: (id) => host.refTimer(id),
   });
 }

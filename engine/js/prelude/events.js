@@ -104,7 +104,8 @@ export class AbortSignal extends EventTarget {
   }
   static timeout(ms) {
     const signal = new AbortSignal(kInternal);
-    setTimeout(() => signal[kAbort](new DOMException("Signal timed out.", "TimeoutError")), ms);
+    const id = setTimeout(() => signal[kAbort](new DOMException("Signal timed out.", "TimeoutError")), ms);
+    globalThis.Deno?.unrefTimer?.(id);  // as in Deno: a pending timeout keeps nothing alive
     return signal;
   }
   static any(signals) {

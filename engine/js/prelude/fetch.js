@@ -87,11 +87,60 @@ function extractBody(body) {
   return [encoder.encode(String(body)), "text/plain;charset=UTF-8"];
 }
 
+// Response.body / Request.body: bodies arrive whole, so the stream holds one chunk — enough for
+// getReader().read(), `for await` and cancel() as Deno code uses them. Reading or cancelling it
+// uses the body up, as with a real stream.
+class BodyStream {
+  #take; #locked = false; #done = false;
+  constructor(take) { this.#take = take; }
+  get locked() { return this.#locked; }
+  cancel() {
+    this.#done = true;
+    this.#take();
+    return Promise.resolve();
+  }
+  getReader() {
+    if (this.#locked) throw new TypeError("ReadableStream is locked");
+    this.#locked = true;
+    return {
+      read: () => this.#read(),
+      cancel: () => this.cancel(),
+      releaseLock: () => { this.#locked = false; },
+      closed: Promise.resolve(undefined),
+    };
+  }
+  #read() {
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    this.#done = true;
+    const bytes = this.#take();
+    return Promise.resolve(bytes && bytes.length > 0 ? { value: bytes, done: false } : { value: undefined, done: true });
+  }
+  async *[Symbol.asyncIterator]() {
+    const reader = this.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+}
+
 class Body {
-  #bytes; #used = false;
+  #bytes; #used = false; #stream = null;
   constructor(bytes) { this.#bytes = bytes; }
   get bodyUsed() { return this.#used; }
-  get body() { return this.#bytes === null ? null : { locked: this.#used }; }
+  get body() {
+    if (this.#bytes === null) return null;
+    return (this.#stream ??= new BodyStream(() => {
+      if (this.#used) return null;
+      this.#used = true;
+      return this.#bytes;
+    }));
+  }
   #consume() {
     if (this.#used) return Promise.reject(new TypeError("Body already consumed"));
     this.#used = true;
