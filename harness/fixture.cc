@@ -127,7 +127,13 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
   fixture.case_name = case_name;
   fixture.document = parsed.value();
   const Json& doc = fixture.document;
-  if (doc.contains("input") && !doc["input"].is_null()) fixture.input = doc["input"];
+  if (doc.contains("input") && !doc["input"].is_null()) {
+    fixture.input = doc["input"];
+    if (file.extension() == ".json") {
+      nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text.value(), nullptr, false);
+      if (ordered.is_object() && ordered.contains("input")) fixture.input_text = ordered["input"].dump();
+    }
+  }
   if (doc.contains("expected")) fixture.expected = doc["expected"];
   fixture.subset = doc.value("match", "") == "subset";
   fixture.expect_error = doc.value("expectError", "");

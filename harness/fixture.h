@@ -65,6 +65,8 @@ struct Fixture {
   std::string case_name;  // "" for <node>.json
   nlohmann::json document;  // the whole file, to keep its other fields on --update
   nlohmann::json input = nlohmann::json::object();
+  // JSON fixtures: `input` as text in the file's key order (the node sees that order, as under Deno).
+  std::string input_text;
   std::optional<nlohmann::json> expected;
   bool subset = false;
   std::string expect_error;

@@ -413,3 +413,22 @@ TEST_F(HarnessTest, K8sSectionsAreCheckedAndServedLiveWithFakeCluster) {
 
 }  // namespace
 }  // namespace pd::harness
+
+namespace pd::harness {
+namespace {
+
+// A JSON fixture's input reaches the node in the file's key order (Pipedreamer's word-counter
+// sorts ties by Object.entries order), not in nlohmann's sorted order.
+TEST_F(HarnessTest, InputKeepsTheFixturesKeyOrder) {
+  dir_.write("nodes/data.ts", "export default (_c: unknown, input: any) => Object.keys(input.counts);\n");
+  dir_.write("tests/fixtures/fetch-data.json", R"({"input": {"counts": {"the": 3, "quick": 1, "brown": 1}}, "expected": ["the", "quick", "brown"]})");
+  TestOptions options;
+  options.filter = "small/fetch-data$";
+  Result<std::vector<CaseResult>> results = run(options);
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  ASSERT_EQ(results.value().size(), 1u);
+  EXPECT_EQ(results.value()[0].outcome, Outcome::kPassed) << results.value()[0].problems[0];
+}
+
+}  // namespace
+}  // namespace pd::harness

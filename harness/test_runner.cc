@@ -193,7 +193,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   std::optional<js::NetPolicy> net;
   if (options.live || options.record) net = js::NetPolicy(job.net);
   Result<js::NodeCall> call = runtime->call_node(job.node_path, exec::to_json(data), fixture.input,
-                                                js::CallOptions{options.timeout, net});
+                                                js::CallOptions{options.timeout, net, fixture.input_text});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   Result<Json> actual = call.is_ok() ? Result<Json>(call.value().output) : Result<Json>(call.status());
   judge(job, options, setup, actual, fixture.subset, result);

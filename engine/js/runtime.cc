@@ -808,7 +808,9 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
     if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
-        !input_to_v8(isolate, context, c.input).ToLocal(&input_value) ||
+        !(c.options.input_json.empty() ? input_to_v8(isolate, context, c.input)
+                                       : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
+             .ToLocal(&input_value) ||
         !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
       load_errors.ReThrow();
       return;

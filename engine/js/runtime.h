@@ -80,6 +80,9 @@ struct CallOptions {
   std::chrono::milliseconds timeout{30000};
   // The node's capabilities.net; nullopt uses RuntimeOptions::default_net.
   std::optional<NetPolicy> net;
+  // The input as JSON text, used instead of `input` when set: parsed in V8, its objects keep the
+  // key order of the text (nlohmann::json sorts keys, and Object.entries order is observable).
+  std::string input_json;
 };
 
 struct NodeCall {
