@@ -2,10 +2,12 @@
 # pd-harness against the old Pipedreamer runner (randybias/tentacular@653616c,
 # engine/testing/runner.ts under Deno from npm, std/* mapped by bench/old_engine) on the same
 # fixtures in the same run: the old repository's five example workflows that have fixtures, one
-# process per workflow as the old runner needs. Then pd-harness alone: the same fixtures in one
-# process, our example suite (cold), and the warm per-fixture overhead — a trivial node with 401
-# fixtures against 1, the difference divided by 400. Wall times are the median of ROUNDS runs;
-# peak RSS is the largest process. Needs OLD_PIPEDREAMER_GIT for the anchor (skipped without).
+# process per workflow as the old runner needs. Both run with warm compile caches (Deno's
+# DENO_DIR, pd-harness's --cache-dir), primed by one unmeasured run. Then pd-harness alone: the
+# same fixtures in one process, our example suite (cold and warm cache), and the warm per-fixture
+# overhead — a trivial node with 401 fixtures against 1, the difference divided by 400. Wall times
+# are the median of ROUNDS runs; peak RSS is the largest process. Needs OLD_PIPEDREAMER_GIT for
+# the anchor (skipped without).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
@@ -13,6 +15,7 @@ harness=$build/harness/pd-harness
 rounds=${ROUNDS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export PD_CACHE_DIR=$work/pd-cache
 old_workflows="github-digest hn-digest pr-digest uptime-prober word-counter"
 
 # Prints "<median wall ms> <max peak RSS KiB>" of running "$@" ROUNDS times (each run may be a
@@ -60,24 +63,29 @@ if OLD_PIPEDREAMER_GIT=${OLD_PIPEDREAMER_GIT:-} "$root/bench/old_engine/prepare.
   done
   # The first run fills Deno's compile cache; measured runs are warm for Deno.
   ROUNDS=1 measure "${old_args[@]}" >/dev/null
+  ROUNDS=1 measure "${ours_each[@]}" >/dev/null
   fixtures=$(for d in "${dirs[@]}"; do ls "$d/tests/fixtures"; done | wc -l)
   read -r old_ms old_rss < <(measure "${old_args[@]}")
   read -r each_ms each_rss < <(measure "${ours_each[@]}")
-  read -r one_ms one_rss < <(measure "$harness" test "${dirs[@]}")
+  read -r one_ms one_rss < <(measure "$harness" test -j 1 "${dirs[@]}")
+  read -r auto_ms auto_rss < <(measure "$harness" test "${dirs[@]}")
   { "$harness" test "${dirs[@]}" || true; } | tail -1 | sed "s/^/  pd-harness on the old examples (one stale fixture fails under both runners): /"
   echo "old examples ($fixtures node fixtures, 5 workflows):"
   echo "  old runner (Deno, 5 processes):       ${old_ms} ms, peak ${old_rss} KiB"
   echo "  pd-harness, 5 processes:              ${each_ms} ms, peak ${each_rss} KiB  ratio $(awk -v a="$old_ms" -v b="$each_ms" 'BEGIN{printf "%.1fx", a/b}')"
-  echo "  pd-harness, 1 process:                ${one_ms} ms, peak ${one_rss} KiB  ratio $(awk -v a="$old_ms" -v b="$one_ms" 'BEGIN{printf "%.1fx", a/b}')"
+  echo "  pd-harness, 1 process, -j 1:          ${one_ms} ms, peak ${one_rss} KiB  ratio $(awk -v a="$old_ms" -v b="$one_ms" 'BEGIN{printf "%.1fx", a/b}')"
+  echo "  pd-harness, 1 process, -j $(nproc) (default): ${auto_ms} ms, peak ${auto_rss} KiB  ratio $(awk -v a="$old_ms" -v b="$auto_ms" 'BEGIN{printf "%.1fx", a/b}')"
 else
   echo "old runner: skipped (set OLD_PIPEDREAMER_GIT to a git copy of randybias/tentacular)"
 fi
 
 cases=$({ "$harness" test "$root/example-workflows" --reporter json || true; } | grep -c "\"status\"")
-read -r suite_ms suite_rss < <(measure "$harness" test "$root/example-workflows")
-read -r suite_j2_ms _ < <(measure "$harness" test -j 2 "$root/example-workflows")
-echo "our example suite ($cases cases incl. k8s and pipeline fixtures), cold process:"
-echo "  -j 1: ${suite_ms} ms, peak ${suite_rss} KiB;  -j 2: ${suite_j2_ms} ms"
+read -r cold_ms cold_rss < <(measure "$harness" test --cache-dir "" "$root/example-workflows")
+read -r suite_ms suite_rss < <(measure "$harness" test -j 1 "$root/example-workflows")
+read -r suite_auto_ms _ < <(measure "$harness" test "$root/example-workflows")
+echo "our example suite ($cases cases incl. k8s and pipeline fixtures), one process each:"
+echo "  no compile cache, -j $(nproc): ${cold_ms} ms, peak ${cold_rss} KiB"
+echo "  warm cache, -j 1: ${suite_ms} ms, peak ${suite_rss} KiB;  -j $(nproc): ${suite_auto_ms} ms"
 
 # Warm per-fixture overhead: one runtime per worker, a fresh V8 context per fixture.
 make_synthetic() {
@@ -91,7 +99,9 @@ make_synthetic() {
 }
 make_synthetic "$work/one" 1
 make_synthetic "$work/many" 401
-read -r one_fixture_ms _ < <(measure "$harness" test "$work/one")
-read -r many_ms _ < <(measure "$harness" test "$work/many")
-echo "warm per-fixture overhead (trivial node): 1 fixture ${one_fixture_ms} ms, 401 fixtures ${many_ms} ms"
-awk -v a="$one_fixture_ms" -v b="$many_ms" 'BEGIN { printf "  %.2f ms per fixture (target < 2 ms)\n", (b - a) / 400 }'
+for jobs in 1 "$(nproc)"; do
+  read -r one_fixture_ms _ < <(measure "$harness" test -j "$jobs" "$work/one")
+  read -r many_ms _ < <(measure "$harness" test -j "$jobs" "$work/many")
+  echo "warm per-fixture overhead (trivial node), -j $jobs: 1 fixture ${one_fixture_ms} ms, 401 fixtures ${many_ms} ms"
+  awk -v a="$one_fixture_ms" -v b="$many_ms" 'BEGIN { printf "  %.2f ms per fixture (target < 2 ms)\n", (b - a) / 400 }'
+done

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <thread>
 
 #include "engine/cli/kube_target.h"
 #include "engine/util/duration.h"
@@ -12,6 +13,21 @@
 #include "harness/test_runner.h"
 
 namespace pd::harness {
+namespace {
+
+// As Deno keeps its compile cache under ~/.cache/deno.
+std::filesystem::path default_cache_dir(const std::map<std::string, std::string>& env) {
+  if (auto dir = env.find("PD_CACHE_DIR"); dir != env.end()) return dir->second;
+  if (auto xdg = env.find("XDG_CACHE_HOME"); xdg != env.end() && !xdg->second.empty()) {
+    return std::filesystem::path(xdg->second) / "pipedreamer";
+  }
+  if (auto home = env.find("HOME"); home != env.end() && !home->second.empty()) {
+    return std::filesystem::path(home->second) / ".cache" / "pipedreamer";
+  }
+  return {};
+}
+
+}  // namespace
 
 int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& args,
                     std::ostream& out, std::ostream& err) {
@@ -38,7 +54,9 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   std::string timeout = "30s";
   CLI::App* test = app.add_subcommand("test", "Run node fixtures (tests/fixtures/<node>[.<case>].json)");
   test->add_option("PATH", paths, "Workflow folders, folders above them, or <workflow>/<node>");
-  test->add_option("-j,--jobs", options.jobs, "Parallel workers (report order stays the same)");
+  // One worker per core by default: each has its own V8 isolate, and the report order is fixed.
+  options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  test->add_option("-j,--jobs", options.jobs, "Parallel workers (default: one per core; report order stays the same)");
   test->add_option("--filter", options.filter, "Only fixtures whose workflow/node.case matches");
   test->add_flag("--update", options.update, "Write actual outputs into fixtures' `expected`");
   test->add_flag("--live", options.live, "Real HTTP instead of the fixtures' fetch mocks (capabilities.net enforced)");
@@ -49,6 +67,10 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   std::string kubeconfig, kube_context;
   test->add_option("--kubeconfig", kubeconfig, "With --live: the kubeconfig for ctx.k8s");
   test->add_option("--context", kube_context, "With --live: the kubeconfig context for ctx.k8s");
+  std::string cache_dir;
+  test->add_option("--cache-dir", cache_dir,
+                   "Where stripped TypeScript and V8 code caches persist between runs (default "
+                   "$PD_CACHE_DIR, else $XDG_CACHE_HOME/pipedreamer or ~/.cache/pipedreamer; \"\" for memory only)");
   test->add_flag("--ci", options.ci, "CI mode (also CI=true): --update refuses, missing expectations fail");
   test->add_option("--timeout", timeout, "Per-fixture timeout (default 30s)");
   std::vector<std::string> reversed(rest.rbegin(), rest.rend());
@@ -78,6 +100,7 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   const char* ci = std::getenv("CI");
   options.ci = options.ci || (ci && std::string(ci) == "true");
   for (const std::string& p : paths) options.paths.push_back(p);
+  options.cache_dir = test->count("--cache-dir") ? std::filesystem::path(cache_dir) : default_cache_dir(process_environment());
   if (options.fake_cluster && !options.live) {
     err << "error: --fake-cluster only applies with --live (mocked runs always use a fake cluster)\n";
     return 2;

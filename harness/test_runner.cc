@@ -232,6 +232,7 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   runtime_options.config_dir = job.dir / ".pd-harness-none";
   runtime_options.mode = js::ContextMode::kFreshPerCall;
   runtime_options.isolates = 1;
+  runtime_options.cache_dir = options.cache_dir;
   runtime_options.env = setup.env();
   // Mocked, every request goes to the mocks; live, capabilities.net apply as in the engine.
   if (!options.live && !options.record) runtime_options.allow_net = {"*"};
@@ -350,7 +351,7 @@ Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const T
   Result<std::vector<Job>> jobs = collect_jobs(options);
   if (!jobs.is_ok()) return jobs.status();
   std::vector<CaseResult> results(jobs.value().size());
-  auto cache = std::make_shared<js::TransformCache>();
+  auto cache = std::make_shared<js::TransformCache>(options.cache_dir);
   std::atomic<size_t> next{0};
   NetworkHttpTransport network;
   auto worker = [&] {
@@ -363,7 +364,8 @@ Result<std::vector<CaseResult>> run_node_tests(js::V8Platform& platform, const T
     }
   };
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, options.jobs); ++i) threads.emplace_back(worker);
+  int workers = std::min<int>(std::max(1, options.jobs), static_cast<int>(jobs.value().size()));
+  for (int i = 1; i < workers; ++i) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
   return results;

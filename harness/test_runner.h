@@ -46,6 +46,9 @@ struct TestOptions {
   // --live: ctx.k8s reaches this cluster (from the kubeconfig).
   std::optional<exec::KubeTarget> kube;
   std::chrono::milliseconds timeout{30000};
+  // Stripped TypeScript and V8 code caches kept between runs (content-hashed, so never stale);
+  // empty: memory only.
+  std::filesystem::path cache_dir;
 };
 
 // InvalidArgument for bad paths, broken workflows (their diagnostics), unreadable fixtures, or
