@@ -203,15 +203,41 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
   fixture.live = doc.value("live", false);
   fixture.allow_leaks = doc.value("allowLeaks", false);
   if (doc.contains("nodes")) {
-    if (!doc["nodes"].is_object()) return invalid_argument(where + ": `nodes` must map node names to {\"output\": …} or {\"error\": \"…\"}");
+    if (!doc["nodes"].is_object()) {
+      return invalid_argument(where + ": `nodes` must map node names to {\"output\": …}, {\"error\": \"…\"} or overrides {\"fetch\", \"config\", \"secrets\"}");
+    }
     for (auto it = doc["nodes"].begin(); it != doc["nodes"].end(); ++it) {
-      const Json& stub = it.value();
-      if (stub.is_object() && stub.contains("output")) {
-        fixture.node_stubs[it.key()] = {stub["output"], ""};
-      } else if (stub.is_object() && stub.contains("error") && stub["error"].is_string()) {
-        fixture.node_stubs[it.key()] = {nullptr, stub["error"].get<std::string>()};
+      const Json& entry = it.value();
+      std::string field = where + ": nodes[\"" + it.key() + "\"]";
+      bool overrides = entry.is_object() && (entry.contains("fetch") || entry.contains("config") || entry.contains("secrets"));
+      bool stub = entry.is_object() && (entry.contains("output") || entry.contains("error"));
+      if (overrides && stub) {
+        return invalid_argument(field + ": either a stub ({\"output\"} or {\"error\"}) or overrides ({\"fetch\", \"config\", \"secrets\"}), not both");
+      }
+      if (overrides) {
+        Fixture::NodeOverride override_of;
+        for (const char* key : {"config", "secrets"}) {
+          if (entry.contains(key) && !entry[key].is_object()) return invalid_argument(field + "." + key + ": must be an object");
+        }
+        override_of.config = entry.value("config", Json::object());
+        override_of.secrets = entry.value("secrets", Json::object());
+        if (entry.contains("fetch")) {
+          if (!entry["fetch"].is_array()) return invalid_argument(field + ".fetch: must be a list of mocks");
+          std::vector<FetchMock> mocks;
+          for (size_t i = 0; i < entry["fetch"].size(); ++i) {
+            Result<FetchMock> mock = parse_mock(entry["fetch"][i], field + ".fetch[" + std::to_string(i) + "]");
+            if (!mock.is_ok()) return mock.status();
+            mocks.push_back(mock.value());
+          }
+          override_of.fetch = mocks;
+        }
+        fixture.node_overrides[it.key()] = override_of;
+      } else if (entry.is_object() && entry.contains("output")) {
+        fixture.node_stubs[it.key()] = {entry["output"], ""};
+      } else if (entry.is_object() && entry.contains("error") && entry["error"].is_string()) {
+        fixture.node_stubs[it.key()] = {nullptr, entry["error"].get<std::string>()};
       } else {
-        return invalid_argument(where + ": nodes[\"" + it.key() + "\"]: expected {\"output\": …} or {\"error\": \"message\"}");
+        return invalid_argument(field + ": expected {\"output\": …}, {\"error\": \"message\"} or overrides {\"fetch\", \"config\", \"secrets\"}");
       }
     }
   }

@@ -84,6 +84,14 @@ struct Fixture {
   bool allow_leaks = false;  // `allowLeaks`: timers or requests may outlive the node
   // Pipeline fixtures: nodes answered without running, {"<node>": {"output": …} | {"error": "…"}}.
   std::map<std::string, std::pair<nlohmann::json, std::string>> node_stubs;
+  // Pipeline fixtures: per-node overrides of the shared sections,
+  // {"<node>": {"fetch": [...], "config": {...}, "secrets": {...}}}.
+  struct NodeOverride {
+    std::optional<std::vector<FetchMock>> fetch;
+    nlohmann::json config = nlohmann::json::object();
+    nlohmann::json secrets = nlohmann::json::object();
+  };
+  std::map<std::string, NodeOverride> node_overrides;
 
   std::string display_name() const { return case_name.empty() ? node : node + "." + case_name; }
 };

@@ -2,11 +2,14 @@
 
 #include "engine/exec/secrets.h"
 
+#include <set>
+
 namespace pd::harness {
 
 Result<std::unique_ptr<FixtureSetup>> FixtureSetup::prepare(const Fixture& fixture,
                                                             const std::filesystem::path& workflow_dir,
-                                                            const OutsideWorld& world) {
+                                                            const OutsideWorld& world,
+                                                            const std::set<std::string>& node_names) {
   std::unique_ptr<FixtureSetup> setup(new FixtureSetup(fixture));
   const std::string where = fixture.file.string();
   if (!fixture.now.empty()) {
@@ -18,6 +21,17 @@ Result<std::unique_ptr<FixtureSetup>> FixtureSetup::prepare(const Fixture& fixtu
   setup->env_ = fixture.env;
   setup->secrets_ = fixture.secrets;
   setup->transport_ = &setup->mocks_;
+  std::map<std::string, const HttpTransport*> by_caller;
+  for (const auto& [node, override_of] : fixture.node_overrides) {
+    if (!override_of.fetch) continue;
+    if (!node_names.count(node)) return invalid_argument(where + ": nodes[\"" + node + "\"]: the workflow has no such node");
+    auto& mocks = setup->node_mocks_[node] = std::make_unique<MockTransport>(override_of.fetch);
+    by_caller[node] = mocks.get();
+  }
+  if (!by_caller.empty()) {
+    setup->routed_.emplace(std::move(by_caller), setup->mocks_);
+    setup->transport_ = &*setup->routed_;
+  }
   bool live = world.live || world.record;
   if (live) {
     // Real services get the real secrets (the cascade: .secrets/, .secrets.yaml, /app/secrets).
@@ -46,6 +60,14 @@ Result<std::unique_ptr<FixtureSetup>> FixtureSetup::prepare(const Fixture& fixtu
   }
   if (!files.empty()) setup->files_.emplace(files, std::filesystem::weakly_canonical(workflow_dir));
   return setup;
+}
+
+std::vector<std::string> FixtureSetup::unused_mocks() const {
+  std::vector<std::string> out = mocks_.unused();
+  for (const auto& [node, mocks] : node_mocks_) {
+    for (const std::string& unused : mocks->unused()) out.push_back("nodes[\"" + node + "\"]." + unused);
+  }
+  return out;
 }
 
 std::vector<std::filesystem::path> FixtureSetup::read_paths() const {

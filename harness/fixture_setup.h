@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/exec/node_context.h"
@@ -33,12 +34,15 @@ struct OutsideWorld {
 class FixtureSetup {
  public:
   // Errors (a bad `now`, a `k8s` object the server refuses, unreadable secrets) name the fixture.
+  // `node_names`: the workflow's nodes, which a pipeline fixture's per-node overrides must name.
   static Result<std::unique_ptr<FixtureSetup>> prepare(const Fixture& fixture,
                                                        const std::filesystem::path& workflow_dir,
-                                                       const OutsideWorld& world);
+                                                       const OutsideWorld& world,
+                                                       const std::set<std::string>& node_names = {});
 
   const HttpTransport& transport() const { return *transport_; }
-  const MockTransport& mocks() const { return mocks_; }
+  // Mocks declared with `times` that were not used up, shared and per node.
+  std::vector<std::string> unused_mocks() const;
   ManualClock* clock() { return clock_ ? &*clock_ : nullptr; }
   RandomSource* random() { return random_ ? &*random_ : nullptr; }
   const FileSystem* file_system() const { return files_ ? &*files_ : nullptr; }
@@ -56,6 +60,8 @@ class FixtureSetup {
 
   const Fixture& fixture_;
   MockTransport mocks_;
+  std::map<std::string, std::unique_ptr<MockTransport>> node_mocks_;  // by node name
+  std::optional<CallerRoutedTransport> routed_;
   std::optional<ManualClock> clock_;
   std::optional<SeededRandom> random_;
   std::unique_ptr<FixtureCluster> cluster_;

@@ -432,3 +432,41 @@ TEST_F(HarnessTest, InputKeepsTheFixturesKeyOrder) {
 
 }  // namespace
 }  // namespace pd::harness
+
+namespace pd::harness {
+namespace {
+
+// Per-node overrides in a pipeline fixture: one node gets its own fetch mocks, config and
+// secrets; the other keeps the shared ones. An override's unused mock is reported under its node.
+TEST_F(HarnessTest, PipelineFixturesOverrideMocksConfigAndSecretsPerNode) {
+  dir_.write("workflow.yaml",
+             "name: small\nversion: \"1.0\"\ntriggers: [{type: manual}]\n"
+             "nodes:\n  first: {path: nodes/get.ts}\n  second: {path: nodes/get.ts}\n"
+             "edges:\n  - {from: first, to: second}\nconfig:\n  label: shared\n");
+  dir_.write("nodes/get.ts",
+             "export default async (ctx: any) => ({ got: await (await fetch('https://api.example.com/x')).json(),\n"
+             "  label: ctx.config.label, key: ctx.secrets.api?.key === 'own-key' ? 'own' : 'shared' });\n");
+  dir_.write("tests/pipeline.json", R"({
+    "secrets": {"api": {"key": "shared-key"}},
+    "fetch": [{"request": {"url": "https://api.example.com/x"}, "response": {"json": "shared"}}],
+    "nodes": {"second": {"config": {"label": "own"}, "secrets": {"api": {"key": "own-key"}},
+                         "fetch": [{"request": {"url": "https://api.example.com/x"}, "response": {"json": "own"}},
+                                   {"request": {"url": "https://api.example.com/unused"}, "times": 1}]}},
+    "expected": {"success": true, "outputs": {
+      "first": {"got": "shared", "label": "shared", "key": "shared"},
+      "second": {"got": "own", "label": "own", "key": "own"}}}
+  })");
+  Result<std::vector<CaseResult>> results = run();
+  ASSERT_TRUE(results.is_ok()) << results.status().message();
+  const CaseResult& pipeline = results.value().back();
+  EXPECT_EQ(pipeline.name, "pipeline");
+  EXPECT_EQ(pipeline.problems,
+            (std::vector<std::string>{"unused mock: nodes[\"second\"].fetch[1] https://api.example.com/unused used 0 of 1 times"}));
+  dir_.write("tests/pipeline.json", R"({"nodes": {"second": {"output": 1, "config": {}}}})");
+  Result<std::vector<CaseResult>> bad = run();
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("nodes[\"second\"]: either a stub"), std::string::npos) << bad.status().message();
+}
+
+}  // namespace
+}  // namespace pd::harness

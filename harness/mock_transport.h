@@ -5,6 +5,7 @@
 // Requests are recorded.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -34,6 +35,22 @@ class MockTransport : public HttpTransport {
   mutable std::optional<std::vector<FetchMock>> mocks_;
   mutable std::vector<int> used_;
   mutable std::vector<RecordedRequest> requests_;
+};
+
+// A pipeline fixture's per-node `fetch`: each request goes to the mocks of the node that made it
+// (HttpRequest::caller, the node's name), or to `shared` for nodes without their own.
+class CallerRoutedTransport : public HttpTransport {
+ public:
+  CallerRoutedTransport(std::map<std::string, const HttpTransport*> by_caller, const HttpTransport& shared)
+      : by_caller_(std::move(by_caller)), shared_(shared) {}
+  Result<HttpResponse> send(const HttpRequest& request) const override {
+    auto own = by_caller_.find(request.caller);
+    return own == by_caller_.end() ? shared_.send(request) : own->second->send(request);
+  }
+
+ private:
+  std::map<std::string, const HttpTransport*> by_caller_;
+  const HttpTransport& shared_;
 };
 
 }  // namespace pd::harness

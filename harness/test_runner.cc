@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "engine/exec/data_files.h"
@@ -52,6 +53,7 @@ struct Job {
   std::string node;
   bool pipeline = false;  // tests/pipeline[.<case>].json: the whole DAG through the executor
   std::vector<std::string> net;  // the node's capabilities.net (enforced under --live)
+  std::set<std::string> node_names;  // pipelines: every node of the workflow
 };
 
 bool error_matches(const std::string& expected, const std::string& message) {
@@ -116,7 +118,7 @@ void judge(const Job& job, const TestOptions& options, const FixtureSetup& setup
     result.notes.push_back("recorded " + std::to_string(document["fetch"].size()) + " exchange(s) into " + result.file);
   }
   if (!live) {
-    for (const std::string& unused : setup.mocks().unused()) result.problems.push_back("unused mock: " + unused);
+    for (const std::string& unused : setup.unused_mocks()) result.problems.push_back("unused mock: " + unused);
   }
 }
 
@@ -219,7 +221,8 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   const Fixture& fixture = *job.fixture;
   CaseResult result = start_result(job);
   auto started = std::chrono::steady_clock::now();
-  Result<std::unique_ptr<FixtureSetup>> prepared = FixtureSetup::prepare(fixture, job.dir, worker.world);
+  Result<std::unique_ptr<FixtureSetup>> prepared =
+      FixtureSetup::prepare(fixture, job.dir, worker.world, job.node_names);
   if (!prepared.is_ok()) {
     result.outcome = Outcome::kFailed;
     result.problems.push_back(prepared.status().message());
@@ -242,6 +245,9 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   runtime_options.module_overrides = fixture.modules;
   runtime_options.kube = setup.kube();
   for (const auto& [node, stub] : fixture.node_stubs) runtime_options.stubs[node] = {stub.first, stub.second};
+  for (const auto& [node, override_of] : fixture.node_overrides) {
+    runtime_options.stubs[node] = {nullptr, "", true, override_of.config, override_of.secrets};
+  }
   runtime_options.manual_clock = setup.clock();
   runtime_options.random = setup.random();
   runtime_options.file_system = setup.file_system();
@@ -331,6 +337,7 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
         for (Fixture& fixture : pipelines.value()) {
           if (filtered && !std::regex_search(wf.name + "/" + fixture.display_name(), filter)) continue;
           Job job{wf.name, wf.dir, "", Json(wf.config.values), std::move(fixture), "pipeline", true};
+          for (const spec::Node& node : wf.nodes) job.node_names.insert(node.name);
           jobs.push_back(std::move(job));
         }
       }

@@ -1,9 +1,12 @@
 #include "engine/exec/node_runner.h"
 
+#include "engine/exec/data_files.h"
+
 namespace pd::exec {
 
 void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
   js::CallOptions options{invocation.timeout, js::NetPolicy(invocation.net)};
+  options.caller = invocation.node;
   pool_.call_node_async(invocation.path, std::move(invocation.ctx), std::move(invocation.input),
                         std::move(options), [done = std::move(done)](Result<js::NodeCall> call) {
                           NodeOutcome outcome;
@@ -20,6 +23,11 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
 void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
   auto stub = stubs_.find(invocation.node);
   if (stub == stubs_.end()) return inner_.run(std::move(invocation), std::move(done));
+  if (stub->second.run) {
+    deep_merge(invocation.ctx["config"], stub->second.config);
+    for (const auto& [service, keys] : stub->second.secrets.items()) invocation.ctx["secrets"][service] = keys;
+    return inner_.run(std::move(invocation), std::move(done));
+  }
   NodeOutcome outcome;
   if (stub->second.error.empty()) {
     outcome.output = stub->second.output;

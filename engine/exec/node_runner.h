@@ -46,13 +46,17 @@ class JsNodeRunner : public NodeRunner {
   js::RuntimePool& pool_;
 };
 
-// Answers for some nodes without running them (a pipeline fixture's `nodes` stubs): a fixed
-// output, or a failure with a message; every other node goes to `inner`.
+// A pipeline fixture's `nodes` section: some nodes answered without running (a fixed output, or
+// a failure with a message), others run by `inner` with their own config and secrets merged over
+// the shared ones; every other node goes to `inner` as it is.
 class StubbingNodeRunner : public NodeRunner {
  public:
   struct Stub {
     nlohmann::json output;
     std::string error;  // non-empty: the node fails with this
+    bool run = false;   // run the node, with the overlays below
+    nlohmann::json config = nlohmann::json::object();
+    nlohmann::json secrets = nlohmann::json::object();
   };
   StubbingNodeRunner(NodeRunner& inner, std::map<std::string, Stub> stubs)
       : inner_(inner), stubs_(std::move(stubs)) {}

@@ -939,6 +939,14 @@ v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, Http
     return resolver->GetPromise();
   }
   NetPolicy policy = state ? state->net : NetPolicy();
+  if (state) {
+    request.caller = state->node_path;
+    // One call per fresh context: its caller says which node this is even when nodes share a file.
+    if (state->calls.size() == 1) {
+      auto call = calls.find(*state->calls.begin());
+      if (call != calls.end() && !call->second->options.caller.empty()) request.caller = call->second->options.caller;
+    }
+  }
   if (!extra_host.empty()) {
     std::vector<std::string> allowed = policy.allowed();
     allowed.push_back(extra_host);

@@ -41,6 +41,9 @@ struct HttpRequest {
   // When set, a 2xx response's body is handed over chunk by chunk as it arrives (a followed log)
   // instead of being collected; returning false stops reading. Other statuses are collected.
   std::function<bool(std::string_view chunk)> body_sink;
+  // Who sends it (js::CallOptions::caller, e.g. the node's name, else the node's file), so a test
+  // transport can answer each node with its own mocks. Not sent anywhere.
+  std::string caller;
 };
 
 struct HttpResponse {
