@@ -93,3 +93,7 @@ echo "pd-engine serve under wrk:"
 echo
 echo "Queue trigger through JetStream vs raw consume+ack, same nats-server:"
 "$build/bench/nats_bench"
+
+echo
+echo "pd-harness vs the old Pipedreamer runner, same fixtures:"
+BUILD_DIR="$build" "$repo/bench/harness_bench.sh"
