@@ -24,16 +24,26 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The transport a reused runtime sends through: the current fixture's mocks.
+// The transport a reused runtime sends through: the current fixture's. A request the node left
+// running when it returned still reaches its own fixture's transport, which it keeps alive.
 class SwitchableTransport : public HttpTransport {
  public:
-  void use(const HttpTransport* target) { target_ = target; }
+  void use(std::shared_ptr<const FixtureSetup> setup) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    current_ = std::move(setup);
+  }
   Result<HttpResponse> send(const HttpRequest& request) const override {
-    return target_.load()->send(request);
+    std::shared_ptr<const FixtureSetup> setup;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      setup = current_;
+    }
+    return setup->transport().send(request);
   }
 
  private:
-  std::atomic<const HttpTransport*> target_{nullptr};
+  mutable std::mutex mutex_;
+  std::shared_ptr<const FixtureSetup> current_;
 };
 
 // What one worker keeps between fixtures: a runtime per workflow for fixtures that need no
@@ -156,7 +166,8 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
     result.problems.push_back(prepared.status().message());
     return result;
   }
-  FixtureSetup& setup = *prepared.value();
+  std::shared_ptr<FixtureSetup> shared_setup = std::move(prepared).value();
+  FixtureSetup& setup = *shared_setup;
   js::RuntimeOptions runtime_options;
   runtime_options.workflow_dir = job.dir;
   runtime_options.env = setup.env();
@@ -180,7 +191,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
       runtime_options.transport = &worker.transport;
       shared = std::make_unique<js::Runtime>(platform, runtime_options);
     }
-    worker.transport.use(&setup.transport());
+    worker.transport.use(shared_setup);
     runtime = shared.get();
   }
   exec::NodeContextData data;
