@@ -389,11 +389,20 @@ TEST_F(HarnessTest, K8sSectionsAreCheckedAndServedLiveWithFakeCluster) {
              R"({"live": true, "k8s": {"objects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}}]}, "expected": ["a"]})");
   TestOptions options;
   options.paths = {dir_.path()};
+  dir_.write("tests/pipeline.json", R"({"live": true, "k8s": {"objects": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}]},
+    "expected": {"success": true, "outputs": {"cms": ["b"]}}})");
   options.live = true;
   options.fake_cluster = true;
   Result<std::vector<CaseResult>> live = run_node_tests(platform(), options);
   ASSERT_TRUE(live.is_ok()) << live.status().message();
+  ASSERT_EQ(live.value().size(), 2u);
   EXPECT_EQ(live.value()[0].outcome, Outcome::kPassed) << live.value()[0].problems[0];
+  // A live pipeline prints each node's time, and its outputs.
+  EXPECT_EQ(live.value()[1].outcome, Outcome::kPassed) << live.value()[1].problems[0];
+  ASSERT_EQ(live.value()[1].notes.size(), 1u);
+  EXPECT_TRUE(live.value()[1].notes[0].starts_with("cms: ")) << live.value()[1].notes[0];
+  EXPECT_EQ((*live.value()[1].output)["outputs"]["cms"], nlohmann::json::parse(R"(["b"])"));
+  std::filesystem::remove(dir_.path() / "tests/pipeline.json");
   dir_.write("tests/fixtures/cms.json", R"({"k8s": {"objects": [{"kind": "ConfigMap"}]}})");
   Result<std::vector<CaseResult>> bad = run_node_tests(platform(), options);
   ASSERT_FALSE(bad.is_ok());

@@ -275,6 +275,14 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   for (const exec::NodeLogLine& log : run.logs) {
     result.logs.push_back({log.line.level, "[" + log.node + "] " + log.line.text, log.line.record});
   }
+  if (options.live || options.record) {  // each node's time; the outputs follow in `output`
+    for (const auto& [node, timing] : run.node_timings) {
+      char line[160];
+      std::snprintf(line, sizeof(line), "%s: %.1f ms, %d attempt(s)", node.c_str(),
+                    timing.completed_ms - timing.started_ms, timing.attempts);
+      result.notes.push_back(line);
+    }
+  }
   Json actual = {{"success", run.success}, {"outputs", run.outputs}, {"errors", run.errors}};
   Result<Json> outcome = actual;
   if (!run.success && (!fixture.expect_error.empty() || !fixture.expected)) {
