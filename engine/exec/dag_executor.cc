@@ -88,6 +88,8 @@ struct DagExecutor::Execution {
   Settings settings;
   SecretRedactor redactor;
   ExecutionResult result;
+  // Outputs as the nodes' JSON text (key order kept), where redaction left them unchanged.
+  std::map<std::string, std::string> output_texts;
   std::function<void(ExecutionResult)> done;
   size_t stage = 0;
   size_t running = 0;                        // nodes started and not finished
@@ -175,13 +177,26 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     auto up = plan_.upstream.find(node);
     if (up == plan_.upstream.end() || up->second.empty()) {
       invocation.input = run->request.input;
+      invocation.input_json = run->request.input_json;
     } else if (up->second.size() == 1) {
       invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
+      if (auto text = run->output_texts.find(up->second.front()); text != run->output_texts.end()) {
+        invocation.input_json = text->second;
+      }
     } else {
       invocation.input = nlohmann::json::object();
+      std::string text = "{";
       for (const std::string& from : up->second) {
         invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
+        auto known = run->output_texts.find(from);
+        if (known == run->output_texts.end() || text.empty()) {
+          text.clear();
+          continue;
+        }
+        text += (text.size() > 1 ? "," : "") + nlohmann::json(from).dump() + ":" + known->second;
       }
+      // Keyed by upstream name in edge order, each value in its node's own key order.
+      if (!text.empty()) invocation.input_json = text + "}";
     }
     NodeContextData data;
     data.workflow = workflow_.name;
@@ -213,7 +228,12 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
         run->result.logs.push_back({node, std::move(line)});
       }
       if (outcome.output.is_ok()) {
-        run->result.outputs[node] = run->redactor.redact(outcome.output.value());
+        nlohmann::json redacted = run->redactor.redact(outcome.output.value());
+        // The text goes downstream only when it holds no secret (redaction works on values).
+        if (!outcome.output_json.empty() && (run->redactor.empty() || redacted == outcome.output.value())) {
+          run->output_texts[node] = std::move(outcome.output_json);
+        }
+        run->result.outputs[node] = std::move(redacted);
       } else if (attempt_index < run->settings.retries) {
         retry = true;
       } else {

@@ -27,6 +27,7 @@ namespace pd::exec {
 struct ExecutionRequest {
   std::string execution_id;  // made up when empty
   nlohmann::json input;      // the trigger input; null becomes {}
+  std::string input_json;    // the same as JSON text when known (keeps its key order)
   nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
   nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
   std::optional<KubeTarget> kube;

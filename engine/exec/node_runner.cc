@@ -7,11 +7,13 @@ namespace pd::exec {
 void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
   js::CallOptions options{invocation.timeout, js::NetPolicy(invocation.net)};
   options.caller = invocation.node;
+  options.input_json = std::move(invocation.input_json);
   pool_.call_node_async(invocation.path, std::move(invocation.ctx), std::move(invocation.input),
                         std::move(options), [done = std::move(done)](Result<js::NodeCall> call) {
                           NodeOutcome outcome;
                           if (call.is_ok()) {
                             outcome.output = std::move(call.value().output);
+                            outcome.output_json = std::move(call.value().output_json);
                             outcome.console = std::move(call.value().console);
                           } else {
                             outcome.output = call.status();

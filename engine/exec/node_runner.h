@@ -20,12 +20,16 @@ struct NodeInvocation {
   std::string path;  // relative to the workflow folder
   nlohmann::json ctx;  // NodeContextData as JSON
   nlohmann::json input;
+  // `input` as JSON text when known, so the node sees objects' keys in their original order
+  // (nlohmann::json sorts them; under Deno, Object.keys order is insertion order).
+  std::string input_json;
   std::chrono::milliseconds timeout{30000};
   std::vector<std::string> net;  // hosts the node may reach
 };
 
 struct NodeOutcome {
   Result<nlohmann::json> output = nlohmann::json();
+  std::string output_json;  // the output as the node's JSON.stringify wrote it, when known
   std::vector<js::ConsoleLine> console;
 };
 

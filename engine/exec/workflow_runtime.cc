@@ -98,11 +98,13 @@ WorkflowRuntime::~WorkflowRuntime() {
 }
 
 void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                              std::string execution_id, nlohmann::json trigger) {
+                              std::string execution_id, nlohmann::json trigger,
+                              std::string input_json) {
   Result<nlohmann::json> config = config_->current();
   ExecutionRequest request;
   request.execution_id = std::move(execution_id);
   request.input = std::move(input);
+  request.input_json = std::move(input_json);
   request.secrets = secrets_;
   request.kube = options_.kube;
   request.trigger = std::move(trigger);
@@ -128,11 +130,12 @@ Result<nlohmann::json> WorkflowRuntime::current_config() {
   return merged;
 }
 
-ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id) {
+ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id,
+                                                  std::string input_json) {
   std::promise<ExecutionResult> result;
   std::future<ExecutionResult> future = result.get_future();
   execute(std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
-          std::move(execution_id));
+          std::move(execution_id), nullptr, std::move(input_json));
   return future.get();
 }
 

@@ -62,9 +62,12 @@ class WorkflowRuntime {
   ~WorkflowRuntime();
 
   // `trigger` becomes ctx.trigger (e.g. a queue message's subject, headers and delivery).
+  // `input_json`, when given, is `input` as JSON text: nodes then see its keys in that order.
   void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-               std::string execution_id = "", nlohmann::json trigger = nullptr);
-  ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "");
+               std::string execution_id = "", nlohmann::json trigger = nullptr,
+               std::string input_json = "");
+  ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "",
+                                   std::string input_json = "");
 
   const spec::Workflow& workflow() const { return loaded_->workflow; }
   // ctx.secrets after the cascade (webhook signatures are checked against them).

@@ -73,6 +73,34 @@ edges:
             nlohmann::json::parse(R"({"got": {}})"));
 }
 
+// Values keep their key order from node to node (Object.keys order is observable in JavaScript):
+// a single upstream's output as it wrote it, a fan-in keyed by upstream in edge order.
+TEST_F(WorkflowRuntimeTest, KeyOrderSurvivesBetweenNodes) {
+  auto runtime = open(R"(name: order
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  make: {path: nodes/make.ts}
+  zed: {path: nodes/keys.ts}
+  abc: {path: nodes/keys.ts}
+  join: {path: nodes/join.ts}
+edges:
+  - {from: make, to: zed}
+  - {from: make, to: abc}
+  - {from: zed, to: join}
+  - {from: abc, to: join}
+)",
+                      {{"nodes/make.ts", "export default (_c: unknown, i: any) => ({ z: 1, a: 2, m: { y: 1, b: 2 }, given: Object.keys(i) });\n"},
+                       {"nodes/keys.ts", "export default (_c: unknown, i: any) => ({ top: Object.keys(i), inner: Object.keys(i.m) });\n"},
+                       {"nodes/join.ts", "export default (_c: unknown, i: any) => Object.keys(i);\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait({{"q", 1}, {"b", 2}}, "", R"({"q": 1, "b": 2})");
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs["make"]["given"], nlohmann::json::parse(R"(["q", "b"])"));
+  EXPECT_EQ(result.outputs["zed"], nlohmann::json::parse(R"({"top": ["z", "a", "m", "given"], "inner": ["y", "b"]})"));
+  EXPECT_EQ(result.outputs["join"], nlohmann::json::parse(R"(["zed", "abc"])"));
+}
+
 TEST_F(WorkflowRuntimeTest, AFailedStageFinishesButLaterStagesDoNotStart) {
   auto runtime = open(R"(name: failfast
 version: "1.0"

@@ -869,7 +869,8 @@ void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {
                                        to_std(isolate, try_catch.Exception())));
       return;
     }
-    result.output = Json::parse(to_std(isolate, json), nullptr, false);
+    result.output_json = to_std(isolate, json);
+    result.output = Json::parse(result.output_json, nullptr, false);
   }
   finish(call_id, std::move(result));
 }

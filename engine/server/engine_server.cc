@@ -98,7 +98,9 @@ void EngineServer::publish_event(const std::string& trigger, const std::string& 
 }
 
 void EngineServer::routes() {
-  auto run_execution = [this](const std::string& trigger, Json input, httplib::Response& res) {
+  // `input_json`: the body when it is the JSON input, so nodes see its keys in the sender's order.
+  auto run_execution = [this](const std::string& trigger, Json input, httplib::Response& res,
+                              std::string input_json = "") {
     if (draining_) {
       metrics_.rejected("draining");
       return send_json(res, 503, {{"error", "the engine is shutting down"}});
@@ -106,7 +108,8 @@ void EngineServer::routes() {
     metrics_.execution_started();
     auto started = std::chrono::steady_clock::now();
     std::promise<exec::ExecutionResult> result;
-    runtime_.execute(std::move(input), [&result](exec::ExecutionResult r) { result.set_value(std::move(r)); });
+    runtime_.execute(std::move(input), [&result](exec::ExecutionResult r) { result.set_value(std::move(r)); },
+                     "", nullptr, std::move(input_json));
     exec::ExecutionResult done = result.get_future().get();
     metrics_.execution_finished(
         trigger, done.success,
@@ -125,7 +128,8 @@ void EngineServer::routes() {
         input.value()["trigger"].is_string()) {
       trigger = input.value()["trigger"];
     }
-    run_execution(trigger, std::move(input).value(), res);
+    bool json_body = !req.body.empty() && !req.get_header_value("Content-Type").starts_with("text/");
+    run_execution(trigger, std::move(input).value(), res, json_body ? req.body : "");
   });
   http_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, {{"status", "ok"}});

@@ -26,6 +26,7 @@ class EngineServerTest : public ::testing::Test {
                "export default async (_c: unknown, input: any) => {\n"
                "  if (input?.fail) throw new Error('asked to fail');\n"
                "  if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+               "  if (input?.keys) return Object.keys(input);\n"
                "  return input;\n};\n");
     dir_.write(".secrets.yaml", "github:\n  webhook_secret: s3cret-key\n");
     dir_.write("workflow.yaml",
@@ -67,6 +68,13 @@ TEST_F(EngineServerTest, RunReturnsTheExecutionResult) {
       << metrics->body;
   EXPECT_NE(metrics->body.find("pd_executions_total{trigger=\"http\",outcome=\"failure\"} 1"),
             std::string::npos);
+}
+
+// The node sees the body's keys in the sender's order, as under Deno (not sorted).
+TEST_F(EngineServerTest, TheInputKeepsTheBodysKeyOrder) {
+  auto ok = client_->Post("/run", R"({"zeta": 1, "keys": true, "alpha": 2})", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(nlohmann::json::parse(ok->body)["outputs"]["echo"], nlohmann::json::parse(R"(["zeta", "keys", "alpha"])"));
 }
 
 TEST_F(EngineServerTest, BadInputIsRefusedWithoutRunningAnything) {
