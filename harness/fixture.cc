@@ -36,6 +36,18 @@ Result<FetchMock> parse_mock(const Json& entry, const std::string& where) {
   return mock;
 }
 
+// A `fetch` list; `field` names it in errors (e.g. `file: fetch`).
+Result<std::vector<FetchMock>> parse_mocks(const Json& list, const std::string& field) {
+  if (!list.is_array()) return invalid_argument(field + ": must be a list of mocks");
+  std::vector<FetchMock> mocks;
+  for (size_t i = 0; i < list.size(); ++i) {
+    Result<FetchMock> mock = parse_mock(list[i], field + "[" + std::to_string(i) + "]");
+    if (!mock.is_ok()) return mock.status();
+    mocks.push_back(mock.value());
+  }
+  return mocks;
+}
+
 // A list of RBAC PolicyRules: objects with `verbs` (and the other fields the API server checks).
 Status check_rules(const Json& rules, const std::string& field) {
   if (!rules.is_array()) return invalid_argument(field + ": must be a list of PolicyRules");
@@ -144,14 +156,9 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
     fixture.env[key] = value.is_string() ? value.get<std::string>() : value.dump();
   }
   if (doc.contains("fetch")) {
-    if (!doc["fetch"].is_array()) return invalid_argument(file.string() + ": `fetch` must be a list of mocks");
-    std::vector<FetchMock> mocks;
-    for (size_t i = 0; i < doc["fetch"].size(); ++i) {
-      Result<FetchMock> mock = parse_mock(doc["fetch"][i], file.string() + ": fetch[" + std::to_string(i) + "]");
-      if (!mock.is_ok()) return mock.status();
-      mocks.push_back(mock.value());
-    }
-    fixture.fetch = mocks;
+    Result<std::vector<FetchMock>> mocks = parse_mocks(doc["fetch"], file.string() + ": fetch");
+    if (!mocks.is_ok()) return mocks.status();
+    fixture.fetch = std::move(mocks).value();
   }
   fixture.now = doc.value("now", "");
   if (doc.contains("random")) fixture.random = doc["random"].get<uint64_t>();
@@ -214,28 +221,22 @@ Result<Fixture> load_fixture(const std::filesystem::path& file, const std::strin
       if (overrides && stub) {
         return invalid_argument(field + ": either a stub ({\"output\"} or {\"error\"}) or overrides ({\"fetch\", \"config\", \"secrets\"}), not both");
       }
+      Fixture::NodeFixture& node = fixture.nodes[it.key()];
       if (overrides) {
-        Fixture::NodeOverride override_of;
         for (const char* key : {"config", "secrets"}) {
           if (entry.contains(key) && !entry[key].is_object()) return invalid_argument(field + "." + key + ": must be an object");
         }
-        override_of.config = entry.value("config", Json::object());
-        override_of.secrets = entry.value("secrets", Json::object());
+        node.config = entry.value("config", Json::object());
+        node.secrets = entry.value("secrets", Json::object());
         if (entry.contains("fetch")) {
-          if (!entry["fetch"].is_array()) return invalid_argument(field + ".fetch: must be a list of mocks");
-          std::vector<FetchMock> mocks;
-          for (size_t i = 0; i < entry["fetch"].size(); ++i) {
-            Result<FetchMock> mock = parse_mock(entry["fetch"][i], field + ".fetch[" + std::to_string(i) + "]");
-            if (!mock.is_ok()) return mock.status();
-            mocks.push_back(mock.value());
-          }
-          override_of.fetch = mocks;
+          Result<std::vector<FetchMock>> mocks = parse_mocks(entry["fetch"], field + ".fetch");
+          if (!mocks.is_ok()) return mocks.status();
+          node.fetch = std::move(mocks).value();
         }
-        fixture.node_overrides[it.key()] = override_of;
       } else if (entry.is_object() && entry.contains("output")) {
-        fixture.node_stubs[it.key()] = {entry["output"], ""};
+        node.output = entry["output"];
       } else if (entry.is_object() && entry.contains("error") && entry["error"].is_string()) {
-        fixture.node_stubs[it.key()] = {nullptr, entry["error"].get<std::string>()};
+        node.error = entry["error"].get<std::string>();
       } else {
         return invalid_argument(field + ": expected {\"output\": …}, {\"error\": \"message\"} or overrides {\"fetch\", \"config\", \"secrets\"}");
       }

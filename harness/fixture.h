@@ -82,16 +82,16 @@ struct Fixture {
   std::optional<KubeFixture> k8s;
   bool live = false;  // `live: true`: the assertions also apply under --live
   bool allow_leaks = false;  // `allowLeaks`: timers or requests may outlive the node
-  // Pipeline fixtures: nodes answered without running, {"<node>": {"output": …} | {"error": "…"}}.
-  std::map<std::string, std::pair<nlohmann::json, std::string>> node_stubs;
-  // Pipeline fixtures: per-node overrides of the shared sections,
-  // {"<node>": {"fetch": [...], "config": {...}, "secrets": {...}}}.
-  struct NodeOverride {
+  // Pipeline fixtures' `nodes`: a node answered without running ({"output": …} or {"error": "…"}),
+  // or run with its own {"fetch": [...], "config": {...}, "secrets": {...}} over the shared ones.
+  struct NodeFixture {
+    std::optional<nlohmann::json> output;
+    std::string error;
     std::optional<std::vector<FetchMock>> fetch;
     nlohmann::json config = nlohmann::json::object();
     nlohmann::json secrets = nlohmann::json::object();
   };
-  std::map<std::string, NodeOverride> node_overrides;
+  std::map<std::string, NodeFixture> nodes;
 
   std::string display_name() const { return case_name.empty() ? node : node + "." + case_name; }
 };

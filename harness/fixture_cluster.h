@@ -27,7 +27,6 @@ class FixtureCluster {
   // KUBERNETES_SERVICE_HOST=kubernetes.default.svc, KUBERNETES_SERVICE_PORT=443.
   std::map<std::string, std::string> pod_env() const;
   int port() const { return cluster_->port(); }
-  fake_k8s::FakeCluster& cluster() { return *cluster_; }
 
  private:
   FixtureCluster() = default;

@@ -22,7 +22,7 @@ Result<std::unique_ptr<FixtureSetup>> FixtureSetup::prepare(const Fixture& fixtu
   setup->secrets_ = fixture.secrets;
   setup->transport_ = &setup->mocks_;
   std::map<std::string, const HttpTransport*> by_caller;
-  for (const auto& [node, override_of] : fixture.node_overrides) {
+  for (const auto& [node, override_of] : fixture.nodes) {
     if (!override_of.fetch) continue;
     if (!node_names.count(node)) return invalid_argument(where + ": nodes[\"" + node + "\"]: the workflow has no such node");
     auto& mocks = setup->node_mocks_[node] = std::make_unique<MockTransport>(override_of.fetch);
@@ -32,7 +32,7 @@ Result<std::unique_ptr<FixtureSetup>> FixtureSetup::prepare(const Fixture& fixtu
     setup->routed_.emplace(std::move(by_caller), setup->mocks_);
     setup->transport_ = &*setup->routed_;
   }
-  bool live = world.live || world.record;
+  bool live = world.real_services();
   if (live) {
     // Real services get the real secrets (the cascade: .secrets/, .secrets.yaml, /app/secrets).
     RealFileSystem disk;

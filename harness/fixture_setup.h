@@ -29,6 +29,7 @@ struct OutsideWorld {
   bool fake_cluster = false;  // live: `k8s` still gets a fake API server
   std::optional<exec::KubeTarget> kube;  // live without a fake cluster: the kubeconfig's cluster
   const HttpTransport* network = nullptr;
+  bool real_services() const { return live || record; }
 };
 
 class FixtureSetup {

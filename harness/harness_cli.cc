@@ -100,7 +100,8 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   const char* ci = std::getenv("CI");
   options.ci = options.ci || (ci && std::string(ci) == "true");
   for (const std::string& p : paths) options.paths.push_back(p);
-  options.cache_dir = test->count("--cache-dir") ? std::filesystem::path(cache_dir) : default_cache_dir(process_environment());
+  const std::map<std::string, std::string> env = process_environment();
+  options.cache_dir = test->count("--cache-dir") ? std::filesystem::path(cache_dir) : default_cache_dir(env);
   if (options.fake_cluster && !options.live) {
     err << "error: --fake-cluster only applies with --live (mocked runs always use a fake cluster)\n";
     return 2;
@@ -109,8 +110,8 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
     err << "error: --record writes fixtures: it cannot be combined with --update, and CI (CI=true or --ci) refuses it\n";
     return 2;
   }
-  if ((options.live || options.record) && !options.fake_cluster) {
-    options.kube = engine::kube_target_from_kubeconfig(kubeconfig, kube_context, process_environment(), err);
+  if (options.real_services() && !options.fake_cluster) {
+    options.kube = engine::kube_target_from_kubeconfig(kubeconfig, kube_context, env, err);
   }
   Result<std::vector<CaseResult>> results = run_node_tests(platform, options);
   if (!results.is_ok()) {

@@ -85,15 +85,26 @@ CaseResult start_result(const Job& job) {
   return result;
 }
 
+// With real services (--live, --record) only fixtures marked `live: true` are judged.
+bool asserts(const TestOptions& options, const Fixture& fixture) {
+  return !options.real_services() || fixture.live;
+}
+
+// Writes `value` into the fixture file under `key`, keeping the rest of the document.
+void rewrite_fixture(const Fixture& fixture, const std::string& key, const Json& value) {
+  Json document = fixture.document;
+  document[key] = value;
+  std::ofstream(fixture.file) << document.dump(2) << "\n";
+}
+
 // The checks every fixture kind shares once the run is over: `expected` (or the error wanted),
-// --update, --record, unused mocks, and --live's rule that only `live: true` fixtures assert.
-// `actual` is the output, or the error when `failure` is set.
+// --update, --record, unused mocks. `actual` is the output, or the error it ended with.
 void judge(const Job& job, const TestOptions& options, const FixtureSetup& setup, const Result<Json>& actual,
            bool subset, CaseResult& result) {
   const Fixture& fixture = *job.fixture;
-  bool live = options.live || options.record;
+  bool live = options.real_services();
   if (live) result.output = actual.is_ok() ? actual.value() : Json(nullptr);
-  bool assert = !live || fixture.live;
+  bool assert = asserts(options, fixture);
   if (!fixture.expect_error.empty() && assert) {
     if (actual.is_ok()) {
       result.problems.push_back("expected an error matching " + Json(fixture.expect_error).dump() +
@@ -114,18 +125,15 @@ void judge(const Job& job, const TestOptions& options, const FixtureSetup& setup
   }
   if (options.update && actual.is_ok() && fixture.expect_error.empty() &&
       (!fixture.expected || !result.problems.empty())) {
-    Json document = fixture.document;
-    document["expected"] = job.pipeline ? Json{{"success", actual.value()["success"]},
-                                               {"outputs", actual.value()["outputs"]}}
-                                        : actual.value();
-    std::ofstream(fixture.file) << document.dump(2) << "\n";
+    rewrite_fixture(fixture, "expected",
+                    job.pipeline ? Json{{"success", actual.value()["success"]}, {"outputs", actual.value()["outputs"]}}
+                                 : actual.value());
     result.problems.clear();
   }
   if (options.record) {
-    Json document = fixture.document;
-    document["fetch"] = setup.recorded_mocks();
-    std::ofstream(fixture.file) << document.dump(2) << "\n";
-    result.notes.push_back("recorded " + std::to_string(document["fetch"].size()) + " exchange(s) into " + result.file);
+    Json mocks = setup.recorded_mocks();
+    rewrite_fixture(fixture, "fetch", mocks);
+    result.notes.push_back("recorded " + std::to_string(mocks.size()) + " exchange(s) into " + result.file);
   }
   if (!live) {
     for (const std::string& unused : setup.unused_mocks()) result.problems.push_back("unused mock: " + unused);
@@ -204,7 +212,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
   data.kube = setup.kube();
   // Live: the node's own capabilities.net apply, as in the engine.
   std::optional<js::NetPolicy> net;
-  if (options.live || options.record) net = js::NetPolicy(job.net);
+  if (options.real_services()) net = js::NetPolicy(job.net);
   Result<js::NodeCall> call = runtime->call_node(job.node_path, exec::to_json(data), fixture.input,
                                                 js::CallOptions{options.timeout, net, fixture.input_text});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -219,7 +227,7 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
           " request(s) or other operation(s) were still pending: clear or await them (or set "
           "\"allowLeaks\": true in the fixture)");
     }
-    if (!(options.live || options.record) || fixture.live) check_logs(fixture, call.value().console, result);
+    if (asserts(options, fixture)) check_logs(fixture, call.value().console, result);
   }
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
@@ -249,15 +257,14 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   runtime_options.cache_dir = options.cache_dir;
   runtime_options.env = setup.env();
   // Mocked, every request goes to the mocks; live, capabilities.net apply as in the engine.
-  if (!options.live && !options.record) runtime_options.allow_net = {"*"};
+  if (!options.real_services()) runtime_options.allow_net = {"*"};
   runtime_options.transport = &setup.transport();
   runtime_options.secrets_override = setup.secrets();
   runtime_options.config_overlay = fixture.config;
   runtime_options.module_overrides = fixture.modules;
   runtime_options.kube = setup.kube();
-  for (const auto& [node, stub] : fixture.node_stubs) runtime_options.stubs[node] = {stub.first, stub.second};
-  for (const auto& [node, override_of] : fixture.node_overrides) {
-    runtime_options.stubs[node] = {nullptr, "", true, override_of.config, override_of.secrets};
+  for (const auto& [node, given] : fixture.nodes) {
+    runtime_options.stubs[node] = {given.output, given.error, given.config, given.secrets};
   }
   runtime_options.manual_clock = setup.clock();
   runtime_options.random = setup.random();
@@ -275,7 +282,7 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   for (const exec::NodeLogLine& log : run.logs) {
     result.logs.push_back({log.line.level, "[" + log.node + "] " + log.line.text, log.line.record});
   }
-  if (options.live || options.record) {  // each node's time; the outputs follow in `output`
+  if (options.real_services()) {  // each node's time; the outputs follow in `output`
     for (const auto& [node, timing] : run.node_timings) {
       char line[160];
       std::snprintf(line, sizeof(line), "%s: %.1f ms, %d attempt(s)", node.c_str(),
@@ -298,7 +305,7 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
   }
   std::vector<js::ConsoleLine> console;
   for (const exec::NodeLogLine& log : run.logs) console.push_back(log.line);
-  if (!(options.live || options.record) || fixture.live) check_logs(fixture, console, result);
+  if (asserts(options, fixture)) check_logs(fixture, console, result);
   result.outcome = result.problems.empty() ? Outcome::kPassed : Outcome::kFailed;
   return result;
 }

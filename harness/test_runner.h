@@ -45,6 +45,8 @@ struct TestOptions {
   bool record = false;
   // --live: ctx.k8s reaches this cluster (from the kubeconfig).
   std::optional<exec::KubeTarget> kube;
+  // Real HTTP and secrets: --live, or --record.
+  bool real_services() const { return live || record; }
   std::chrono::milliseconds timeout{30000};
   // Stripped TypeScript and V8 code caches kept between runs (content-hashed, so never stale);
   // empty: memory only.

@@ -185,18 +185,17 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       }
     } else {
       invocation.input = nlohmann::json::object();
-      std::string text = "{";
+      // As text too when every upstream output is known as text: keyed by upstream name in edge
+      // order, each value in its node's own key order.
+      std::string text;
+      bool all_known = true;
       for (const std::string& from : up->second) {
         invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
         auto known = run->output_texts.find(from);
-        if (known == run->output_texts.end() || text.empty()) {
-          text.clear();
-          continue;
-        }
-        text += (text.size() > 1 ? "," : "") + nlohmann::json(from).dump() + ":" + known->second;
+        all_known = all_known && known != run->output_texts.end();
+        if (all_known) text += (text.empty() ? "{" : ",") + nlohmann::json(from).dump() + ":" + known->second;
       }
-      // Keyed by upstream name in edge order, each value in its node's own key order.
-      if (!text.empty()) invocation.input_json = text + "}";
+      if (all_known) invocation.input_json = text + "}";
     }
     NodeContextData data;
     data.workflow = workflow_.name;

@@ -25,18 +25,16 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
 void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
   auto stub = stubs_.find(invocation.node);
   if (stub == stubs_.end()) return inner_.run(std::move(invocation), std::move(done));
-  if (stub->second.run) {
-    deep_merge(invocation.ctx["config"], stub->second.config);
-    for (const auto& [service, keys] : stub->second.secrets.items()) invocation.ctx["secrets"][service] = keys;
-    return inner_.run(std::move(invocation), std::move(done));
-  }
-  NodeOutcome outcome;
-  if (stub->second.error.empty()) {
-    outcome.output = stub->second.output;
+  const Stub& answer = stub->second;
+  if (!answer.error.empty()) {
+    done(NodeOutcome{invalid_argument(answer.error)});
+  } else if (answer.output) {
+    done(NodeOutcome{*answer.output});
   } else {
-    outcome.output = invalid_argument(stub->second.error);
+    deep_merge(invocation.ctx["config"], answer.config);
+    for (const auto& [service, keys] : answer.secrets.items()) invocation.ctx["secrets"][service] = keys;
+    inner_.run(std::move(invocation), std::move(done));
   }
-  done(std::move(outcome));
 }
 
 }  // namespace pd::exec

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -56,9 +57,9 @@ class JsNodeRunner : public NodeRunner {
 class StubbingNodeRunner : public NodeRunner {
  public:
   struct Stub {
-    nlohmann::json output;
-    std::string error;  // non-empty: the node fails with this
-    bool run = false;   // run the node, with the overlays below
+    std::optional<nlohmann::json> output;  // answer with this instead of running the node
+    std::string error;                     // or fail with this
+    // Neither: run the node, with these merged over the shared config and secrets.
     nlohmann::json config = nlohmann::json::object();
     nlohmann::json secrets = nlohmann::json::object();
   };
