@@ -52,13 +52,14 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   TestOptions options;
   std::vector<std::string> paths;
   std::string timeout = "30s";
-  CLI::App* test = app.add_subcommand("test", "Run node fixtures (tests/fixtures/<node>[.<case>].json)");
+  CLI::App* test = app.add_subcommand("test", "Run node fixtures (tests/fixtures/<node>[.<case>].json) and pipeline fixtures (tests/pipeline[.<case>].json)");
   test->add_option("PATH", paths, "Workflow folders, folders above them, or <workflow>/<node>");
   // One worker per core by default: each has its own V8 isolate, and the report order is fixed.
   options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   test->add_option("-j,--jobs", options.jobs, "Parallel workers (default: one per core; report order stays the same)");
   test->add_option("--filter", options.filter, "Only fixtures whose workflow/node.case matches");
   test->add_flag("--update", options.update, "Write actual outputs into fixtures' `expected`");
+  test->add_flag("--pipeline", options.pipeline_only, "Only pipeline fixtures (tests/pipeline[.<case>].json)");
   test->add_flag("--live", options.live, "Real HTTP instead of the fixtures' fetch mocks (capabilities.net enforced)");
   test->add_flag("--fake-cluster", options.fake_cluster,
                  "With --live: fixtures' `k8s` get a fresh fake cluster instead of the kubeconfig's");

@@ -479,3 +479,31 @@ TEST_F(HarnessTest, PipelineFixturesOverrideMocksConfigAndSecretsPerNode) {
 
 }  // namespace
 }  // namespace pd::harness
+
+namespace pd::harness {
+namespace {
+
+// --pipeline runs only pipeline fixtures; a workflow without one is skipped, not passed.
+TEST_F(HarnessTest, PipelineFlagRunsOnlyPipelineFixtures) {
+  TestOptions options;
+  options.pipeline_only = true;
+  Result<std::vector<CaseResult>> none = run(options);
+  ASSERT_TRUE(none.is_ok()) << none.status().message();
+  ASSERT_EQ(none.value().size(), 1u);
+  EXPECT_EQ(none.value()[0].name, "pipeline");
+  EXPECT_EQ(none.value()[0].outcome, Outcome::kSkipped);
+  EXPECT_EQ(none.value()[0].problems, (std::vector<std::string>{"no pipeline fixture (tests/pipeline.json)"}));
+  dir_.write("tests/pipeline.json", R"({"input": {"n": 1}, "nodes": {"fetch": {"output": 1}},
+    "expected": {"success": true, "outputs": {"fetch-data": {"n": 2}}}})");
+  Result<std::vector<CaseResult>> one = run(options);
+  ASSERT_TRUE(one.is_ok()) << one.status().message();
+  ASSERT_EQ(one.value().size(), 1u);
+  EXPECT_EQ(one.value()[0].outcome, Outcome::kPassed) << one.value()[0].problems[0];
+  options.paths = {dir_.path() / "fetch"};
+  Result<std::vector<CaseResult>> node = run_node_tests(platform(), options);
+  ASSERT_FALSE(node.is_ok());
+  EXPECT_NE(node.status().message().find("--pipeline runs whole workflows"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pd::harness

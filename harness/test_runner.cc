@@ -237,6 +237,14 @@ CaseResult run_job(js::V8Platform& platform, const Job& job, const TestOptions& 
 // secrets and config; `expected` is matched as a subset of {success, outputs, errors}.
 CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const TestOptions& options,
                             const WorkerState& worker) {
+  if (!job.fixture) {
+    CaseResult result;
+    result.workflow = job.workflow;
+    result.name = "pipeline";
+    result.outcome = Outcome::kSkipped;
+    result.problems.push_back("no pipeline fixture (tests/pipeline.json)");
+    return result;
+  }
   const Fixture& fixture = *job.fixture;
   CaseResult result = start_result(job);
   auto started = std::chrono::steady_clock::now();
@@ -327,6 +335,9 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
     std::string only_node;
     std::vector<std::filesystem::path> dirs;
     if (!std::filesystem::exists(path) && std::filesystem::exists(path.parent_path() / "workflow.yaml")) {
+      if (options.pipeline_only) {
+        return invalid_argument(path.string() + ": --pipeline runs whole workflows; give the workflow folder");
+      }
       only_node = path.filename().string();
       dirs.push_back(path.parent_path());
     } else {
@@ -340,6 +351,7 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
       const spec::Workflow& wf = loaded.workflow;
       bool node_found = only_node.empty();
       for (const spec::Node& node : wf.nodes) {
+        if (options.pipeline_only) break;
         if (!only_node.empty() && node.name != only_node) continue;
         node_found = true;
         Result<std::vector<Fixture>> fixtures = load_node_fixtures(wf.dir / "tests" / "fixtures", node.name);
@@ -360,6 +372,10 @@ Result<std::vector<Job>> collect_jobs(const TestOptions& options) {
       if (only_node.empty()) {
         Result<std::vector<Fixture>> pipelines = load_node_fixtures(wf.dir / "tests", "pipeline");
         if (!pipelines.is_ok()) return pipelines.status();
+        if (options.pipeline_only && pipelines.value().empty() &&
+            (!filtered || std::regex_search(wf.name + "/pipeline", filter))) {
+          jobs.push_back(Job{wf.name, wf.dir, "", Json(wf.config.values), std::nullopt, "pipeline", true});
+        }
         for (Fixture& fixture : pipelines.value()) {
           if (filtered && !std::regex_search(wf.name + "/" + fixture.display_name(), filter)) continue;
           Job job{wf.name, wf.dir, "", Json(wf.config.values), std::move(fixture), "pipeline", true};

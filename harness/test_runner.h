@@ -39,6 +39,8 @@ struct TestOptions {
   // Real HTTP instead of the fixtures' mocks (which are ignored), with each node's
   // capabilities.net enforced as in the engine; every other injection still applies.
   bool live = false;
+  // --pipeline: only pipeline fixtures (a workflow without one is reported as skipped).
+  bool pipeline_only = false;
   // --live also for `k8s`: a fake API server seeded from the fixture instead of the kubeconfig.
   bool fake_cluster = false;
   // Live with real HTTP once, writing the exchanges into the fixture's `fetch` (secrets redacted).
