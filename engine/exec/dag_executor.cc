@@ -91,6 +91,8 @@ struct DagExecutor::Execution {
   // Outputs as the nodes' JSON text (key order kept), where redaction left them unchanged.
   std::map<std::string, std::string> output_texts;
   std::function<void(ExecutionResult)> done;
+  std::string shared_ctx;  // shared_context_json: written once, given to every node
+  int lane = -1;           // the isolate the first finished node ran on (NodeInvocation::lane)
   size_t stage = 0;
   size_t running = 0;                        // nodes started and not finished
   std::map<std::string, size_t> waiting_on;  // eager: upstream nodes not yet succeeded
@@ -129,6 +131,26 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     return;
   }
   run->settings = settings.value();
+  {
+    NodeContextData data;
+    data.workflow = workflow_.name;
+    data.execution_id = run->request.execution_id;
+    data.config = run->request.config;
+    data.secrets = run->request.secrets;
+    const nlohmann::json& service_hosts = run->request.config.contains("service_hosts")
+                                              ? run->request.config["service_hosts"]
+                                              : nlohmann::json();
+    if (service_hosts.is_object()) {
+      for (const auto& [service, hosts] : service_hosts.items()) {
+        for (const auto& host : hosts) {
+          if (host.is_string()) data.service_hosts[service].push_back(host.get<std::string>());
+        }
+      }
+    }
+    data.kube = run->request.kube;
+    data.trigger = run->request.trigger;
+    run->shared_ctx = shared_context_json(data);
+  }
   std::vector<std::string> first;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
@@ -174,14 +196,16 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
   {
     std::lock_guard<std::mutex> lock(run->mutex);
     run->result.node_timings[node].attempts = attempt_index + 1;
+    // The input goes as JSON text when it is known as text (the runtime then ignores `input`).
     auto up = plan_.upstream.find(node);
     if (up == plan_.upstream.end() || up->second.empty()) {
-      invocation.input = run->request.input;
       invocation.input_json = run->request.input_json;
+      if (invocation.input_json.empty()) invocation.input = run->request.input;
     } else if (up->second.size() == 1) {
-      invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
       if (auto text = run->output_texts.find(up->second.front()); text != run->output_texts.end()) {
         invocation.input_json = text->second;
+      } else {
+        invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
       }
     } else {
       invocation.input = nlohmann::json::object();
@@ -197,23 +221,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       }
       if (all_known) invocation.input_json = text + "}";
     }
-    NodeContextData data;
-    data.workflow = workflow_.name;
-    data.node = node;
-    data.execution_id = run->request.execution_id;
-    data.config = run->request.config;
-    data.secrets = run->request.secrets;
-    if (run->request.config.contains("service_hosts") &&
-        run->request.config["service_hosts"].is_object()) {
-      for (const auto& [service, hosts] : run->request.config["service_hosts"].items()) {
-        for (const auto& host : hosts) {
-          if (host.is_string()) data.service_hosts[service].push_back(host.get<std::string>());
-        }
-      }
-    }
-    data.kube = run->request.kube;
-    data.trigger = run->request.trigger;
-    invocation.ctx = to_json(data);
+    invocation.ctx_json = node_context_json(node, run->shared_ctx);
+    invocation.lane = run->lane;
   }
   auto timeout = invocation.timeout;
   runner_.run(std::move(invocation), [this, run, node, attempt_index,
@@ -221,15 +230,19 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     bool retry = false;
     {
       std::lock_guard<std::mutex> lock(run->mutex);
+      if (run->lane < 0) run->lane = outcome.lane;
       for (js::ConsoleLine& line : outcome.console) {
         line.text = run->redactor.redact(line.text);
         line.record = run->redactor.redact(line.record);
         run->result.logs.push_back({node, std::move(line)});
       }
-      if (outcome.output.is_ok()) {
+      if (outcome.output.is_ok() && run->redactor.empty()) {
+        if (!outcome.output_json.empty()) run->output_texts[node] = std::move(outcome.output_json);
+        run->result.outputs[node] = std::move(outcome.output.value());
+      } else if (outcome.output.is_ok()) {
         nlohmann::json redacted = run->redactor.redact(outcome.output.value());
         // The text goes downstream only when it holds no secret (redaction works on values).
-        if (!outcome.output_json.empty() && (run->redactor.empty() || redacted == outcome.output.value())) {
+        if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
           run->output_texts[node] = std::move(outcome.output_json);
         }
         run->result.outputs[node] = std::move(redacted);

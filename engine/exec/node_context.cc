@@ -19,6 +19,16 @@ nlohmann::json to_json(const NodeContextData& data) {
   return out;
 }
 
+std::string shared_context_json(const NodeContextData& data) {
+  nlohmann::json members = to_json(data);
+  members.erase("node");
+  return members.dump().substr(1);
+}
+
+std::string node_context_json(const std::string& node, const std::string& shared) {
+  return "{\"node\":" + nlohmann::json(node).dump() + (shared == "}" ? "" : ",") + shared;
+}
+
 const std::string& node_context_script() {
   static const std::string script = R"js((api) => {
   "use strict";

@@ -36,6 +36,12 @@ struct NodeContextData {
 
 nlohmann::json to_json(const NodeContextData& data);
 
+// The same as JSON text, in two parts, so that an execution writes what its nodes share once:
+// shared_context_json leaves out `node` and returns the members after the opening brace;
+// node_context_json puts a node's name in front of them.
+std::string shared_context_json(const NodeContextData& data);
+std::string node_context_json(const std::string& node, const std::string& shared);
+
 // JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();
 

@@ -8,9 +8,13 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   js::CallOptions options{invocation.timeout, js::NetPolicy(invocation.net)};
   options.caller = invocation.node;
   options.input_json = std::move(invocation.input_json);
-  pool_.call_node_async(invocation.path, std::move(invocation.ctx), std::move(invocation.input),
-                        std::move(options), [done = std::move(done)](Result<js::NodeCall> call) {
+  options.ctx_json = std::move(invocation.ctx_json);
+  size_t lane = pool_.pick(invocation.lane);
+  pool_.runtime(lane).call_node_async(invocation.path, nullptr, std::move(invocation.input),
+                                      std::move(options),
+                                      [done = std::move(done), lane](Result<js::NodeCall> call) {
                           NodeOutcome outcome;
+                          outcome.lane = static_cast<int>(lane);
                           if (call.is_ok()) {
                             outcome.output = std::move(call.value().output);
                             outcome.output_json = std::move(call.value().output_json);
@@ -31,8 +35,10 @@ void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeO
   } else if (answer.output) {
     done(NodeOutcome{*answer.output});
   } else {
-    deep_merge(invocation.ctx["config"], answer.config);
-    for (const auto& [service, keys] : answer.secrets.items()) invocation.ctx["secrets"][service] = keys;
+    nlohmann::json ctx = nlohmann::json::parse(invocation.ctx_json);
+    deep_merge(ctx["config"], answer.config);
+    for (const auto& [service, keys] : answer.secrets.items()) ctx["secrets"][service] = keys;
+    invocation.ctx_json = ctx.dump();
     inner_.run(std::move(invocation), std::move(done));
   }
 }

@@ -19,19 +19,24 @@ namespace pd::exec {
 struct NodeInvocation {
   std::string node;  // its name in workflow.yaml
   std::string path;  // relative to the workflow folder
-  nlohmann::json ctx;  // NodeContextData as JSON
+  std::string ctx_json;  // NodeContextData as JSON text (see node_context_json)
   nlohmann::json input;
   // `input` as JSON text when known, so the node sees objects' keys in their original order
   // (nlohmann::json sorts them; under Deno, Object.keys order is insertion order).
   std::string input_json;
   std::chrono::milliseconds timeout{30000};
   std::vector<std::string> net;  // hosts the node may reach
+  // Which isolate of the pool runs it; -1: the least busy. The executor keeps an execution's
+  // nodes on the isolate its first node ran on, so a node's completion starts the next one on
+  // the same thread instead of handing it to another.
+  int lane = -1;
 };
 
 struct NodeOutcome {
   Result<nlohmann::json> output = nlohmann::json();
   std::string output_json;  // the output as the node's JSON.stringify wrote it, when known
   std::vector<js::ConsoleLine> console;
+  int lane = -1;  // the isolate that ran it, when the runner has several
 };
 
 class NodeRunner {

@@ -50,7 +50,10 @@ double to_ms(std::chrono::system_clock::time_point t) {
 }
 
 // Stops JavaScript that runs past its deadline: TerminateExecution from its own thread, which
-// lives as long as the runtime (a thread per call would cost more than a trivial call).
+// lives as long as the runtime (a thread per call would cost more than a trivial call). JS is
+// entered tens of thousands of times a second with deadlines seconds away, so arm() wakes the
+// thread only when the new deadline is earlier than the one it already sleeps toward; a thread
+// that wakes at a stale deadline just sleeps on toward the current one.
 class Watchdog {
  public:
   explicit Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
@@ -63,11 +66,15 @@ class Watchdog {
     thread_.join();
   }
   void arm(SteadyTime deadline) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    deadline_ = deadline;
-    armed_ = true;
-    fired_ = false;
-    changed_.notify_all();
+    bool wake;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      deadline_ = deadline;
+      armed_ = true;
+      fired_ = false;
+      wake = deadline < sleeping_until_;
+    }
+    if (wake) changed_.notify_one();
   }
   // Returns whether it fired since arm().
   bool disarm() {
@@ -80,16 +87,18 @@ class Watchdog {
   void loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
-      if (!armed_) {
-        changed_.wait(lock);
-        continue;
-      }
-      auto deadline = deadline_;
-      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout && armed_ &&
-          deadline_ == deadline) {
+      if (armed_ && std::chrono::steady_clock::now() >= deadline_) {
         fired_ = true;
         armed_ = false;
         isolate_->TerminateExecution();
+        continue;
+      }
+      if (!armed_) {
+        sleeping_until_ = SteadyTime::max();
+        changed_.wait(lock);
+      } else {
+        sleeping_until_ = deadline_;
+        changed_.wait_until(lock, sleeping_until_);
       }
     }
   }
@@ -98,6 +107,7 @@ class Watchdog {
   std::mutex mutex_;
   std::condition_variable changed_;
   SteadyTime deadline_;
+  SteadyTime sleeping_until_ = SteadyTime::max();
   bool armed_ = false;
   bool fired_ = false;
   bool stopping_ = false;
@@ -807,7 +817,9 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
-    if (!v8::JSON::Parse(context, v8_string(isolate, c.ctx.dump())).ToLocal(&ctx_value) ||
+    if (!v8::JSON::Parse(context, v8_string(isolate, c.options.ctx_json.empty() ? c.ctx.dump()
+                                                                               : c.options.ctx_json))
+             .ToLocal(&ctx_value) ||
         !(c.options.input_json.empty() ? input_to_v8(isolate, context, c.input)
                                        : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
              .ToLocal(&input_value) ||

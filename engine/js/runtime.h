@@ -83,6 +83,9 @@ struct CallOptions {
   // The input as JSON text, used instead of `input` when set: parsed in V8, its objects keep the
   // key order of the text (nlohmann::json sorts keys, and Object.entries order is observable).
   std::string input_json;
+  // The ctx as JSON text, used instead of `ctx` when set (the executor writes it once per
+  // execution instead of building a JSON tree per node).
+  std::string ctx_json;
   // Who is calling (e.g. the workflow's node name), handed to the transport as
   // HttpRequest::caller for the requests this call makes; default: the node's file.
   std::string caller;

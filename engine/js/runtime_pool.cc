@@ -10,12 +10,15 @@ RuntimePool::RuntimePool(V8Platform& platform, RuntimeOptions options, size_t si
   for (size_t i = 0; i < size; ++i) runtimes_.push_back(std::make_unique<Runtime>(platform, options));
 }
 
-Runtime& RuntimePool::least_busy() {
-  Runtime* best = runtimes_.front().get();
-  for (const auto& runtime : runtimes_) {
-    if (runtime->in_flight() < best->in_flight()) best = runtime.get();
+size_t RuntimePool::pick(int preferred) const {
+  if (preferred >= 0 && static_cast<size_t>(preferred) < runtimes_.size()) {
+    return static_cast<size_t>(preferred);
   }
-  return *best;
+  size_t best = 0;
+  for (size_t i = 1; i < runtimes_.size(); ++i) {
+    if (runtimes_[i]->in_flight() < runtimes_[best]->in_flight()) best = i;
+  }
+  return best;
 }
 
 void RuntimePool::call_node_async(const std::string& node_path, nlohmann::json ctx,

@@ -22,9 +22,14 @@ class RuntimePool {
   // Loads the nodes in every runtime (long-lived mode); the first error is returned.
   Status preload(const std::vector<std::string>& node_paths);
   size_t size() const { return runtimes_.size(); }
+  // The runtime a call should go to: `preferred` when it names one (0 ≤ preferred < size()),
+  // else the one with the fewest calls in flight. Calls for one execution go to one runtime so
+  // that its nodes follow each other on one thread.
+  size_t pick(int preferred) const;
+  Runtime& runtime(size_t index) { return *runtimes_.at(index); }
 
  private:
-  Runtime& least_busy();
+  Runtime& least_busy() { return *runtimes_[pick(-1)]; }
 
   std::vector<std::unique_ptr<Runtime>> runtimes_;
 };

@@ -131,6 +131,19 @@ TEST_F(RuntimeTest, TimeoutStopsABusyLoopAndTheRuntimeStaysUsable) {
   EXPECT_EQ(after.value().output, "still fine");
 }
 
+TEST_F(RuntimeTest, AShortTimeoutStopsABusyLoopAfterCallsWithLongerOnes) {
+  // The watchdog sleeps toward the earliest deadline it was given: a later, shorter timeout
+  // must still wake it.
+  write("nodes/ok.js", "export default () => 1;\n");
+  write("nodes/spin.ts", "export default function run() { while (true) {} }\n");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(call("nodes/ok.js", {}, std::chrono::seconds(60)).is_ok());
+  auto started = std::chrono::steady_clock::now();
+  Result<NodeCall> spun = call("nodes/spin.ts", {}, std::chrono::milliseconds(200));
+  ASSERT_FALSE(spun.is_ok());
+  EXPECT_EQ(spun.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
+}
+
 TEST_F(RuntimeTest, HeapLimitFailsTheCallNotTheProcess) {
   write("nodes/hog.ts",
         "export default function run() { const a: number[][] = []; "
@@ -416,6 +429,16 @@ TEST(RuntimePool, SpreadsCallsOverItsRuntimes) {
   ASSERT_TRUE(done.wait_for(lock, std::chrono::seconds(10), [&] { return counts.size() == 4; }));
   std::sort(counts.begin(), counts.end());
   EXPECT_EQ(counts, (std::vector<int>{1, 1, 2, 2}));
+}
+
+TEST(RuntimePool, PicksThePreferredRuntimeElseTheLeastBusy) {
+  TempDir dir("pd-js-pool-pick");
+  RuntimeOptions options{dir.path(), 64};
+  RuntimePool pool(platform(), options, 2);
+  EXPECT_EQ(pool.pick(1), 1u);
+  EXPECT_EQ(pool.pick(0), 0u);
+  EXPECT_EQ(pool.pick(-1), 0u);  // both idle: the first
+  EXPECT_EQ(pool.pick(7), 0u);   // out of range: as if none were named
 }
 
 TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {

@@ -1,0 +1,107 @@
+// The executor against a scripted NodeRunner (no V8): which isolate each node is sent to, and
+// the ctx text every node gets.
+#include "engine/exec/dag_executor.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "engine/spec/test_workflow_dir.h"
+#include "engine/spec/workflow_loader.h"
+
+namespace pd::exec {
+namespace {
+
+// Answers every node with {"n": 1}, as run by isolate `answer_lane`, and records what it got.
+class ScriptedRunner : public NodeRunner {
+ public:
+  explicit ScriptedRunner(int answer_lane) : answer_lane_(answer_lane) {}
+  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      seen_.push_back(invocation);
+    }
+    NodeOutcome outcome{nlohmann::json{{"n", 1}}, R"({"n":1})"};
+    outcome.lane = answer_lane_;
+    done(std::move(outcome));
+  }
+  std::vector<NodeInvocation> seen() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  int answer_lane_;
+  std::mutex mutex_;
+  std::vector<NodeInvocation> seen_;
+};
+
+class DagExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("nodes/step.js", "export default () => ({});\n");
+    dir_.write("workflow.yaml", R"(name: chain
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  a: {path: nodes/step.js}
+  b: {path: nodes/step.js}
+  c: {path: nodes/step.js}
+edges:
+  - {from: a, to: b}
+  - {from: b, to: c}
+)");
+    loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(dir_.path()));
+    ASSERT_TRUE(loaded_->ok()) << loaded_->format_diagnostics();
+  }
+
+  spec::testing::TestWorkflowDir dir_;
+  std::unique_ptr<spec::LoadedWorkflow> loaded_;
+  ManualClock clock_{std::chrono::system_clock::from_time_t(1767225600)};
+  VirtualDelayScheduler delays_{clock_};
+};
+
+TEST_F(DagExecutorTest, KeepsAnExecutionsNodesOnTheIsolateItsFirstNodeRanOn) {
+  ScriptedRunner runner(/*answer_lane=*/1);
+  DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_);
+  ExecutionResult result = executor.execute_and_wait({});
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  std::vector<NodeInvocation> seen = runner.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].lane, -1);  // the first node: whichever isolate is least busy
+  EXPECT_EQ(seen[1].lane, 1);
+  EXPECT_EQ(seen[2].lane, 1);
+}
+
+TEST_F(DagExecutorTest, EveryNodeGetsTheSharedCtxWithItsOwnName) {
+  ScriptedRunner runner(0);
+  DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_);
+  ExecutionRequest request;
+  request.execution_id = "exec-1";
+  request.config = {{"region", "eu"}, {"service_hosts", {{"slack", {"hooks.slack.com"}}}}};
+  request.secrets = {{"slack", {{"token", "t"}}}};
+  request.trigger = {{"subject", "orders.new"}};
+  ASSERT_TRUE(executor.execute_and_wait(request).success);
+  std::vector<NodeInvocation> seen = runner.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    nlohmann::json ctx = nlohmann::json::parse(seen[i].ctx_json);
+    EXPECT_EQ(ctx, nlohmann::json({{"node", std::string(1, static_cast<char>('a' + i))},
+                                   {"workflow", "chain"},
+                                   {"executionId", "exec-1"},
+                                   {"config", request.config},
+                                   {"secrets", request.secrets},
+                                   {"serviceHosts", {{"slack", {"hooks.slack.com"}}}},
+                                   {"trigger", request.trigger}}));
+  }
+  // Downstream nodes get the upstream output as the text the node wrote.
+  EXPECT_EQ(seen[1].input_json, R"({"n":1})");
+}
+
+TEST(NodeContextJson, PutsTheNodeFirstAndKeepsAnEmptyRestValid) {
+  EXPECT_EQ(node_context_json("a", "}"), R"({"node":"a"})");
+  EXPECT_EQ(node_context_json("a\"b", R"("workflow":"w"})"), R"({"node":"a\"b","workflow":"w"})");
+}
+
+}  // namespace
+}  // namespace pd::exec
