@@ -15,7 +15,7 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int kMessages = 5000;
+constexpr int kMessages = 20000;
 
 void publish(nats::NatsClient& client, const std::string& subject) {
   for (int i = 0; i < kMessages; ++i) {

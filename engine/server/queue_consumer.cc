@@ -15,6 +15,12 @@ struct QueueConsumer::Pending {
   uint64_t attempt() const { return delivery ? delivery->info().delivered : 1; }
 };
 
+struct QueueConsumer::Settled {
+  std::shared_ptr<Pending> pending;
+  std::optional<exec::ExecutionResult> result;  // none: the message was rejected before running
+  std::string invalid;                          // why it was rejected
+};
+
 QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats,
                              Metrics& metrics, const spec::Trigger& trigger,
                              QueueConsumerOptions options)
@@ -27,6 +33,7 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
   dlq_subject_ = config_.dead_letter.empty() ? default_dead_letter_subject(config_.subject)
                                               : config_.dead_letter;
   max_in_flight_ = config_.max_in_flight.value_or(64);
+  refill_ = std::clamp(max_in_flight_ / 2, 1, 128);
   const Clock& clock = options_.clock ? *options_.clock : system_clock_;
   if (config_.rate) bucket_.emplace(config_.rate->per_second, config_.rate->burst, clock);
   if (config_.jetstream) {
@@ -39,7 +46,15 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
   }
 }
 
-QueueConsumer::~QueueConsumer() { stop(std::chrono::milliseconds(0)); }
+QueueConsumer::~QueueConsumer() {
+  stop(std::chrono::milliseconds(0));
+  {
+    std::lock_guard<std::mutex> lock(settled_mutex_);
+    settle_stopping_ = true;
+  }
+  settled_wake_.notify_all();
+  if (settler_.joinable()) settler_.join();
+}
 
 void QueueConsumer::log(nlohmann::json record) const {
   if (!options_.log) return;
@@ -60,6 +75,7 @@ Status QueueConsumer::start() {
   }
   Result<std::string> dlq_stream = ensure_dead_letter_stream(nats_, dlq_subject_);
   if (!dlq_stream.is_ok()) return failed(dlq_stream.status());
+  settler_ = std::thread([this] { settle_loop(); });
   if (config_.jetstream) {
     const spec::JetStreamOptions& js = *config_.jetstream;
     nats::ConsumerSettings settings;
@@ -98,18 +114,24 @@ Status QueueConsumer::start() {
 
 void QueueConsumer::stop(std::chrono::milliseconds grace) {
   if (stopping_.exchange(true)) return;
-  changed_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);  // a waiter between its check and its wait
+  }
+  capacity_.notify_all();
+  heartbeat_wake_.notify_all();
   if (puller_.joinable()) puller_.join();
   core_subscription_.reset();  // drains: no handler runs after this
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait_for(lock, grace, [this] { return in_flight_.load() == 0; });
+  capacity_.wait_for(lock, grace, [this] { return in_flight_.load() == 0; });
   lock.unlock();
   if (heartbeat_.joinable()) heartbeat_.join();
 }
 
-bool QueueConsumer::wait_for_capacity() {
+bool QueueConsumer::wait_for_capacity(int room) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return stopping_ || in_flight_.load() < max_in_flight_; });
+  capacity_.wait(lock, [this, room] {
+    return stopping_ || in_flight_.load() == 0 || in_flight_.load() <= max_in_flight_ - room;
+  });
   return !stopping_;
 }
 
@@ -120,15 +142,15 @@ bool QueueConsumer::wait_for_token() {
     if (!waited) metrics_.rate_limited(name_);
     waited = true;
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait_for(lock, std::max(std::chrono::milliseconds(1), bucket_->time_to_next()),
-                      [this] { return stopping_.load(); });
+    capacity_.wait_for(lock, std::max(std::chrono::milliseconds(1), bucket_->time_to_next()),
+                       [this] { return stopping_.load(); });
   }
   return !stopping_;
 }
 
 void QueueConsumer::pull_loop() {
   while (!stopping_) {
-    if (!wait_for_capacity()) break;
+    if (!wait_for_capacity(refill_)) break;
     int room = max_in_flight_ - in_flight_.load();
     int batch = std::clamp(room, 1, 256);
     if (bucket_) {
@@ -162,7 +184,7 @@ void QueueConsumer::heartbeat_loop() {
     std::vector<std::shared_ptr<Pending>> overdue;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait_for(lock, period, [this] { return stopping_ && in_flight_.load() == 0; });
+      heartbeat_wake_.wait_for(lock, period, [this] { return stopping_ && in_flight_.load() == 0; });
       if (stopping_ && in_flight_.load() == 0) return;
       auto now = std::chrono::steady_clock::now();
       for (const auto& pending : running_) {
@@ -194,32 +216,73 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
     ++in_flight_;
     running_.insert(pending);
   }
-  if (!invalid.empty()) {
-    // It will never succeed: no retries.
-    completions_.post([this, pending, invalid] {
-      dead_letter(pending, invalid);
-      std::lock_guard<std::mutex> lock(mutex_);
-      running_.erase(pending);
-      --in_flight_;
-      changed_.notify_all();
-    });
-    return;
-  }
+  if (!invalid.empty()) return settled(std::move(pending), std::nullopt, invalid);
   metrics_.execution_started();
   nlohmann::json trigger = queue_trigger_info(
       name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
   runtime_.execute(
       std::move(input).value(),
-      [this, pending](exec::ExecutionResult result) {
-        completions_.post([this, pending, result = std::move(result)] {
-          finish(pending, result);
-          std::lock_guard<std::mutex> lock(mutex_);
-          running_.erase(pending);
-          --in_flight_;
-          changed_.notify_all();
-        });
-      },
+      [this, pending](exec::ExecutionResult result) { settled(pending, std::move(result)); },
       "", std::move(trigger));
+}
+
+void QueueConsumer::settled(std::shared_ptr<Pending> pending,
+                            std::optional<exec::ExecutionResult> result, std::string invalid) {
+  bool was_empty;
+  {
+    std::lock_guard<std::mutex> lock(settled_mutex_);
+    was_empty = settled_.empty();
+    settled_.push_back({std::move(pending), std::move(result), std::move(invalid)});
+  }
+  if (was_empty) settled_wake_.notify_one();
+}
+
+void QueueConsumer::settle_loop() {
+  std::vector<Settled> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(settled_mutex_);
+      settled_wake_.wait(lock, [this] { return settle_stopping_ || !settled_.empty(); });
+      if (settled_.empty()) return;
+      batch.swap(settled_);
+    }
+    for (Settled& done : batch) {
+      // Acks, naks and replies only buffer a message for the connection: done here, in order.
+      bool retry_or_success =
+          done.result && (done.result->success ||
+                          (done.pending->delivery &&
+                           done.pending->attempt() < static_cast<uint64_t>(max_deliver_)));
+      if (retry_or_success) {
+        finish(done.pending, *done.result);
+        release(done.pending);
+        continue;
+      }
+      // Waits for JetStream's ack of the dead letter: elsewhere, so the acks here keep going.
+      dead_letters_.post([this, done = std::move(done)] {
+        if (done.result) {
+          finish(done.pending, *done.result);
+        } else {
+          dead_letter(done.pending, done.invalid);
+        }
+        release(done.pending);
+      });
+    }
+    batch.clear();
+  }
+}
+
+void QueueConsumer::release(const std::shared_ptr<Pending>& pending) {
+  int left;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.erase(pending);
+    left = --in_flight_;
+  }
+  // The puller waits for the refill mark; stop() for none left; core handlers for any room.
+  if (left == 0 || left == max_in_flight_ - refill_ || !config_.jetstream) {
+    capacity_.notify_all();
+  }
+  if (left == 0 && stopping_) heartbeat_wake_.notify_all();
 }
 
 void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,

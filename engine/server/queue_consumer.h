@@ -54,11 +54,17 @@ class QueueConsumer {
 
  private:
   struct Pending;
+  struct Settled;
   void pull_loop();
   void heartbeat_loop();
+  void settle_loop();
   void handle_core(nats::Message message);
-  // Waits for room under max_in_flight; false when stopping.
-  bool wait_for_capacity();
+  // Waits until `room` more executions fit under max_in_flight; false when stopping.
+  bool wait_for_capacity(int room = 1);
+  // An execution (or a rejected message) is over: the settle thread acks or retries it.
+  void settled(std::shared_ptr<Pending> pending, std::optional<exec::ExecutionResult> result,
+               std::string invalid = "");
+  void release(const std::shared_ptr<Pending>& pending);
   bool wait_for_token();
   void dispatch(std::shared_ptr<Pending> pending);
   void finish(const std::shared_ptr<Pending>& pending, const exec::ExecutionResult& result);
@@ -76,20 +82,33 @@ class QueueConsumer {
   std::optional<TokenBucket> bucket_;
   std::optional<SchemaValidator> schema_;
   int max_in_flight_ = 0;
+  // JetStream fetches wait until this much room is free, so that a full consumer fetches in
+  // batches instead of one message per finished execution.
+  int refill_ = 1;
   int max_deliver_ = 5;
   std::vector<std::chrono::milliseconds> backoff_;
   std::chrono::milliseconds ack_wait_{30000};
 
   std::unique_ptr<nats::PullConsumer> consumer_;
   std::unique_ptr<nats::CoreSubscription> core_subscription_;
-  WorkerPool completions_{2};  // acks and dead letters block on NATS: not on a V8 thread
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
+  std::condition_variable heartbeat_wake_;
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
+  // Finished executions waiting for their ack, nak, reply or dead letter; the settle thread
+  // takes them all at once, so one wake-up (and one flush to NATS) serves a whole batch.
+  std::mutex settled_mutex_;
+  std::condition_variable settled_wake_;
+  std::vector<Settled> settled_;
+  bool settle_stopping_ = false;
   std::thread puller_;
   std::thread heartbeat_;
+  std::thread settler_;
+  // Dead letters wait for JetStream's ack: not on the settle thread, so acks keep flowing.
+  // Last: its destructor finishes queued work, which uses the members above.
+  WorkerPool dead_letters_{1};
 };
 
 }  // namespace pd::server
