@@ -97,6 +97,7 @@ struct DagExecutor::Execution {
   size_t running = 0;                        // nodes started and not finished
   std::map<std::string, size_t> waiting_on;  // eager: upstream nodes not yet succeeded
   std::set<std::string> started;
+  std::set<std::string> side_by_side;  // started together with others (spread, not pinned)
   bool failed = false;
   bool finished = false;
 };
@@ -164,6 +165,7 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
       first = plan_.stages[0];
     }
     for (const std::string& node : first) run->started.insert(node);
+    if (first.size() > 1) run->side_by_side.insert(first.begin(), first.end());
     run->running = first.size();
   }
   if (first.empty()) {
@@ -222,7 +224,9 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       if (all_known) invocation.input_json = text + "}";
     }
     invocation.ctx_json = node_context_json(node, run->shared_ctx);
-    invocation.lane = run->lane;
+    // Alone, a node follows the previous one on its isolate; nodes running side by side spread
+    // over the isolates instead, so CPU-bound siblings still use every core.
+    invocation.lane = run->side_by_side.count(node) ? -1 : run->lane;
   }
   auto timeout = invocation.timeout;
   runner_.run(std::move(invocation), [this, run, node, attempt_index,
@@ -287,6 +291,7 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
       next = plan_.stages[++run->stage];
     }
     for (const std::string& n : next) run->started.insert(n);
+    if (next.size() > 1) run->side_by_side.insert(next.begin(), next.end());
     run->running += next.size();
     complete = run->running == 0 && !run->finished;
     if (complete) {

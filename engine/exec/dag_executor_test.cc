@@ -38,9 +38,14 @@ class ScriptedRunner : public NodeRunner {
 
 class DagExecutorTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { load(kChain); }
+  void load(const std::string& yaml) {
     dir_.write("nodes/step.js", "export default () => ({});\n");
-    dir_.write("workflow.yaml", R"(name: chain
+    dir_.write("workflow.yaml", yaml);
+    loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(dir_.path()));
+    ASSERT_TRUE(loaded_->ok()) << loaded_->format_diagnostics();
+  }
+  static constexpr const char* kChain = R"(name: chain
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -50,10 +55,7 @@ nodes:
 edges:
   - {from: a, to: b}
   - {from: b, to: c}
-)");
-    loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(dir_.path()));
-    ASSERT_TRUE(loaded_->ok()) << loaded_->format_diagnostics();
-  }
+)";
 
   spec::testing::TestWorkflowDir dir_;
   std::unique_ptr<spec::LoadedWorkflow> loaded_;
@@ -71,6 +73,29 @@ TEST_F(DagExecutorTest, KeepsAnExecutionsNodesOnTheIsolateItsFirstNodeRanOn) {
   EXPECT_EQ(seen[0].lane, -1);  // the first node: whichever isolate is least busy
   EXPECT_EQ(seen[1].lane, 1);
   EXPECT_EQ(seen[2].lane, 1);
+}
+
+TEST_F(DagExecutorTest, NodesRunningSideBySideSpreadOverTheIsolates) {
+  load(R"(name: fan
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  a: {path: nodes/step.js}
+  b: {path: nodes/step.js}
+  c: {path: nodes/step.js}
+  d: {path: nodes/step.js}
+edges:
+  - {from: a, to: b}
+  - {from: a, to: c}
+  - {from: b, to: d}
+  - {from: c, to: d}
+)");
+  ScriptedRunner runner(/*answer_lane=*/1);
+  DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_);
+  ASSERT_TRUE(executor.execute_and_wait({}).success);
+  std::map<std::string, int> lanes;
+  for (const NodeInvocation& seen : runner.seen()) lanes[seen.node] = seen.lane;
+  EXPECT_EQ(lanes, (std::map<std::string, int>{{"a", -1}, {"b", -1}, {"c", -1}, {"d", 1}}));
 }
 
 TEST_F(DagExecutorTest, EveryNodeGetsTheSharedCtxWithItsOwnName) {
