@@ -67,7 +67,7 @@ int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream
     return 1;
   }
   exec::ExecutionResult result = runtime.value()->execute_and_wait(std::move(input).value());
-  out << result.to_json().dump(2) << "\n";
+  out << result.to_json_text() << "\n";
   return result.success ? 0 : 1;
 }
 

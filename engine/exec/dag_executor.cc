@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/util/duration.h"
+#include "engine/util/json_text.h"
 #include "engine/util/random_source.h"
 
 namespace pd::exec {
@@ -82,14 +83,41 @@ nlohmann::json ExecutionResult::to_json() const {
             {"nodeTimings", timings}}}};
 }
 
+std::string ExecutionResult::to_json_text() const {
+  auto ms = [](double value) { return std::to_string(static_cast<int64_t>(value)); };
+  std::string compact = "{\"executionId\":" + nlohmann::json(execution_id).dump() +
+                        ",\"success\":" + (success ? "true" : "false") + ",\"outputs\":{";
+  bool first = true;
+  for (const auto& [node, value] : outputs.items()) {
+    compact += (first ? "" : ",") + nlohmann::json(node).dump() + ":";
+    auto text = output_texts.find(node);
+    compact += text != output_texts.end() ? text->second : value.dump();
+    first = false;
+  }
+  compact += "},\"errors\":" + errors.dump() + ",\"timing\":{\"startedAt\":" + ms(started_ms) +
+             ",\"completedAt\":" + ms(completed_ms) +
+             ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
+  first = true;
+  for (const auto& [node, t] : node_timings) {
+    compact += (first ? "" : ",") + nlohmann::json(node).dump() + ":{\"startedAt\":" +
+               ms(t.started_ms) + ",\"completedAt\":" + ms(t.completed_ms) +
+               ",\"durationMs\":" + ms(t.completed_ms - t.started_ms) +
+               ",\"attempts\":" + std::to_string(t.attempts) + "}";
+    first = false;
+  }
+  compact += "}}}";
+  std::string out;
+  out.reserve(compact.size() * 2);
+  append_pretty_json(out, compact);
+  return out;
+}
+
 struct DagExecutor::Execution {
   std::mutex mutex;
   ExecutionRequest request;
   Settings settings;
   SecretRedactor redactor;
   ExecutionResult result;
-  // Outputs as the nodes' JSON text (key order kept), where redaction left them unchanged.
-  std::map<std::string, std::string> output_texts;
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
   int lane = -1;           // the isolate the first finished node ran on (NodeInvocation::lane)
@@ -204,7 +232,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       invocation.input_json = run->request.input_json;
       if (invocation.input_json.empty()) invocation.input = run->request.input;
     } else if (up->second.size() == 1) {
-      if (auto text = run->output_texts.find(up->second.front()); text != run->output_texts.end()) {
+      if (auto text = run->result.output_texts.find(up->second.front()); text != run->result.output_texts.end()) {
         invocation.input_json = text->second;
       } else {
         invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
@@ -217,8 +245,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       bool all_known = true;
       for (const std::string& from : up->second) {
         invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
-        auto known = run->output_texts.find(from);
-        all_known = all_known && known != run->output_texts.end();
+        auto known = run->result.output_texts.find(from);
+        all_known = all_known && known != run->result.output_texts.end();
         if (all_known) text += (text.empty() ? "{" : ",") + nlohmann::json(from).dump() + ":" + known->second;
       }
       if (all_known) invocation.input_json = text + "}";
@@ -241,13 +269,13 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
         run->result.logs.push_back({node, std::move(line)});
       }
       if (outcome.output.is_ok() && run->redactor.empty()) {
-        if (!outcome.output_json.empty()) run->output_texts[node] = std::move(outcome.output_json);
+        if (!outcome.output_json.empty()) run->result.output_texts[node] = std::move(outcome.output_json);
         run->result.outputs[node] = std::move(outcome.output.value());
       } else if (outcome.output.is_ok()) {
         nlohmann::json redacted = run->redactor.redact(outcome.output.value());
         // The text goes downstream only when it holds no secret (redaction works on values).
         if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
-          run->output_texts[node] = std::move(outcome.output_json);
+          run->result.output_texts[node] = std::move(outcome.output_json);
         }
         run->result.outputs[node] = std::move(redacted);
       } else if (attempt_index < run->settings.retries) {

@@ -49,6 +49,9 @@ struct ExecutionResult {
   std::string execution_id;
   bool success = false;
   nlohmann::json outputs = nlohmann::json::object();
+  // The same outputs as the text their nodes' JSON.stringify wrote (object keys in the nodes'
+  // order), for the outputs redaction left unchanged.
+  std::map<std::string, std::string> output_texts;
   nlohmann::json errors = nlohmann::json::object();
   double started_ms = 0;
   double completed_ms = 0;
@@ -58,6 +61,9 @@ struct ExecutionResult {
   // {executionId, success, outputs, errors, timing: {startedAt, completedAt, durationMs,
   // nodeTimings: {node: {startedAt, completedAt, durationMs, attempts}}}} (epoch milliseconds).
   nlohmann::json to_json() const;
+  // The same, written as indented JSON text (as JSON.stringify(result, null, 2) lays it out)
+  // with each output in its node's key order; no JSON tree is built.
+  std::string to_json_text() const;
 };
 
 struct ExecutorOptions {

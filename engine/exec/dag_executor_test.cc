@@ -123,6 +123,22 @@ TEST_F(DagExecutorTest, EveryNodeGetsTheSharedCtxWithItsOwnName) {
   EXPECT_EQ(seen[1].input_json, R"({"n":1})");
 }
 
+TEST(ExecutionResultText, IsTheSameResultWithEachOutputInItsNodesKeyOrder) {
+  ExecutionResult result;
+  result.execution_id = "e1";
+  result.success = false;
+  result.outputs = {{"a", {{"zeta", 1}, {"alpha", {1, 2}}}}, {"b", nullptr}};
+  result.output_texts = {{"a", R"({"zeta":1,"alpha":[1,2]})"}};
+  result.errors = {{"c", "boom: \"quoted\""}};
+  result.started_ms = 1000;
+  result.completed_ms = 1012;
+  result.node_timings["a"] = {1000, 1005, 2};
+  std::string text = result.to_json_text();
+  EXPECT_EQ(nlohmann::json::parse(text), result.to_json());
+  EXPECT_LT(text.find("\"zeta\""), text.find("\"alpha\""));
+  EXPECT_NE(text.find("\n    \"a\": {\n      \"zeta\": 1,"), std::string::npos) << text;
+}
+
 TEST(NodeContextJson, PutsTheNodeFirstAndKeepsAnEmptyRestValid) {
   EXPECT_EQ(node_context_json("a", "}"), R"({"node":"a"})");
   EXPECT_EQ(node_context_json("a\"b", R"("workflow":"w"})"), R"({"node":"a\"b","workflow":"w"})");

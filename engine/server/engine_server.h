@@ -13,13 +13,9 @@
 
 #include "engine/exec/workflow_runtime.h"
 #include "engine/nats/nats_client.h"
+#include "engine/server/event_http_server.h"
 #include "engine/server/metrics.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}
+#include "engine/util/worker_pool.h"
 
 namespace pd::server {
 
@@ -27,7 +23,9 @@ struct ServerOptions {
   std::string host = "0.0.0.0";
   int port = 8080;  // 0: any free port
   size_t max_body_bytes = 4u << 20;
-  size_t handler_threads = 64;  // concurrent requests being handled
+  // Threads for the work that waits (gateway publishes wait for JetStream's ack); executions
+  // themselves hold no thread while they run.
+  size_t blocking_threads = 8;
 };
 
 class EngineServer {
@@ -37,7 +35,7 @@ class EngineServer {
 
   // Binds; InvalidArgument/Unavailable naming the address when it cannot.
   Status bind();
-  int port() const { return port_; }
+  int port() const { return http_.port(); }
   // Serves until stop(); blocks.
   void serve();
   // Refuses new work, lets requests in flight finish, and makes serve() return.
@@ -51,17 +49,21 @@ class EngineServer {
 
  private:
   void routes();
-  void publish_event(const std::string& trigger, const std::string& subject_template,
-                     const httplib::Request& req, httplib::Response& res);
+  // Blocks until JetStream answers: runs on blocking_.
+  ServerReply publish_event(const std::string& trigger, const std::string& subject_template,
+                            const ServerRequest& req);
+  void run_execution(const std::string& trigger, nlohmann::json input, std::string input_json,
+                     Responder respond);
 
   exec::WorkflowRuntime& runtime_;
   ServerOptions options_;
-  std::unique_ptr<httplib::Server> http_;
+  EventHttpServer http_;
   Metrics metrics_;
   std::atomic<bool> draining_{false};
   nats::EventPublisher* publisher_ = nullptr;
   std::function<std::string()> readiness_;
-  int port_ = 0;
+  // Last: its destructor finishes queued work, which uses everything above.
+  WorkerPool blocking_;
 };
 
 }  // namespace pd::server

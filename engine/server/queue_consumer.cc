@@ -291,7 +291,7 @@ void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
   metrics_.execution_finished(name_, result.success, seconds);
   const nats::Message& message = pending->msg();
   if (!pending->delivery && !message.reply.empty()) {
-    nats::Message reply{message.reply, result.to_json().dump(), {{"Content-Type", "application/json"}}, ""};
+    nats::Message reply{message.reply, result.to_json_text(), {{"Content-Type", "application/json"}}, ""};
     if (Status sent = nats_.publish(reply); !sent.is_ok()) {
       log({{"level", "warn"}, {"message", "reply failed"}, {"error", sent.message()}});
     }

@@ -1,0 +1,109 @@
+// The event-loop HTTP server with a real client (httplib) on loopback: answers given later from
+// other threads, keep-alive, header lookup, the 404 fallback, the body limit, and a stop that
+// waits for the answers still owed.
+#include "engine/server/event_http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+namespace pd::server {
+namespace {
+
+class EventHttpServerTest : public ::testing::Test {
+ protected:
+  void start() {
+    ASSERT_TRUE(server_.bind().is_ok());
+    serving_ = std::thread([this] {
+      server_.serve();
+      returned_ = true;
+    });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_.port());
+    client_->set_keep_alive(true);
+  }
+  void TearDown() override {
+    server_.stop();
+    if (serving_.joinable()) serving_.join();
+  }
+
+  EventHttpServer server_{EventHttpServerOptions{"127.0.0.1", 0, 64}};
+  std::thread serving_;
+  std::atomic<bool> returned_{false};
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(EventHttpServerTest, AnswersFromAnotherThreadOnAKeptAliveConnection) {
+  server_.route("POST", "/echo", [](const ServerRequest& req, Responder respond) {
+    std::thread([body = req.body, type = req.header("content-type"), respond] {
+      respond({201, type + ":" + body, "text/plain"});
+    }).detach();
+  });
+  start();
+  for (int i = 0; i < 3; ++i) {
+    auto res = client_->Post("/echo?x=1", "hi" + std::to_string(i), "text/x-test");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 201);
+    EXPECT_EQ(res->body, "text/x-test:hi" + std::to_string(i));
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain");
+  }
+}
+
+TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
+  server_.route("POST", "/small", [](const ServerRequest&, Responder respond) { respond({200, "ok"}); });
+  start();
+  auto missing = client_->Get("/nowhere");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->body, "{\n  \"error\": \"no route for GET /nowhere\"\n}\n");
+  auto wrong_method = client_->Get("/small");
+  EXPECT_EQ(wrong_method->status, 404);
+  auto big = client_->Post("/small", std::string(65, 'x'), "text/plain");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(client_->Post("/small", std::string(64, 'x'), "text/plain")->status, 200);
+}
+
+TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
+  std::atomic<bool> handed{false};
+  Responder owed;
+  std::mutex mutex;
+  server_.route("POST", "/slow", [&](const ServerRequest&, Responder respond) {
+    std::lock_guard<std::mutex> lock(mutex);
+    owed = std::move(respond);
+    handed = true;
+  });
+  start();
+  std::thread caller([this] {
+    httplib::Client client("127.0.0.1", server_.port());
+    auto res = client.Post("/slow", "", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, "late but there");
+  });
+  while (!handed) std::this_thread::yield();
+  server_.stop();
+  EXPECT_FALSE(returned_);  // an answer is owed
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    owed({200, "late but there", "text/plain"});
+  }
+  serving_.join();
+  caller.join();
+  // The listener is closed now.
+  httplib::Client after("127.0.0.1", server_.port());
+  EXPECT_FALSE(after.Get("/slow"));
+}
+
+TEST(ServerRequest, HeadersAreLookedUpCaseInsensitively) {
+  ServerRequest request;
+  request.headers = {{"X-Hub-Signature-256", "sha256=ab"}, {"content-type", "application/json"}};
+  EXPECT_EQ(request.header("x-hub-signature-256"), "sha256=ab");
+  EXPECT_EQ(request.header("Content-Type"), "application/json");
+  EXPECT_TRUE(request.has_header("CONTENT-TYPE"));
+  EXPECT_FALSE(request.has_header("Content-Length-X"));
+  EXPECT_EQ(request.header("missing"), "");
+}
+
+}  // namespace
+}  // namespace pd::server

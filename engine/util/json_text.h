@@ -1,0 +1,17 @@
+// JSON as text without building a tree: re-indenting compact JSON (as JSON.stringify or
+// nlohmann's dump() wrote it) the way JSON.stringify(value, null, 2) lays it out, keys in the
+// order they are written. Results are assembled from their nodes' own text this way, so their
+// key order survives and no tree is built per answer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pd {
+
+// Appends `compact` (valid JSON, no insignificant whitespace) to `out`, indented by `indent`
+// spaces per level, its first line continuing at `depth` levels (for embedding in a larger
+// document being written the same way). `{}` and `[]` stay on one line.
+void append_pretty_json(std::string& out, std::string_view compact, int depth = 0, int indent = 2);
+
+}  // namespace pd
