@@ -151,6 +151,7 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
   run->result.started_ms = epoch_ms(clock_.now());
   run->redactor = SecretRedactor(request.secrets);
   run->done = std::move(done);
+  run->lane = request.lane;
   Result<Settings> settings = settings_from(request.config);
   run->request = std::move(request);
   if (!settings.is_ok()) {

@@ -32,6 +32,7 @@ struct ExecutionRequest {
   nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
   std::optional<KubeTarget> kube;
   nlohmann::json trigger;  // what started it (ctx.trigger), e.g. a queue message's metadata
+  int lane = -1;           // the isolate to start on (NodeInvocation::lane); -1: the least busy
 };
 
 struct NodeLogLine {

@@ -100,6 +100,28 @@ WorkflowRuntime::~WorkflowRuntime() {
 void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
                               std::string execution_id, nlohmann::json trigger,
                               std::string input_json) {
+  // Started on an isolate's own thread: the caller (an HTTP loop, a NATS puller) hands over
+  // once, and the first node's call then needs no further hand-off.
+  // std::function needs a copyable callable: the moved-in state lives behind a shared_ptr.
+  struct Pending {
+    nlohmann::json input;
+    std::function<void(ExecutionResult)> done;
+    std::string execution_id;
+    nlohmann::json trigger;
+    std::string input_json;
+  };
+  auto pending = std::make_shared<Pending>(Pending{std::move(input), std::move(done),
+                                                   std::move(execution_id), std::move(trigger),
+                                                   std::move(input_json)});
+  pool_->post_task([this, pending](size_t lane) {
+    start(std::move(pending->input), std::move(pending->done), std::move(pending->execution_id),
+          std::move(pending->trigger), std::move(pending->input_json), static_cast<int>(lane));
+  });
+}
+
+void WorkflowRuntime::start(nlohmann::json input, std::function<void(ExecutionResult)> done,
+                            std::string execution_id, nlohmann::json trigger,
+                            std::string input_json, int lane) {
   Result<nlohmann::json> config = config_->current();
   ExecutionRequest request;
   request.execution_id = std::move(execution_id);
@@ -108,6 +130,7 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
   request.secrets = secrets_;
   request.kube = options_.kube;
   request.trigger = std::move(trigger);
+  request.lane = lane;
   if (!config.is_ok()) {
     request.config = nlohmann::json::object();
     request.config["timeout"] = nullptr;

@@ -79,6 +79,9 @@ class WorkflowRuntime {
 
  private:
   WorkflowRuntime() = default;
+  // execute(), on the loop thread of isolate `lane`.
+  void start(nlohmann::json input, std::function<void(ExecutionResult)> done,
+             std::string execution_id, nlohmann::json trigger, std::string input_json, int lane);
 
   WorkflowRuntimeOptions options_;
   spec::UnpackedWorkflowDir workflow_dir_;  // before loaded_: the files it names live here

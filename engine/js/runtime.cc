@@ -1117,6 +1117,8 @@ void Runtime::call_node_async(const std::string& node_path, Json ctx, Json input
   impl_->submit(std::move(call));
 }
 
+void Runtime::post_task(std::function<void()> task) { impl_->post(std::move(task)); }
+
 Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ctx,
                                     const Json& input, const CallOptions& options) {
   std::promise<Result<NodeCall>> result;

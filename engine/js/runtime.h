@@ -129,6 +129,10 @@ class Runtime {
   // TypeScript → JavaScript with the same line numbers (cached by content hash).
   Result<std::string> strip_types(const std::string& source, const std::string& file_name);
 
+  // Runs `task` on the runtime's loop thread, among its calls (C++ only: no V8 from it). Calls
+  // the task makes go on the loop without a hand-off between threads. Dropped once stopping.
+  void post_task(std::function<void()> task);
+
   // Calls accepted and not yet finished (for a pool's load balancing).
   size_t in_flight() const;
 

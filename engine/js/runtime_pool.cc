@@ -33,6 +33,11 @@ Result<NodeCall> RuntimePool::call_node(const std::string& node_path, const nloh
   return least_busy().call_node(node_path, ctx, input, options);
 }
 
+void RuntimePool::post_task(std::function<void(size_t index)> task) {
+  size_t index = next_task_++ % runtimes_.size();
+  runtimes_[index]->post_task([task = std::move(task), index] { task(index); });
+}
+
 Status RuntimePool::preload(const std::vector<std::string>& node_paths) {
   for (const auto& runtime : runtimes_) {
     if (Status status = runtime->preload(node_paths); !status.is_ok()) return status;

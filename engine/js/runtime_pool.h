@@ -3,6 +3,8 @@
 // goes to the runtime with the fewest calls in flight; all share one TransformCache.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,11 +29,16 @@ class RuntimePool {
   // that its nodes follow each other on one thread.
   size_t pick(int preferred) const;
   Runtime& runtime(size_t index) { return *runtimes_.at(index); }
+  // Runs `task(index)` on runtime `index`'s loop thread, taking the runtimes in turn (the calls
+  // a task makes count towards least-busy only once made, so a burst of tasks would all land on
+  // one).
+  void post_task(std::function<void(size_t index)> task);
 
  private:
   Runtime& least_busy() { return *runtimes_[pick(-1)]; }
 
   std::vector<std::unique_ptr<Runtime>> runtimes_;
+  std::atomic<size_t> next_task_{0};
 };
 
 }  // namespace pd::js
