@@ -40,6 +40,12 @@ Result<nlohmann::json> message_input(const nats::Message& message, const std::st
   return nlohmann::json::binary(std::vector<uint8_t>(message.data.begin(), message.data.end()));
 }
 
+std::string json_payload_text(const nats::Message& message) {
+  std::string type = media_type(message.header("Content-Type"));
+  if (type != "application/json" && !type.ends_with("+json")) return "";
+  return nlohmann::json::accept(message.data) ? message.data : "";
+}
+
 nlohmann::json queue_trigger_info(const std::string& trigger_name, const nats::Message& message,
                                   const nats::DeliveryInfo* delivery) {
   nlohmann::json headers = nlohmann::json::object();

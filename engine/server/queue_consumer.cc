@@ -204,7 +204,10 @@ void QueueConsumer::handle_core(nats::Message message) {
 
 void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   const nats::Message& message = pending->msg();
-  Result<nlohmann::json> input = message_input(message, name_);
+  // Without a schema to check, a JSON payload goes to the nodes as its text: not parsed here.
+  std::string input_json = schema_ ? "" : json_payload_text(message);
+  Result<nlohmann::json> input =
+      input_json.empty() ? message_input(message, name_) : Result<nlohmann::json>(nlohmann::json());
   std::string invalid = input.is_ok() ? "" : input.status().message();
   if (invalid.empty() && schema_) {
     if (Status valid = schema_->validate(input.value()); !valid.is_ok()) {
@@ -223,7 +226,7 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   runtime_.execute(
       std::move(input).value(),
       [this, pending](exec::ExecutionResult result) { settled(pending, std::move(result)); },
-      "", std::move(trigger));
+      "", std::move(trigger), std::move(input_json));
 }
 
 void QueueConsumer::settled(std::shared_ptr<Pending> pending,

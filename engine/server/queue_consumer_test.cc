@@ -172,6 +172,13 @@ TEST_F(QueueConsumerTest, ContentTypeDecidesTheInputAndCtxTriggerCarriesTheMessa
   EXPECT_EQ(bytes["outputs"]["work"]["kind"], "bytes:4");
   Json json = ask(R"({"a": 1})", {{"Content-Type", "application/cloudevents+json"}});
   EXPECT_EQ(json["outputs"]["work"]["input"], Json::parse(R"({"a": 1})"));
+  // A JSON payload reaches the node, and the result the reply, in the sender's key order.
+  Result<nats::Message> ordered = client_->request(
+      {"orders.eu", R"({"zeta": 1, "alpha": 2})", {{"Content-Type", "application/json"}}, ""},
+      std::chrono::seconds(10));
+  ASSERT_TRUE(ordered.is_ok()) << ordered.status().message();
+  EXPECT_NE(ordered.value().data.find("\"input\": {\n        \"zeta\": 1,\n        \"alpha\": 2\n"),
+            std::string::npos) << ordered.value().data;
   // No Content-Type: the old engine's rules (JSON, else {data}, plus `trigger`).
   Json legacy = ask("plain words", {});
   EXPECT_EQ(legacy["outputs"]["work"]["input"], Json::parse(R"({"data": "plain words", "trigger": "incoming"})"));
