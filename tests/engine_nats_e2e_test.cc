@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "engine/nats/nats_client.h"
+#include "fakes/k8s/certificate_authority.h"
 #include "engine/util/temp_dir.h"
 #include "tests/eventually.h"
 #include "tests/nats_server_process.h"
@@ -89,6 +90,8 @@ class EngineNats : public ::testing::Test {
           "nodes:\n  record:\n    path: nodes/record.ts\n    capabilities:\n      net: [\"127.0.0.1:" +
               std::to_string(recorder_.port()) + "\"]\n");
   }
+  void expect_connects_with(const std::string& server_args, const nats::ConnectSettings& client_auth,
+                            const std::string& secrets_yaml, const std::string& secret);
   void write(const std::string& relative, const std::string& text) {
     std::filesystem::create_directories((dir_.path() / "wf" / relative).parent_path());
     std::ofstream(dir_.path() / "wf" / relative) << text;
@@ -200,30 +203,64 @@ TEST_F(EngineNats, NothingIsLostWhenAMemberOfAThreeServerClusterStops) {
   EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
 }
 
-TEST_F(EngineNats, ConnectsWithTheTokenFromItsSecrets) {
+// The engine connects to a secured nats-server with what its secrets hold (secrets.nats: token,
+// user + password, or a CA for TLS), and never logs the secret.
+void EngineNats::expect_connects_with(const std::string& server_args,
+                                      const nats::ConnectSettings& client_auth,
+                                      const std::string& secrets_yaml, const std::string& secret) {
   NatsServerProcess secured;
-  secured.add_args("--auth s3cret-nats-token");
+  secured.add_args(server_args);
   ASSERT_TRUE(secured.start()) << secured.log();
-  nats::ConnectSettings settings;
+  nats::ConnectSettings settings = client_auth;
   settings.urls = {secured.url()};
-  settings.token = "s3cret-nats-token";
   auto client = std::move(nats::NatsClient::connect(settings)).value();
   ASSERT_TRUE(client->wait_connected(std::chrono::seconds(5)));
-  write(".secrets.yaml", "nats:\n  token: s3cret-nats-token\n");
+  write(".secrets.yaml", secrets_yaml);
   int port = free_loopback_port();
   BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
                                shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
                                std::to_string(port) + " --nats-url " + secured.url() +
                                " --config-dir /nonexistent --secrets-dir /nonexistent",
-                           dir_.path() / "engine-token.log");
+                           dir_.path() / "engine-auth.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   for (int i = 0; i < 3; ++i) {
     nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
     ASSERT_TRUE(client->publish_durably(message, "", std::chrono::seconds(5)).is_ok());
   }
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 3; }, std::chrono::seconds(20))) << engine.log();
-  EXPECT_EQ(engine.log().find("s3cret-nats-token"), std::string::npos);  // never logged
+  EXPECT_EQ(engine.log().find(secret), std::string::npos);  // never logged
   EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
+}
+
+TEST_F(EngineNats, ConnectsWithTheTokenFromItsSecrets) {
+  nats::ConnectSettings auth;
+  auth.token = "s3cret-nats-token";
+  expect_connects_with("--auth s3cret-nats-token", auth, "nats:\n  token: s3cret-nats-token\n",
+                       "s3cret-nats-token");
+}
+
+TEST_F(EngineNats, ConnectsWithTheUserAndPasswordFromItsSecrets) {
+  nats::ConnectSettings auth;
+  auth.user = "engine";
+  auth.password = "s3cret-nats-password";
+  expect_connects_with("--user engine --pass s3cret-nats-password", auth,
+                       "nats:\n  user: engine\n  password: s3cret-nats-password\n",
+                       "s3cret-nats-password");
+}
+
+TEST_F(EngineNats, ConnectsOverTlsTrustingTheCaFromItsSecrets) {
+  auto ca = fake_k8s::CertificateAuthority::create("pd-test-nats-ca");
+  ASSERT_TRUE(ca.is_ok()) << ca.status().message();
+  auto server_cert = ca.value()->issue_server({"localhost"}, {"127.0.0.1"});
+  ASSERT_TRUE(server_cert.is_ok()) << server_cert.status().message();
+  std::ofstream(dir_.path() / "nats.crt") << server_cert.value().cert_pem;
+  std::ofstream(dir_.path() / "nats.key") << server_cert.value().key_pem;
+  nats::ConnectSettings auth;
+  auth.ca_pem = ca.value()->ca_pem();
+  nlohmann::json secrets = {{"nats", {{"ca", ca.value()->ca_pem()}}}};
+  expect_connects_with("--tls --tlscert " + shell_quote((dir_.path() / "nats.crt").string()) +
+                           " --tlskey " + shell_quote((dir_.path() / "nats.key").string()),
+                       auth, secrets.dump(), "BEGIN CERTIFICATE");
 }
 
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
