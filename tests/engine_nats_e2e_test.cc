@@ -296,6 +296,18 @@ TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
                                    " dlq list --subject jobs.new.dlq -o json --nats-url " + nats_.url());
   EXPECT_EQ(Json::parse(json.output).size(), 2u) << json.output;
 
+  // To a subject no stream stores: refused, and nothing leaves the dead letters.
+  CommandResult nowhere = run_command(shell_quote(engine_binary()) +
+                                      " dlq replay --subject jobs.new.dlq --to nowhere.at.all --nats-url " +
+                                      nats_.url());
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_EQ(nowhere.output,
+            "error: no JetStream stream stores subject nowhere.at.all, so a replay could not be "
+            "acknowledged; the dead letters stay in jobs.new.dlq (create a stream for it, or pass "
+            "--to a subject one stores)\n");
+  EXPECT_EQ(Json::parse(run_command(shell_quote(engine_binary()) + " dlq list --subject jobs.new.dlq -o json --nats-url " +
+                                    nats_.url()).output).size(), 2u);
+
   // "Fixed": the replayed messages no longer fail.
   engine->stop(SIGTERM);
   write("nodes/record.ts", "export default async () => ({ fixed: true });\n");

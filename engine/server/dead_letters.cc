@@ -1,6 +1,7 @@
 #include "engine/server/dead_letters.h"
 
 #include <cctype>
+#include <set>
 
 #include "engine/util/clock.h"
 
@@ -109,12 +110,25 @@ Result<size_t> replay_dead_letters(nats::NatsClient& client, const std::string& 
   Result<std::vector<StoredLetter>> letters = letters_in(client, stream.value(), subject, limit);
   if (!letters.is_ok()) return letters.status();
   size_t replayed = 0;
+  std::set<std::string> checked_subjects;
   for (const StoredLetter& letter : letters.value()) {
     nats::Message message;
     message.subject = !to.empty() ? to : letter.message.header("Pd-Original-Subject");
     if (message.subject.empty()) {
       return invalid_argument("dead letter " + std::to_string(letter.sequence) +
                               " has no Pd-Original-Subject header; pass --to SUBJECT");
+    }
+    // Replays are published durably; to a subject no stream stores, that fails for every letter:
+    // say so once, naming the fix, while the letters stay where they are.
+    if (!checked_subjects.count(message.subject)) {
+      Result<std::string> target = client.stream_for_subject(message.subject);
+      if (!target.is_ok() && target.status().code() == StatusCode::kNotFound) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "no JetStream stream stores subject " + message.subject +
+                          ", so a replay could not be acknowledged; the dead letters stay in " +
+                          subject + " (create a stream for it, or pass --to a subject one stores)");
+      }
+      checked_subjects.insert(message.subject);
     }
     message.data = letter.message.data;
     for (const auto& [key, value] : letter.message.headers) {
