@@ -209,6 +209,12 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   Result<nlohmann::json> input =
       input_json.empty() ? message_input(message, name_) : Result<nlohmann::json>(nlohmann::json());
   std::string invalid = input.is_ok() ? "" : input.status().message();
+  if (pending->delivery && pending->attempt() > static_cast<uint64_t>(max_deliver_)) {
+    // Its last allowed attempt started and never settled (the engine stopped while running it):
+    // running it again would exceed max_deliver.
+    invalid = "delivered " + std::to_string(pending->attempt()) + " times (max_deliver " +
+              std::to_string(max_deliver_) + "); an earlier attempt never finished";
+  }
   if (invalid.empty() && schema_) {
     if (Status valid = schema_->validate(input.value()); !valid.is_ok()) {
       invalid = "schema " + config_.schema + ": " + valid.message();

@@ -132,6 +132,28 @@ TEST_F(QueueConsumerTest, FailuresAreRetriedWithBackoffThenDeadLetteredWithTheRe
   EXPECT_EQ(stored.value()->message.header("Pd-Error"), "");
 }
 
+TEST_F(QueueConsumerTest, AMessageWhoseLastAttemptNeverFinishedIsDeadLetteredNotRunAgain) {
+  // An engine took it on its only attempt and died: fetched, never acked.
+  ASSERT_TRUE(client_->ensure_stream("ORDERS", {"orders.new"}).is_ok());
+  publish("orders.new", R"({"id": 7})", {{"Content-Type", "application/json"}});
+  {
+    auto crashed = nats::PullConsumer::open(
+        *client_, {"ORDERS", "orders", "orders.new", std::chrono::seconds(1), 1, "all", std::nullopt, 1000});
+    ASSERT_TRUE(crashed.is_ok()) << crashed.status().message();
+    auto taken = crashed.value()->fetch(1, std::chrono::seconds(5));
+    ASSERT_TRUE(taken.is_ok() && taken.value().size() == 1u);
+  }
+  open("    subject: orders.new\n    jetstream: {stream: ORDERS, max_deliver: 1, ack_wait: 1s}\n");
+  ASSERT_TRUE(eventually([&] { return count("dead_lettered") == 1; }));
+  EXPECT_EQ(count("success") + count("failure"), 0);  // not run a second time
+  auto letters = list_dead_letters(*client_, "orders.new.dlq", 10).value();
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_EQ(letters[0].message.data, R"({"id": 7})");
+  EXPECT_EQ(letters[0].message.header("Pd-Attempts"), "2");
+  EXPECT_EQ(letters[0].message.header("Pd-Error"),
+            "delivered 2 times (max_deliver 1); an earlier attempt never finished");
+}
+
 TEST_F(QueueConsumerTest, BadJsonAndSchemaViolationsGoStraightToTheDeadLetterSubject) {
   dir_.write("schemas/order.json", R"({"type": "object", "required": ["id"]})");
   open("    subject: orders.new\n    schema: schemas/order.json\n    dead_letter: orders.rejected\n"
