@@ -19,7 +19,8 @@ constexpr int kMessages = 20000;
 
 void publish(nats::NatsClient& client, const std::string& subject) {
   for (int i = 0; i < kMessages; ++i) {
-    nats::Message message{subject, "{\"n\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
+    nats::Message message{
+        subject, "{\"n\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
     if (!client.publish_durably(message, "", std::chrono::seconds(5)).is_ok()) {
       std::fprintf(stderr, "publish failed\n");
       std::exit(1);
@@ -44,8 +45,10 @@ int main() {
   client->ensure_stream("RAW", {"raw.in"});
   client->ensure_stream("ENGINE", {"engine.in"});
   publish(*client, "raw.in");
-  auto raw = std::move(nats::PullConsumer::open(
-      *client, {"RAW", "raw", "raw.in", std::chrono::seconds(30), 5, "all", std::nullopt, 10000})).value();
+  auto raw =
+      std::move(nats::PullConsumer::open(*client, {"RAW", "raw", "raw.in", std::chrono::seconds(30),
+                                                   5, "all", std::nullopt, 10000}))
+          .value();
   auto started = Steady::now();
   int consumed = 0;
   while (consumed < kMessages) {
@@ -62,11 +65,12 @@ int main() {
   // The engine: a queue trigger on a JetStream subject, trivial 3-node workflow.
   spec::testing::TestWorkflowDir dir;
   dir.write("nodes/step.js", "export default (_ctx, input) => ({ n: (input.n ?? 0) + 1 });\n");
-  dir.write("workflow.yaml",
-            "name: trivial\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: in\n"
-            "    subject: engine.in\n    max_in_flight: 256\n    jetstream: {stream: ENGINE}\n"
-            "nodes:\n  a: {path: nodes/step.js}\n  b: {path: nodes/step.js}\n  c: {path: nodes/step.js}\n"
-            "edges:\n  - {from: a, to: b}\n  - {from: b, to: c}\n");
+  dir.write(
+      "workflow.yaml",
+      "name: trivial\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: in\n"
+      "    subject: engine.in\n    max_in_flight: 256\n    jetstream: {stream: ENGINE}\n"
+      "nodes:\n  a: {path: nodes/step.js}\n  b: {path: nodes/step.js}\n  c: {path: nodes/step.js}\n"
+      "edges:\n  - {from: a, to: b}\n  - {from: b, to: c}\n");
   js::V8Platform platform;
   exec::WorkflowRuntimeOptions options;
   options.workflow_dir = dir.path();
@@ -79,16 +83,21 @@ int main() {
   }
   publish(*client, "engine.in");
   server::Metrics metrics;
-  server::QueueConsumer consumer(*runtime.value(), *client, metrics, runtime.value()->workflow().triggers[0]);
+  server::QueueConsumer consumer(*runtime.value(), *client, metrics,
+                                 runtime.value()->workflow().triggers[0]);
   started = Steady::now();
   if (!consumer.start().is_ok()) return 1;
-  while (metrics.counter("success", "in") < kMessages) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (metrics.counter("success", "in") < kMessages)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double engine_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double engine_rate = kMessages / engine_seconds;
   consumer.stop(std::chrono::seconds(5));
-  std::printf("  JetStream queue trigger, 3-node trivial workflow: %.0f messages/s (%d in %.2f s)\n",
-              engine_rate, kMessages, engine_seconds);
-  std::printf("  anchor raw pull consume+ack, same server: %.0f messages/s | ratio %.0f%% (target >= 50%%)\n",
-              raw_rate, 100.0 * engine_rate / raw_rate);
+  std::printf(
+      "  JetStream queue trigger, 3-node trivial workflow: %.0f messages/s (%d in %.2f s)\n",
+      engine_rate, kMessages, engine_seconds);
+  std::printf(
+      "  anchor raw pull consume+ack, same server: %.0f messages/s | ratio %.0f%% (target >= "
+      "50%%)\n",
+      raw_rate, 100.0 * engine_rate / raw_rate);
   return 0;
 }

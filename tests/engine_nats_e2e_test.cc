@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "engine/nats/nats_client.h"
-#include "fakes/k8s/certificate_authority.h"
 #include "engine/util/temp_dir.h"
+#include "fakes/k8s/certificate_authority.h"
 #include "tests/eventually.h"
 #include "tests/nats_server_process.h"
 #include "tests/run_command.h"
@@ -78,19 +78,23 @@ class EngineNats : public ::testing::Test {
           "export default async (_ctx: any, input: any) => {\n"
           "  if (input.fail) throw new Error('cannot process ' + input.id);\n"
           "  if (input.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
-          "  const res = await fetch('http://127.0.0.1:" + std::to_string(recorder_.port()) +
+          "  const res = await fetch('http://127.0.0.1:" +
+              std::to_string(recorder_.port()) +
               "/seen', {method: 'POST', body: String(input.id)});\n"
-          "  await res.text();\n"
-          "  return { id: input.id };\n"
-          "};\n");
+              "  await res.text();\n"
+              "  return { id: input.id };\n"
+              "};\n");
     write("workflow.yaml",
           "name: recorder\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: jobs\n"
           "    subject: jobs.new\n    max_in_flight: 32\n"
-          "    jetstream: {stream: JOBS, durable: recorder, ack_wait: 2s, max_deliver: 3, backoff: [100ms]}\n"
-          "nodes:\n  record:\n    path: nodes/record.ts\n    capabilities:\n      net: [\"127.0.0.1:" +
+          "    jetstream: {stream: JOBS, durable: recorder, ack_wait: 2s, max_deliver: 3, backoff: "
+          "[100ms]}\n"
+          "nodes:\n  record:\n    path: nodes/record.ts\n    capabilities:\n      net: "
+          "[\"127.0.0.1:" +
               std::to_string(recorder_.port()) + "\"]\n");
   }
-  void expect_connects_with(const std::string& server_args, const nats::ConnectSettings& client_auth,
+  void expect_connects_with(const std::string& server_args,
+                            const nats::ConnectSettings& client_auth,
                             const std::string& secrets_yaml, const std::string& secret);
   void write(const std::string& relative, const std::string& text) {
     std::filesystem::create_directories((dir_.path() / "wf" / relative).parent_path());
@@ -102,7 +106,8 @@ class EngineNats : public ::testing::Test {
         prefix + shell_quote(engine_binary()) + " serve --workflow " +
             shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
             std::to_string(port) + " --nats-url " + nats_.url() + " --config-dir /nonexistent" +
-            " --secrets-dir /nonexistent --cache-dir /tmp/pd-nats-e2e-cache-" + std::to_string(port),
+            " --secrets-dir /nonexistent --cache-dir /tmp/pd-nats-e2e-cache-" +
+            std::to_string(port),
         dir_.path() / ("engine-" + std::to_string(++engines_) + ".log"));
     EXPECT_TRUE(engine->wait_for_port(port)) << engine->log();
     engine_port_ = port;
@@ -110,9 +115,13 @@ class EngineNats : public ::testing::Test {
   }
   void publish(int first, int count, const std::string& extra = "") {
     for (int i = first; i < first + count; ++i) {
-      nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + extra + "}",
-                            {{"Content-Type", "application/json"}}, ""};
-      ASSERT_TRUE(client_->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5)).is_ok());
+      nats::Message message{"jobs.new",
+                            "{\"id\": " + std::to_string(i) + extra + "}",
+                            {{"Content-Type", "application/json"}},
+                            ""};
+      ASSERT_TRUE(
+          client_->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5))
+              .is_ok());
     }
   }
 
@@ -132,7 +141,8 @@ TEST_F(EngineNats, NothingIsLostWhenTheEngineIsKilledMidStream) {
   size_t at_kill = recorder_.distinct();
   engine = start_engine();
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 2000; }, std::chrono::seconds(60)))
-      << recorder_.distinct() << " of 2000\n" << engine->log();
+      << recorder_.distinct() << " of 2000\n"
+      << engine->log();
   std::cout << "[ figures  ] killed after " << at_kill << " of 2000; all 2000 processed, "
             << recorder_.duplicates() << " processed twice (at-least-once)\n";
   RecordProperty("duplicates", static_cast<int>(recorder_.duplicates()));
@@ -145,17 +155,22 @@ TEST_F(EngineNats, NothingIsLostWhenTheNatsServerRestarts) {
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() >= 200; }, std::chrono::seconds(30)));
   nats_.stop();
   httplib::Client http("127.0.0.1", engine_port_);
-  EXPECT_TRUE(eventually([&] {
-    auto ready = http.Get("/ready");
-    return ready && ready->status == 503;
-  }, std::chrono::seconds(5)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto ready = http.Get("/ready");
+        return ready && ready->status == 503;
+      },
+      std::chrono::seconds(5)));
   ASSERT_TRUE(nats_.start()) << nats_.log();
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 1000; }, std::chrono::seconds(60)))
-      << recorder_.distinct() << " of 1000\n" << engine->log();
-  EXPECT_TRUE(eventually([&] {
-    auto ready = http.Get("/ready");
-    return ready && ready->status == 200;
-  }, std::chrono::seconds(5)));
+      << recorder_.distinct() << " of 1000\n"
+      << engine->log();
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto ready = http.Get("/ready");
+        return ready && ready->status == 200;
+      },
+      std::chrono::seconds(5)));
   std::cout << "[ figures  ] NATS restarted mid-stream; all 1000 processed, "
             << recorder_.duplicates() << " twice\n";
 }
@@ -178,26 +193,35 @@ TEST_F(EngineNats, NothingIsLostWhenAMemberOfAThreeServerClusterStops) {
   ASSERT_TRUE(cluster->wait_connected(std::chrono::seconds(5)));
   // The cluster needs a moment to elect its JetStream leader.
   Status stream;
-  ASSERT_TRUE(eventually([&] {
-    stream = cluster->ensure_stream("JOBS", {"jobs.new"}, 3);
-    return stream.is_ok();
-  }, std::chrono::seconds(20))) << stream.message();
+  ASSERT_TRUE(eventually(
+      [&] {
+        stream = cluster->ensure_stream("JOBS", {"jobs.new"}, 3);
+        return stream.is_ok();
+      },
+      std::chrono::seconds(20)))
+      << stream.message();
   std::string urls = members[0].url() + "," + members[1].url() + "," + members[2].url();
   int port = free_loopback_port();
   BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
                                shell_quote((dir_.path() / "wf").string()) +
-                               " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " + urls +
-                               " --config-dir /nonexistent --secrets-dir /nonexistent",
+                               " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " +
+                               urls + " --config-dir /nonexistent --secrets-dir /nonexistent",
                            dir_.path() / "engine-cluster.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   for (int i = 0; i < 1000; ++i) {
-    nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
-    ASSERT_TRUE(cluster->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5)).is_ok());
+    nats::Message message{"jobs.new",
+                          "{\"id\": " + std::to_string(i) + "}",
+                          {{"Content-Type", "application/json"}},
+                          ""};
+    ASSERT_TRUE(
+        cluster->publish_durably(message, "job-" + std::to_string(i), std::chrono::seconds(5))
+            .is_ok());
   }
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() >= 200; }, std::chrono::seconds(30)));
   members[0].stop(SIGKILL);
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 1000; }, std::chrono::seconds(90)))
-      << recorder_.distinct() << " of 1000\n" << engine.log();
+      << recorder_.distinct() << " of 1000\n"
+      << engine.log();
   std::cout << "[ figures  ] cluster member n0 killed mid-stream; all 1000 processed, "
             << recorder_.duplicates() << " twice\n";
   EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
@@ -218,16 +242,21 @@ void EngineNats::expect_connects_with(const std::string& server_args,
   write(".secrets.yaml", secrets_yaml);
   int port = free_loopback_port();
   BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
-                               shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
-                               std::to_string(port) + " --nats-url " + secured.url() +
+                               shell_quote((dir_.path() / "wf").string()) +
+                               " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " +
+                               secured.url() +
                                " --config-dir /nonexistent --secrets-dir /nonexistent",
                            dir_.path() / "engine-auth.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   for (int i = 0; i < 3; ++i) {
-    nats::Message message{"jobs.new", "{\"id\": " + std::to_string(i) + "}", {{"Content-Type", "application/json"}}, ""};
+    nats::Message message{"jobs.new",
+                          "{\"id\": " + std::to_string(i) + "}",
+                          {{"Content-Type", "application/json"}},
+                          ""};
     ASSERT_TRUE(client->publish_durably(message, "", std::chrono::seconds(5)).is_ok());
   }
-  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 3; }, std::chrono::seconds(20))) << engine.log();
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 3; }, std::chrono::seconds(20)))
+      << engine.log();
   EXPECT_EQ(engine.log().find(secret), std::string::npos);  // never logged
   EXPECT_EQ(engine.stop(SIGTERM), 0) << engine.log();
 }
@@ -266,11 +295,13 @@ TEST_F(EngineNats, ConnectsOverTlsTrustingTheCaFromItsSecrets) {
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   auto engine = start_engine();
   publish(0, 20, ", \"sleep\": 300");
-  ASSERT_TRUE(eventually([&] {
-    httplib::Client http("127.0.0.1", engine_port_);
-    auto metrics = http.Get("/metrics");
-    return metrics && metrics->body.find("pd_executions_in_flight 0") == std::string::npos;
-  }, std::chrono::seconds(10)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        httplib::Client http("127.0.0.1", engine_port_);
+        auto metrics = http.Get("/metrics");
+        return metrics && metrics->body.find("pd_executions_in_flight 0") == std::string::npos;
+      },
+      std::chrono::seconds(10)));
   EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
   size_t done = recorder_.distinct();
   EXPECT_GT(done, 0u);
@@ -284,57 +315,75 @@ TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
   auto engine = start_engine();
   publish(1, 2, ", \"fail\": true");
   CommandResult listed;
-  ASSERT_TRUE(eventually([&] {
-    listed = run_command(shell_quote(engine_binary()) + " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
-    return listed.output.find("\n2\t") != std::string::npos;
-  }, std::chrono::seconds(20))) << listed.output << engine->log();
+  ASSERT_TRUE(eventually(
+      [&] {
+        listed = run_command(shell_quote(engine_binary()) +
+                             " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
+        return listed.output.find("\n2\t") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << listed.output << engine->log();
   EXPECT_EQ(listed.exit_code, 0);
   EXPECT_NE(listed.output.find("SEQ\tTIME\tATTEMPTS\tORIGINAL-SUBJECT\tERROR"), std::string::npos);
   EXPECT_NE(listed.output.find("\t3\tjobs.new\t"), std::string::npos) << listed.output;
   EXPECT_NE(listed.output.find("cannot process 1"), std::string::npos) << listed.output;
-  CommandResult json = run_command(shell_quote(engine_binary()) +
-                                   " dlq list --subject jobs.new.dlq -o json --nats-url " + nats_.url());
+  CommandResult json =
+      run_command(shell_quote(engine_binary()) +
+                  " dlq list --subject jobs.new.dlq -o json --nats-url " + nats_.url());
   EXPECT_EQ(Json::parse(json.output).size(), 2u) << json.output;
 
   // To a subject no stream stores: refused, and nothing leaves the dead letters.
-  CommandResult nowhere = run_command(shell_quote(engine_binary()) +
-                                      " dlq replay --subject jobs.new.dlq --to nowhere.at.all --nats-url " +
-                                      nats_.url());
+  CommandResult nowhere = run_command(
+      shell_quote(engine_binary()) +
+      " dlq replay --subject jobs.new.dlq --to nowhere.at.all --nats-url " + nats_.url());
   EXPECT_EQ(nowhere.exit_code, 1);
   EXPECT_EQ(nowhere.output,
             "error: no JetStream stream stores subject nowhere.at.all, so a replay could not be "
             "acknowledged; the dead letters stay in jobs.new.dlq (create a stream for it, or pass "
             "--to a subject one stores)\n");
-  EXPECT_EQ(Json::parse(run_command(shell_quote(engine_binary()) + " dlq list --subject jobs.new.dlq -o json --nats-url " +
-                                    nats_.url()).output).size(), 2u);
+  EXPECT_EQ(
+      Json::parse(run_command(shell_quote(engine_binary()) +
+                              " dlq list --subject jobs.new.dlq -o json --nats-url " + nats_.url())
+                      .output)
+          .size(),
+      2u);
 
   // "Fixed": the replayed messages no longer fail.
   engine->stop(SIGTERM);
   write("nodes/record.ts", "export default async () => ({ fixed: true });\n");
   engine = start_engine();
-  CommandResult replayed = run_command(shell_quote(engine_binary()) +
-                                       " dlq replay --subject jobs.new.dlq --nats-url " + nats_.url());
+  CommandResult replayed =
+      run_command(shell_quote(engine_binary()) + " dlq replay --subject jobs.new.dlq --nats-url " +
+                  nats_.url());
   EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
   EXPECT_EQ(replayed.output, "replayed 2 message(s) from jobs.new.dlq\n");
   CommandResult empty = run_command(shell_quote(engine_binary()) +
                                     " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
   EXPECT_EQ(empty.output, "No dead letters on jobs.new.dlq.\n");
   httplib::Client http("127.0.0.1", engine_port_);
-  EXPECT_TRUE(eventually([&] {
-    auto metrics = http.Get("/metrics");
-    return metrics && metrics->body.find("pd_executions_total{trigger=\"jobs\",outcome=\"success\"} 2") != std::string::npos;
-  }, std::chrono::seconds(20)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto metrics = http.Get("/metrics");
+        return metrics &&
+               metrics->body.find("pd_executions_total{trigger=\"jobs\",outcome=\"success\"} 2") !=
+                   std::string::npos;
+      },
+      std::chrono::seconds(20)));
 }
 
 TEST_F(EngineNats, RunsUnprivilegedWithAReadOnlyWorkflowAndNoWritableHome) {
   // As the image runs it: user nobody, workflow folder read-only, HOME not writable, /tmp only.
-  std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all |
-                                                std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
-                                                std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
-  ASSERT_EQ(run_command("chmod -R a+rX,a-w " + shell_quote((dir_.path() / "wf").string())).exit_code, 0);
-  auto engine = start_engine("env HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups ");
+  std::filesystem::permissions(
+      dir_.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                       std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                       std::filesystem::perms::others_exec);
+  ASSERT_EQ(
+      run_command("chmod -R a+rX,a-w " + shell_quote((dir_.path() / "wf").string())).exit_code, 0);
+  auto engine =
+      start_engine("env HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups ");
   publish(0, 5);
-  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 5; }, std::chrono::seconds(20))) << engine->log();
+  ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 5; }, std::chrono::seconds(20)))
+      << engine->log();
   CommandResult user = run_command("ps -o user= -p " + std::to_string(engine->pid()));
   EXPECT_NE(user.output.find("nobody"), std::string::npos) << user.output;
   EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();

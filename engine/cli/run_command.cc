@@ -1,10 +1,9 @@
 #include "engine/cli/run_command.h"
 
-#include "engine/cli/kube_target.h"
-
 #include <cstdlib>
 #include <mutex>
 
+#include "engine/cli/kube_target.h"
 #include "engine/exec/workflow_runtime.h"
 #include "engine/util/clock.h"
 #include "engine/util/environment.h"
@@ -47,15 +46,18 @@ int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream
   runtime_options.allow_net = options.allow_net;
   runtime_options.scratch_dir = options.scratch_dir;
   runtime_options.env = process_environment();
-  runtime_options.kube = kube_target_from_kubeconfig(options.kubeconfig, options.context, runtime_options.env, err);
+  runtime_options.kube =
+      kube_target_from_kubeconfig(options.kubeconfig, options.context, runtime_options.env, err);
   std::mutex log_mutex;
-  runtime_options.log_sink = [&err, &log_mutex](const std::string& node, const js::ConsoleLine& line) {
-    nlohmann::json record = line.record.is_object()
-                                ? line.record
-                                : nlohmann::json{{"time", format_rfc3339(std::chrono::system_clock::now())},
-                                                 {"level", line.level},
-                                                 {"node", node},
-                                                 {"message", line.text}};
+  runtime_options.log_sink = [&err, &log_mutex](const std::string& node,
+                                                const js::ConsoleLine& line) {
+    nlohmann::json record =
+        line.record.is_object()
+            ? line.record
+            : nlohmann::json{{"time", format_rfc3339(std::chrono::system_clock::now())},
+                             {"level", line.level},
+                             {"node", node},
+                             {"message", line.text}};
     std::lock_guard<std::mutex> lock(log_mutex);
     err << record.dump() << "\n";
   };

@@ -49,7 +49,8 @@ Result<Settings> settings_from(const nlohmann::json& config) {
   if (config.contains("scheduling")) {
     const nlohmann::json& value = config["scheduling"];
     if (value != "stage" && value != "eager") {
-      return invalid_argument("config.scheduling: " + value.dump() + " is not \"stage\" or \"eager\"");
+      return invalid_argument("config.scheduling: " + value.dump() +
+                              " is not \"stage\" or \"eager\"");
     }
     out.eager = value == "eager";
   }
@@ -99,8 +100,8 @@ std::string ExecutionResult::to_json_text() const {
              ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
   first = true;
   for (const auto& [node, t] : node_timings) {
-    compact += (first ? "" : ",") + nlohmann::json(node).dump() + ":{\"startedAt\":" +
-               ms(t.started_ms) + ",\"completedAt\":" + ms(t.completed_ms) +
+    compact += (first ? "" : ",") + nlohmann::json(node).dump() +
+               ":{\"startedAt\":" + ms(t.started_ms) + ",\"completedAt\":" + ms(t.completed_ms) +
                ",\"durationMs\":" + ms(t.completed_ms - t.started_ms) +
                ",\"attempts\":" + std::to_string(t.attempts) + "}";
     first = false;
@@ -130,9 +131,8 @@ struct DagExecutor::Execution {
   bool finished = false;
 };
 
-DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
-                         NodeRunner& runner, DelayScheduler& delays, const Clock& clock,
-                         ExecutorOptions options)
+DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan, NodeRunner& runner,
+                         DelayScheduler& delays, const Clock& clock, ExecutorOptions options)
     : workflow_(workflow),
       plan_(plan),
       runner_(runner),
@@ -233,7 +233,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       invocation.input_json = run->request.input_json;
       if (invocation.input_json.empty()) invocation.input = run->request.input;
     } else if (up->second.size() == 1) {
-      if (auto text = run->result.output_texts.find(up->second.front()); text != run->result.output_texts.end()) {
+      if (auto text = run->result.output_texts.find(up->second.front());
+          text != run->result.output_texts.end()) {
         invocation.input_json = text->second;
       } else {
         invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
@@ -248,7 +249,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
         invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
         auto known = run->result.output_texts.find(from);
         all_known = all_known && known != run->result.output_texts.end();
-        if (all_known) text += (text.empty() ? "{" : ",") + nlohmann::json(from).dump() + ":" + known->second;
+        if (all_known)
+          text += (text.empty() ? "{" : ",") + nlohmann::json(from).dump() + ":" + known->second;
       }
       if (all_known) invocation.input_json = text + "}";
     }
@@ -258,46 +260,48 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     invocation.lane = run->side_by_side.count(node) ? -1 : run->lane;
   }
   auto timeout = invocation.timeout;
-  runner_.run(std::move(invocation), [this, run, node, attempt_index,
-                                      timeout](NodeOutcome outcome) {
-    bool retry = false;
-    {
-      std::lock_guard<std::mutex> lock(run->mutex);
-      if (run->lane < 0) run->lane = outcome.lane;
-      for (js::ConsoleLine& line : outcome.console) {
-        line.text = run->redactor.redact(line.text);
-        line.record = run->redactor.redact(line.record);
-        run->result.logs.push_back({node, std::move(line)});
-      }
-      if (outcome.output.is_ok() && run->redactor.empty()) {
-        if (!outcome.output_json.empty()) run->result.output_texts[node] = std::move(outcome.output_json);
-        run->result.outputs[node] = std::move(outcome.output.value());
-      } else if (outcome.output.is_ok()) {
-        nlohmann::json redacted = run->redactor.redact(outcome.output.value());
-        // The text goes downstream only when it holds no secret (redaction works on values).
-        if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
-          run->result.output_texts[node] = std::move(outcome.output_json);
+  runner_.run(
+      std::move(invocation), [this, run, node, attempt_index, timeout](NodeOutcome outcome) {
+        bool retry = false;
+        {
+          std::lock_guard<std::mutex> lock(run->mutex);
+          if (run->lane < 0) run->lane = outcome.lane;
+          for (js::ConsoleLine& line : outcome.console) {
+            line.text = run->redactor.redact(line.text);
+            line.record = run->redactor.redact(line.record);
+            run->result.logs.push_back({node, std::move(line)});
+          }
+          if (outcome.output.is_ok() && run->redactor.empty()) {
+            if (!outcome.output_json.empty())
+              run->result.output_texts[node] = std::move(outcome.output_json);
+            run->result.outputs[node] = std::move(outcome.output.value());
+          } else if (outcome.output.is_ok()) {
+            nlohmann::json redacted = run->redactor.redact(outcome.output.value());
+            // The text goes downstream only when it holds no secret (redaction works on values).
+            if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
+              run->result.output_texts[node] = std::move(outcome.output_json);
+            }
+            run->result.outputs[node] = std::move(redacted);
+          } else if (attempt_index < run->settings.retries) {
+            retry = true;
+          } else {
+            const Status& status = outcome.output.status();
+            std::string message = status.code() == StatusCode::kDeadlineExceeded
+                                      ? "Node \"" + node + "\" timed out after " +
+                                            std::to_string(timeout.count()) + "ms"
+                                      : status.message();
+            run->result.errors[node] = run->redactor.redact(message);
+            run->failed = true;
+          }
         }
-        run->result.outputs[node] = std::move(redacted);
-      } else if (attempt_index < run->settings.retries) {
-        retry = true;
-      } else {
-        const Status& status = outcome.output.status();
-        std::string message = status.code() == StatusCode::kDeadlineExceeded
-                                  ? "Node \"" + node + "\" timed out after " +
-                                        std::to_string(timeout.count()) + "ms"
-                                  : status.message();
-        run->result.errors[node] = run->redactor.redact(message);
-        run->failed = true;
-      }
-    }
-    if (retry) {
-      auto backoff = std::chrono::milliseconds(100) * (1 << std::min(attempt_index, 20));
-      delays_.after(backoff, [this, run, node, attempt_index] { attempt(run, node, attempt_index + 1); });
-      return;
-    }
-    node_finished(run, node);
-  });
+        if (retry) {
+          auto backoff = std::chrono::milliseconds(100) * (1 << std::min(attempt_index, 20));
+          delays_.after(
+              backoff, [this, run, node, attempt_index] { attempt(run, node, attempt_index + 1); });
+          return;
+        }
+        node_finished(run, node);
+      });
 }
 
 void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std::string& node) {

@@ -3,12 +3,9 @@
 namespace pd::exec {
 
 nlohmann::json to_json(const NodeContextData& data) {
-  nlohmann::json out = {{"workflow", data.workflow},
-                        {"node", data.node},
-                        {"executionId", data.execution_id},
-                        {"config", data.config},
-                        {"secrets", data.secrets},
-                        {"serviceHosts", data.service_hosts}};
+  nlohmann::json out = {{"workflow", data.workflow},        {"node", data.node},
+                        {"executionId", data.execution_id}, {"config", data.config},
+                        {"secrets", data.secrets},          {"serviceHosts", data.service_hosts}};
   if (!data.trigger.is_null()) out["trigger"] = data.trigger;
   if (data.kube) {
     out["k8s"] = {{"server", data.kube->server},

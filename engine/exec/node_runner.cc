@@ -13,17 +13,17 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   pool_.runtime(lane).call_node_async(invocation.path, nullptr, std::move(invocation.input),
                                       std::move(options),
                                       [done = std::move(done), lane](Result<js::NodeCall> call) {
-                          NodeOutcome outcome;
-                          outcome.lane = static_cast<int>(lane);
-                          if (call.is_ok()) {
-                            outcome.output = std::move(call.value().output);
-                            outcome.output_json = std::move(call.value().output_json);
-                            outcome.console = std::move(call.value().console);
-                          } else {
-                            outcome.output = call.status();
-                          }
-                          done(std::move(outcome));
-                        });
+                                        NodeOutcome outcome;
+                                        outcome.lane = static_cast<int>(lane);
+                                        if (call.is_ok()) {
+                                          outcome.output = std::move(call.value().output);
+                                          outcome.output_json = std::move(call.value().output_json);
+                                          outcome.console = std::move(call.value().console);
+                                        } else {
+                                          outcome.output = call.status();
+                                        }
+                                        done(std::move(outcome));
+                                      });
 }
 
 void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +17,8 @@
 namespace pd::exec {
 
 struct NodeInvocation {
-  std::string node;  // its name in workflow.yaml
-  std::string path;  // relative to the workflow folder
+  std::string node;      // its name in workflow.yaml
+  std::string path;      // relative to the workflow folder
   std::string ctx_json;  // NodeContextData as JSON text (see node_context_json)
   nlohmann::json input;
   // `input` as JSON text when known, so the node sees objects' keys in their original order

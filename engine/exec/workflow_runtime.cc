@@ -2,8 +2,8 @@
 
 #include <future>
 
-#include "engine/exec/node_context.h"
 #include "engine/exec/data_files.h"
+#include "engine/exec/node_context.h"
 #include "engine/exec/secrets.h"
 
 namespace pd::exec {
@@ -20,9 +20,10 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   r.loaded_ = std::make_unique<spec::LoadedWorkflow>(spec::load_workflow(r.workflow_dir_.path()));
   if (!r.loaded_->ok()) return invalid_argument(r.loaded_->format_diagnostics());
   const FileSystem& fs = r.options_.file_system ? *r.options_.file_system : r.real_file_system_;
-  const Clock& clock = r.options_.clock          ? *r.options_.clock
-                       : r.options_.manual_clock ? static_cast<const Clock&>(*r.options_.manual_clock)
-                                                 : r.system_clock_;
+  const Clock& clock = r.options_.clock ? *r.options_.clock
+                       : r.options_.manual_clock
+                           ? static_cast<const Clock&>(*r.options_.manual_clock)
+                           : r.system_clock_;
   DelayScheduler* delays = r.options_.delays;
   if (!delays) {
     r.thread_delays_ = std::make_unique<ThreadDelayScheduler>();
@@ -34,12 +35,13 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
           : load_secrets(SecretSources{r.loaded_->workflow.dir, r.options_.secrets_path,
                                        r.options_.mounted_secrets},
                          fs);
-  if (!secrets.is_ok()) return Status(secrets.status().code(), "secrets: " + secrets.status().message());
+  if (!secrets.is_ok())
+    return Status(secrets.status().code(), "secrets: " + secrets.status().message());
   r.secrets_ = std::move(secrets).value();
   r.redactor_ = SecretRedactor(r.secrets_);
-  r.config_ = std::make_unique<RuntimeConfig>(nlohmann::json(r.loaded_->workflow.config.values),
-                                              r.options_.config_dir, fs, clock,
-                                              r.options_.config_recheck);
+  r.config_ =
+      std::make_unique<RuntimeConfig>(nlohmann::json(r.loaded_->workflow.config.values),
+                                      r.options_.config_dir, fs, clock, r.options_.config_recheck);
   if (Result<nlohmann::json> config = r.config_->current(); !config.is_ok()) {
     return Status(config.status().code(), "config overrides: " + config.status().message());
   }
@@ -63,7 +65,8 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   if (r.options_.log_sink) {
     const SecretRedactor* redactor = &r.redactor_;
     auto sink = r.options_.log_sink;
-    js_options.console_sink = [redactor, sink](const std::string& node, const js::ConsoleLine& line) {
+    js_options.console_sink = [redactor, sink](const std::string& node,
+                                               const js::ConsoleLine& line) {
       js::ConsoleLine clean{line.level, redactor->redact(line.text), redactor->redact(line.record)};
       sink(node, clean);
     };
@@ -86,9 +89,9 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
     r.stubbing_runner_ = std::make_unique<StubbingNodeRunner>(*r.runner_, r.options_.stubs);
     runner = r.stubbing_runner_.get();
   }
-  r.executor_ = std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *runner,
-                                              *delays, clock,
-                                              ExecutorOptions{r.options_.allow_net});
+  r.executor_ =
+      std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *runner, *delays, clock,
+                                    ExecutorOptions{r.options_.allow_net});
   return runtime;
 }
 
@@ -110,9 +113,9 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
     nlohmann::json trigger;
     std::string input_json;
   };
-  auto pending = std::make_shared<Pending>(Pending{std::move(input), std::move(done),
-                                                   std::move(execution_id), std::move(trigger),
-                                                   std::move(input_json)});
+  auto pending =
+      std::make_shared<Pending>(Pending{std::move(input), std::move(done), std::move(execution_id),
+                                        std::move(trigger), std::move(input_json)});
   pool_->post_task([this, pending](size_t lane) {
     start(std::move(pending->input), std::move(pending->done), std::move(pending->execution_id),
           std::move(pending->trigger), std::move(pending->input_json), static_cast<int>(lane));
@@ -157,8 +160,9 @@ ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::str
                                                   std::string input_json) {
   std::promise<ExecutionResult> result;
   std::future<ExecutionResult> future = result.get_future();
-  execute(std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
-          std::move(execution_id), nullptr, std::move(input_json));
+  execute(
+      std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
+      std::move(execution_id), nullptr, std::move(input_json));
   return future.get();
 }
 

@@ -22,19 +22,19 @@ namespace pd::exec {
 
 struct WorkflowRuntimeOptions {
   std::filesystem::path workflow_dir;
-  std::optional<std::filesystem::path> secrets_path;   // --secrets: used alone
+  std::optional<std::filesystem::path> secrets_path;  // --secrets: used alone
   std::filesystem::path mounted_secrets = "/app/secrets";
   std::filesystem::path config_dir = "/app/config";
   std::chrono::milliseconds config_recheck{1000};
   js::ContextMode mode = js::ContextMode::kLongLived;
   size_t isolates = 0;  // 0: one per hardware thread
   size_t heap_limit_mb = 128;
-  std::vector<std::string> allow_net;                   // engine-wide, besides capabilities.net
+  std::vector<std::string> allow_net;  // engine-wide, besides capabilities.net
   std::vector<std::filesystem::path> read_paths = {"/app", "/var/run/secrets"};
-  std::filesystem::path scratch_dir;                    // writable by nodes; none when empty
-  std::filesystem::path cache_dir;                      // transform/code cache; memory when empty
-  std::map<std::string, std::string> env;               // what Deno.env shows
-  std::optional<KubeTarget> kube;                       // ctx.k8s outside a pod
+  std::filesystem::path scratch_dir;       // writable by nodes; none when empty
+  std::filesystem::path cache_dir;         // transform/code cache; memory when empty
+  std::map<std::string, std::string> env;  // what Deno.env shows
+  std::optional<KubeTarget> kube;          // ctx.k8s outside a pod
   // Tests: secrets given as they are (no cascade), and config merged over everything else.
   std::optional<nlohmann::json> secrets_override;
   nlohmann::json config_overlay = nlohmann::json::object();

@@ -3,8 +3,8 @@
 #include <v8.h>
 
 #include <atomic>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -35,7 +35,6 @@ v8::MaybeLocal<v8::Value> input_to_v8(v8::Isolate* isolate, v8::Local<v8::Contex
   }
   return v8::JSON::Parse(context, v8_string(isolate, input.dump()));
 }
-
 
 using Json = nlohmann::json;
 using SteadyTime = std::chrono::steady_clock::time_point;
@@ -516,9 +515,9 @@ void Runtime::Impl::fail_unsettleable_calls() {
   }
   for (uint64_t id : stuck) {
     std::string node = calls[id]->node_path;
-    finish(id, invalid_argument(node +
-                                ": the promise returned by the node never settled (no timers or "
-                                "I/O left that could settle it)"));
+    finish(id,
+           invalid_argument(node + ": the promise returned by the node never settled (no timers or "
+                                   "I/O left that could settle it)"));
   }
 }
 
@@ -577,8 +576,7 @@ void Runtime::Impl::run_js(ContextState* state,
     bool fired = watchdog->disarm();
     terminated = try_catch.HasTerminated() || fired || heap_exhausted;
     if (!terminated && try_catch.HasCaught()) {
-      fail_calls_of(state,
-                    invalid_argument("Uncaught " + describe_exception(context, try_catch)));
+      fail_calls_of(state, invalid_argument("Uncaught " + describe_exception(context, try_catch)));
     }
   }
   if (terminated) {
@@ -702,11 +700,12 @@ Result<std::unique_ptr<ContextState>> Runtime::Impl::new_context() {
   if (!import_map->is_ok()) return import_map->status();
   auto state = std::make_unique<ContextState>();
   state->graph = std::make_unique<ModuleGraph>(
-      isolate, ModuleSources{options.workflow_dir, deno_host.file_system, import_map->value(), cache.get(),
-                             [this](const std::string& source, const std::string& file) {
-                               return strip(source, file);
-                             },
-                             options.module_overrides});
+      isolate,
+      ModuleSources{options.workflow_dir, deno_host.file_system, import_map->value(), cache.get(),
+                    [this](const std::string& source, const std::string& file) {
+                      return strip(source, file);
+                    },
+                    options.module_overrides});
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = v8::Context::New(isolate);
   v8::Context::Scope context_scope(context);
@@ -792,9 +791,8 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
           return;
         }
         state->broken = true;
-        std::string detail = load_errors.HasCaught()
-                                 ? describe_exception(context, load_errors)
-                                 : c.node_path + ": cannot load the module";
+        std::string detail = load_errors.HasCaught() ? describe_exception(context, load_errors)
+                                                     : c.node_path + ": cannot load the module";
         fail_calls_of(state, invalid_argument(detail));
         request_dispose(state);
         return;
@@ -817,18 +815,20 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
-    if (!v8::JSON::Parse(context, v8_string(isolate, c.options.ctx_json.empty() ? c.ctx.dump()
-                                                                               : c.options.ctx_json))
+    if (!v8::JSON::Parse(
+             context,
+             v8_string(isolate, c.options.ctx_json.empty() ? c.ctx.dump() : c.options.ctx_json))
              .ToLocal(&ctx_value) ||
-        !(c.options.input_json.empty() ? input_to_v8(isolate, context, c.input)
-                                       : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
+        !(c.options.input_json.empty()
+              ? input_to_v8(isolate, context, c.input)
+              : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
              .ToLocal(&input_value) ||
         !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
       load_errors.ReThrow();
       return;
     }
-    v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value, file,
-                                   call_id};
+    v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value,
+                                   file,       call_id};
     if (!hooks->Get(context, v8_string(isolate, "runNode")).ToLocal(&driver) ||
         driver.As<v8::Function>()->Call(context, hooks, 6, args).IsEmpty()) {
       load_errors.ReThrow();
@@ -957,7 +957,8 @@ v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, Http
     // One call per fresh context: its caller says which node this is even when nodes share a file.
     if (state->calls.size() == 1) {
       auto call = calls.find(*state->calls.begin());
-      if (call != calls.end() && !call->second->options.caller.empty()) request.caller = call->second->options.caller;
+      if (call != calls.end() && !call->second->options.caller.empty())
+        request.caller = call->second->options.caller;
     }
   }
   if (!extra_host.empty()) {
@@ -969,7 +970,7 @@ v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, Http
     resolver->Reject(context, coded_error(isolate, "PermissionDenied", allowed.message())).Check();
     return resolver->GetPromise();
   }
-  RedirectMode mode = redirect_mode == "manual" ? RedirectMode::kManual
+  RedirectMode mode = redirect_mode == "manual"  ? RedirectMode::kManual
                       : redirect_mode == "error" ? RedirectMode::kError
                                                  : RedirectMode::kFollow;
   request.timeout = options.fetch_timeout;
@@ -982,8 +983,8 @@ v8::Local<v8::Promise> Runtime::Impl::fetch(v8::Local<v8::Context> context, Http
   if (!io) io = std::make_unique<WorkerPool>(4);
   const HttpTransport* t = transport;
   io->post([this, op_id, request = std::move(request), mode, policy, t]() {
-    auto result = std::make_shared<Result<FetchResult>>(
-        fetch_with_redirects(*t, request, mode, policy));
+    auto result =
+        std::make_shared<Result<FetchResult>>(fetch_with_redirects(*t, request, mode, policy));
     post([this, op_id, result] { complete_fetch(op_id, std::move(*result)); });
   });
   return resolver->GetPromise();
@@ -1044,8 +1045,7 @@ Runtime::Runtime(V8Platform& /*platform*/, RuntimeOptions options)
   impl.options = std::move(options);
   impl.options.workflow_dir = std::filesystem::weakly_canonical(impl.options.workflow_dir);
   DenoHost& deno = impl.deno_host;
-  deno.file_system =
-      impl.options.file_system ? impl.options.file_system : &impl.real_file_system;
+  deno.file_system = impl.options.file_system ? impl.options.file_system : &impl.real_file_system;
   deno.read_roots.push_back(impl.options.workflow_dir);
   for (const std::filesystem::path& granted : impl.options.read_paths) {
     deno.read_roots.push_back(std::filesystem::weakly_canonical(granted));
@@ -1149,9 +1149,8 @@ Status Runtime::preload(const std::vector<std::string>& node_paths) {
 Result<std::string> Runtime::strip_types(const std::string& source, const std::string& file_name) {
   std::promise<Result<std::string>> result;
   std::future<Result<std::string>> future = result.get_future();
-  impl_->post([this, &result, &source, &file_name] {
-    result.set_value(impl_->strip(source, file_name));
-  });
+  impl_->post(
+      [this, &result, &source, &file_name] { result.set_value(impl_->strip(source, file_name)); });
   return future.get();
 }
 

@@ -92,7 +92,7 @@ struct CallOptions {
 };
 
 struct NodeCall {
-  nlohmann::json output;  // null when the node returned undefined
+  nlohmann::json output;    // null when the node returned undefined
   std::string output_json;  // the same as JSON.stringify wrote it (object keys in their order)
   std::vector<ConsoleLine> console;
   // Fresh-context calls: timers and asynchronous operations (requests, file I/O) the node left

@@ -7,7 +7,8 @@ namespace pd::js {
 RuntimePool::RuntimePool(V8Platform& platform, RuntimeOptions options, size_t size) {
   if (size == 0) size = std::max(1u, std::thread::hardware_concurrency());
   if (!options.transform_cache) options.transform_cache = std::make_shared<TransformCache>();
-  for (size_t i = 0; i < size; ++i) runtimes_.push_back(std::make_unique<Runtime>(platform, options));
+  for (size_t i = 0; i < size; ++i)
+    runtimes_.push_back(std::make_unique<Runtime>(platform, options));
 }
 
 size_t RuntimePool::pick(int preferred) const {

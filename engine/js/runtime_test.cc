@@ -136,7 +136,8 @@ TEST_F(RuntimeTest, AShortTimeoutStopsABusyLoopAfterCallsWithLongerOnes) {
   // must still wake it.
   write("nodes/ok.js", "export default () => 1;\n");
   write("nodes/spin.ts", "export default function run() { while (true) {} }\n");
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(call("nodes/ok.js", {}, std::chrono::seconds(60)).is_ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(call("nodes/ok.js", {}, std::chrono::seconds(60)).is_ok());
   auto started = std::chrono::steady_clock::now();
   Result<NodeCall> spun = call("nodes/spin.ts", {}, std::chrono::milliseconds(200));
   ASSERT_FALSE(spun.is_ok());
@@ -302,8 +303,8 @@ TEST_F(LongLivedRuntimeTest, ATimedOutCallIsStoppedNotLeftRunning) {
         "  await new Promise((r) => setTimeout(() => { fired++; r(null); }, 150));\n"
         "  return 'late';\n"
         "};\n");
-  Result<NodeCall> hung = runtime_->call_node("nodes/slow.ts", {}, {{"hang", true}},
-                                              std::chrono::milliseconds(50));
+  Result<NodeCall> hung =
+      runtime_->call_node("nodes/slow.ts", {}, {{"hang", true}}, std::chrono::milliseconds(50));
   ASSERT_FALSE(hung.is_ok());
   EXPECT_EQ(hung.status().code(), StatusCode::kDeadlineExceeded);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // past the node's own timer
@@ -370,9 +371,8 @@ TEST_F(RuntimeTest, NetworkAccessIsDeniedUnlessTheCallGrantsIt) {
   EXPECT_EQ(denied.value().output,
             "PermissionDenied: Requires net access to \"127.0.0.1:9\": add \"127.0.0.1\" to the "
             "node's capabilities.net in workflow.yaml");
-  Result<NodeCall> granted = runtime_->call_node("nodes/net.ts", {}, {},
-                                                 CallOptions{std::chrono::seconds(5),
-                                                             NetPolicy({"127.0.0.1"})});
+  Result<NodeCall> granted = runtime_->call_node(
+      "nodes/net.ts", {}, {}, CallOptions{std::chrono::seconds(5), NetPolicy({"127.0.0.1"})});
   ASSERT_TRUE(granted.is_ok()) << granted.status().message();
   EXPECT_TRUE(granted.value().output.get<std::string>().starts_with(
       "TypeError: error sending request for url (http://127.0.0.1:9/)"))
@@ -386,10 +386,9 @@ TEST_F(RuntimeTest, TransformsAndCodeCachesPersistInTheCacheFolder) {
   write("nodes/typed.ts", "export default (_c: unknown, i: { n: number }): number => i.n * 2;\n");
   {
     Runtime runtime(platform(), options);
-    EXPECT_EQ(runtime.call_node("nodes/typed.ts", {}, {{"n", 2}}, std::chrono::seconds(5))
-                  .value()
-                  .output,
-              4);
+    EXPECT_EQ(
+        runtime.call_node("nodes/typed.ts", {}, {{"n", 2}}, std::chrono::seconds(5)).value().output,
+        4);
   }
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(cache_dir.path())) {
@@ -398,10 +397,8 @@ TEST_F(RuntimeTest, TransformsAndCodeCachesPersistInTheCacheFolder) {
   EXPECT_EQ(files, 2u);  // the stripped JavaScript and its V8 code cache
   options.transform_cache = std::make_shared<TransformCache>(cache_dir.path());
   Runtime again(platform(), options);
-  EXPECT_EQ(again.call_node("nodes/typed.ts", {}, {{"n", 3}}, std::chrono::seconds(5))
-                .value()
-                .output,
-            6);
+  EXPECT_EQ(
+      again.call_node("nodes/typed.ts", {}, {{"n", 3}}, std::chrono::seconds(5)).value().output, 6);
 }
 
 TEST(RuntimePool, SpreadsCallsOverItsRuntimes) {
@@ -445,11 +442,13 @@ TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {
   RuntimeOptions options{dir_, 64};
   options.context_script =
       "(api) => (data) => ({ name: data.name, log: (m) => api.log('info', m, { message: m }),\n"
-      "  probe: async () => { try { await api.fetchAllowing('api.example.com', 'http://127.0.0.1:9/'); }\n"
+      "  probe: async () => { try { await api.fetchAllowing('api.example.com', "
+      "'http://127.0.0.1:9/'); }\n"
       "    catch (e) { return e.name; } } })";
   Runtime runtime(platform(), options);
   write("nodes/ctx.ts",
-        "export default async (ctx: any) => { ctx.log('hello'); return [ctx.name, await ctx.probe()]; };\n");
+        "export default async (ctx: any) => { ctx.log('hello'); return [ctx.name, await "
+        "ctx.probe()]; };\n");
   Result<NodeCall> result =
       runtime.call_node("nodes/ctx.ts", {{"name", "n1"}}, {}, std::chrono::seconds(5));
   ASSERT_TRUE(result.is_ok()) << result.status().message();

@@ -9,8 +9,8 @@ namespace pd::server {
 namespace {
 
 bool is_pd_header(const std::string& name) {
-  return name.size() > 3 && (name[0] == 'P' || name[0] == 'p') && (name[1] == 'D' || name[1] == 'd') &&
-         name[2] == '-';
+  return name.size() > 3 && (name[0] == 'P' || name[0] == 'p') &&
+         (name[1] == 'D' || name[1] == 'd') && name[2] == '-';
 }
 
 std::string stream_name_for(const std::string& subject) {
@@ -31,7 +31,8 @@ std::string default_dead_letter_subject(const std::string& subject) {
   size_t begin = 0;
   while (begin <= subject.size()) {
     size_t dot = subject.find('.', begin);
-    std::string token = subject.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin);
+    std::string token =
+        subject.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin);
     if (token != "*" && token != ">" && !token.empty()) out += "." + token;
     if (dot == std::string::npos) break;
     begin = dot + 1;
@@ -65,7 +66,8 @@ nats::Message dead_letter_message(const nats::Message& original, const std::stri
   return out;
 }
 
-Result<std::string> ensure_dead_letter_stream(nats::NatsClient& client, const std::string& subject) {
+Result<std::string> ensure_dead_letter_stream(nats::NatsClient& client,
+                                              const std::string& subject) {
   Result<std::string> existing = client.stream_for_subject(subject);
   if (existing.is_ok() || existing.status().code() != StatusCode::kNotFound) return existing;
   std::string name = stream_name_for(subject);
@@ -106,7 +108,9 @@ Result<std::vector<StoredLetter>> list_dead_letters(nats::NatsClient& client,
 Result<size_t> replay_dead_letters(nats::NatsClient& client, const std::string& subject,
                                    const std::string& to, size_t limit) {
   Result<std::string> stream = client.stream_for_subject(subject);
-  if (!stream.is_ok()) return stream.status().code() == StatusCode::kNotFound ? Result<size_t>(size_t{0}) : Result<size_t>(stream.status());
+  if (!stream.is_ok())
+    return stream.status().code() == StatusCode::kNotFound ? Result<size_t>(size_t{0})
+                                                           : Result<size_t>(stream.status());
   Result<std::vector<StoredLetter>> letters = letters_in(client, stream.value(), subject, limit);
   if (!letters.is_ok()) return letters.status();
   size_t replayed = 0;

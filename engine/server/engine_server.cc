@@ -37,9 +37,7 @@ EngineServer::EngineServer(exec::WorkflowRuntime& runtime, ServerOptions options
 
 EngineServer::~EngineServer() = default;
 
-Status EngineServer::bind() {
-  return http_.bind();
-}
+Status EngineServer::bind() { return http_.bind(); }
 
 void EngineServer::serve() { http_.serve(); }
 
@@ -59,16 +57,20 @@ ServerReply EngineServer::publish_event(const std::string& trigger,
     metrics_.rejected("nats_unavailable");
     return json_reply(503, {{"error", "not connected to NATS; retry later"}});
   }
-  GatewayEvent event = gateway_event(subject_template, req.body, [&](const std::string& name) {
-    return req.has_header(name) ? std::optional<std::string>(req.header(name)) : std::nullopt;
-  }, MessageHeaders(req.headers.begin(), req.headers.end()));
+  GatewayEvent event = gateway_event(
+      subject_template, req.body,
+      [&](const std::string& name) {
+        return req.has_header(name) ? std::optional<std::string>(req.header(name)) : std::nullopt;
+      },
+      MessageHeaders(req.headers.begin(), req.headers.end()));
   if (!event.error.empty()) {
     metrics_.rejected("bad_event");
     return json_reply(400, {{"error", event.error}});
   }
   // 202 only once JetStream has stored it: a crash before then makes the sender retry, and the
   // message id makes that retry a duplicate JetStream drops.
-  Result<nats::PublishAck> ack = publisher_->publish_durably(event.message, event.msg_id, std::chrono::seconds(5));
+  Result<nats::PublishAck> ack =
+      publisher_->publish_durably(event.message, event.msg_id, std::chrono::seconds(5));
   if (!ack.is_ok()) {
     metrics_.rejected("publish_failed");
     return json_reply(503, {{"error", ack.status().message()}});
@@ -143,34 +145,38 @@ void EngineServer::routes() {
     if (!webhook) continue;
     std::string name = trigger.name.empty() ? "webhook" : trigger.name;
     spec::WebhookTrigger config = *webhook;
-    http_.route("POST", config.path, [this, name, config](const ServerRequest& req, Responder respond) {
-      if (!config.verify.empty()) {
-        const Json& service = runtime_.secrets().value(config.secret, Json::object());
-        std::string key = service.value("webhook_secret", service.value("secret", service.value("value", "")));
-        if (key.empty()) {
-          metrics_.rejected("no_webhook_secret");
-          return respond(json_reply(401, {{"error", "no signing key in secrets." + config.secret +
-                                                        " (webhook_secret)"}}));
-        }
-        std::string header = config.verify == "github" ? "X-Hub-Signature-256" : "X-Signature-256";
-        Status verified = verify_hmac_sha256(req.body, key, req.header(header));
-        if (!verified.is_ok()) {
-          metrics_.rejected("bad_signature");
-          return respond(json_reply(401, {{"error", header + ": " + verified.message()}}));
-        }
-      }
-      if (!config.publish.empty()) {
-        return blocking_.post([this, name, publish = config.publish, req, respond = std::move(respond)] {
-          respond(publish_event(name, publish, req));
+    http_.route(
+        "POST", config.path, [this, name, config](const ServerRequest& req, Responder respond) {
+          if (!config.verify.empty()) {
+            const Json& service = runtime_.secrets().value(config.secret, Json::object());
+            std::string key = service.value("webhook_secret",
+                                            service.value("secret", service.value("value", "")));
+            if (key.empty()) {
+              metrics_.rejected("no_webhook_secret");
+              return respond(json_reply(401, {{"error", "no signing key in secrets." +
+                                                            config.secret + " (webhook_secret)"}}));
+            }
+            std::string header =
+                config.verify == "github" ? "X-Hub-Signature-256" : "X-Signature-256";
+            Status verified = verify_hmac_sha256(req.body, key, req.header(header));
+            if (!verified.is_ok()) {
+              metrics_.rejected("bad_signature");
+              return respond(json_reply(401, {{"error", header + ": " + verified.message()}}));
+            }
+          }
+          if (!config.publish.empty()) {
+            return blocking_.post(
+                [this, name, publish = config.publish, req, respond = std::move(respond)] {
+                  respond(publish_event(name, publish, req));
+                });
+          }
+          Result<Json> input = input_from(req);
+          if (!input.is_ok()) {
+            metrics_.rejected("bad_json");
+            return respond(json_reply(400, {{"error", input.status().message()}}));
+          }
+          run_execution(name, std::move(input).value(), "", std::move(respond));
         });
-      }
-      Result<Json> input = input_from(req);
-      if (!input.is_ok()) {
-        metrics_.rejected("bad_json");
-        return respond(json_reply(400, {{"error", input.status().message()}}));
-      }
-      run_execution(name, std::move(input).value(), "", std::move(respond));
-    });
   }
 }
 

@@ -1,9 +1,9 @@
 // `pd-engine serve`: the workflow behind HTTP. POST /run (JSON body → root input; the execution
 // result with 200 or 500), named triggers (`{"trigger": "<name>"}`), webhook triggers on their
 // paths with signature checks (running the workflow, or in gateway mode publishing the event to
-// NATS and answering 202 once JetStream stored it), GET /health, /ready and /metrics. Request bodies are limited; bad
-// JSON is a 400 naming the parse error. On stop, new requests are refused (503) while the ones in
-// flight finish.
+// NATS and answering 202 once JetStream stored it), GET /health, /ready and /metrics. Request
+// bodies are limited; bad JSON is a 400 naming the parse error. On stop, new requests are refused
+// (503) while the ones in flight finish.
 #pragma once
 
 #include <atomic>

@@ -26,15 +26,24 @@ void enable_libevent_threads() {
 
 std::string method_name(evhttp_cmd_type command) {
   switch (command) {
-    case EVHTTP_REQ_GET: return "GET";
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_HEAD: return "HEAD";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
-    case EVHTTP_REQ_TRACE: return "TRACE";
-    case EVHTTP_REQ_CONNECT: return "CONNECT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_GET:
+      return "GET";
+    case EVHTTP_REQ_POST:
+      return "POST";
+    case EVHTTP_REQ_HEAD:
+      return "HEAD";
+    case EVHTTP_REQ_PUT:
+      return "PUT";
+    case EVHTTP_REQ_DELETE:
+      return "DELETE";
+    case EVHTTP_REQ_OPTIONS:
+      return "OPTIONS";
+    case EVHTTP_REQ_TRACE:
+      return "TRACE";
+    case EVHTTP_REQ_CONNECT:
+      return "CONNECT";
+    case EVHTTP_REQ_PATCH:
+      return "PATCH";
   }
   return "UNKNOWN";
 }
@@ -174,7 +183,8 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options) : impl_(std::ma
   evhttp_set_gencb(impl_->http, &Impl::on_request, impl_.get());
   impl_->wake = event_new(impl_->base, -1, 0, &Impl::on_wake, impl_.get());
   impl_->fallback = [](const ServerRequest& request, Responder respond) {
-    respond({404, "{\n  \"error\": \"no route for " + request.method + " " + request.path + "\"\n}\n"});
+    respond(
+        {404, "{\n  \"error\": \"no route for " + request.method + " " + request.path + "\"\n}\n"});
   };
 }
 
@@ -196,15 +206,16 @@ void EventHttpServer::set_fallback(RouteHandler handler) { impl_->fallback = std
 
 Status EventHttpServer::bind() {
   const EventHttpServerOptions& o = impl_->options;
-  impl_->socket = evhttp_bind_socket_with_handle(impl_->http, o.host.c_str(),
-                                                 static_cast<ev_uint16_t>(o.port));
+  impl_->socket =
+      evhttp_bind_socket_with_handle(impl_->http, o.host.c_str(), static_cast<ev_uint16_t>(o.port));
   if (!impl_->socket) {
     return Status(StatusCode::kUnavailable,
                   "cannot listen on " + o.host + ":" + std::to_string(o.port));
   }
   sockaddr_storage address{};
   socklen_t size = sizeof(address);
-  getsockname(evhttp_bound_socket_get_fd(impl_->socket), reinterpret_cast<sockaddr*>(&address), &size);
+  getsockname(evhttp_bound_socket_get_fd(impl_->socket), reinterpret_cast<sockaddr*>(&address),
+              &size);
   impl_->port = address.ss_family == AF_INET6
                     ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
                     : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);

@@ -17,8 +17,8 @@
 namespace pd::server {
 
 struct ServerRequest {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // without the query string
+  std::string method;                                        // "GET", "POST", …
+  std::string path;                                          // without the query string
   std::vector<std::pair<std::string, std::string>> headers;  // as received
   std::string body;
 

@@ -51,7 +51,9 @@ TEST_F(EventHttpServerTest, AnswersFromAnotherThreadOnAKeptAliveConnection) {
 }
 
 TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
-  server_.route("POST", "/small", [](const ServerRequest&, Responder respond) { respond({200, "ok"}); });
+  server_.route("POST", "/small", [](const ServerRequest&, Responder respond) {
+    respond({200, "ok"});
+  });
   start();
   auto missing = client_->Get("/nowhere");
   ASSERT_TRUE(missing);

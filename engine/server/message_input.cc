@@ -17,7 +17,8 @@ std::string media_type(std::string content_type) {
 
 }  // namespace
 
-Result<nlohmann::json> message_input(const nats::Message& message, const std::string& trigger_name) {
+Result<nlohmann::json> message_input(const nats::Message& message,
+                                     const std::string& trigger_name) {
   std::string type = media_type(message.header("Content-Type"));
   nlohmann::json input;
   if (type.empty()) {
@@ -33,7 +34,8 @@ Result<nlohmann::json> message_input(const nats::Message& message, const std::st
     try {
       return nlohmann::json::parse(message.data);
     } catch (const nlohmann::json::parse_error& e) {
-      return invalid_argument("the message is not valid JSON (Content-Type " + type + "): " + e.what());
+      return invalid_argument("the message is not valid JSON (Content-Type " + type +
+                              "): " + e.what());
     }
   }
   if (type.starts_with("text/")) return nlohmann::json(message.data);

@@ -31,7 +31,7 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
       name_(trigger.name.empty() ? config_.subject : trigger.name),
       options_(std::move(options)) {
   dlq_subject_ = config_.dead_letter.empty() ? default_dead_letter_subject(config_.subject)
-                                              : config_.dead_letter;
+                                             : config_.dead_letter;
   max_in_flight_ = config_.max_in_flight.value_or(64);
   refill_ = std::clamp(max_in_flight_ / 2, 1, 128);
   const Clock& clock = options_.clock ? *options_.clock : system_clock_;
@@ -39,7 +39,8 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
   if (config_.jetstream) {
     const spec::JetStreamOptions& js = *config_.jetstream;
     max_deliver_ = js.max_deliver.value_or(5);
-    if (js.ack_wait) ack_wait_ = std::chrono::duration_cast<std::chrono::milliseconds>(js.ack_wait->value);
+    if (js.ack_wait)
+      ack_wait_ = std::chrono::duration_cast<std::chrono::milliseconds>(js.ack_wait->value);
     for (const Duration& d : js.backoff) {
       backoff_.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(d.value));
     }
@@ -91,16 +92,22 @@ Status QueueConsumer::start() {
     if (!js.start_time.empty()) settings.start_time = parse_rfc3339(js.start_time);
     settings.max_ack_pending = js.max_ack_pending.value_or(std::max(1000, max_in_flight_));
     // A stream that already stores the subject (made by someone else) is used as it is.
-    if (Result<std::string> existing = nats_.stream_for_subject(config_.subject); existing.is_ok()) {
+    if (Result<std::string> existing = nats_.stream_for_subject(config_.subject);
+        existing.is_ok()) {
       settings.stream = existing.value();
     }
-    Result<std::unique_ptr<nats::PullConsumer>> consumer = nats::PullConsumer::open(nats_, settings);
+    Result<std::unique_ptr<nats::PullConsumer>> consumer =
+        nats::PullConsumer::open(nats_, settings);
     if (!consumer.is_ok()) return failed(consumer.status());
     consumer_ = std::move(consumer).value();
     puller_ = std::thread([this] { pull_loop(); });
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
-    log({{"level", "info"}, {"message", "consuming"}, {"subject", config_.subject},
-         {"stream", settings.stream}, {"durable", settings.durable}, {"deadLetter", dlq_subject_}});
+    log({{"level", "info"},
+         {"message", "consuming"},
+         {"subject", config_.subject},
+         {"stream", settings.stream},
+         {"durable", settings.durable},
+         {"deadLetter", dlq_subject_}});
     return Status();
   }
   std::string group = config_.queue_group.empty() ? workflow : config_.queue_group;
@@ -108,7 +115,10 @@ Status QueueConsumer::start() {
       nats_, config_.subject, group, [this](nats::Message m) { handle_core(std::move(m)); });
   if (!sub.is_ok()) return failed(sub.status());
   core_subscription_ = std::move(sub).value();
-  log({{"level", "info"}, {"message", "subscribed"}, {"subject", config_.subject}, {"queueGroup", group}});
+  log({{"level", "info"},
+       {"message", "subscribed"},
+       {"subject", config_.subject},
+       {"queueGroup", group}});
   return Status();
 }
 
@@ -164,7 +174,9 @@ void QueueConsumer::pull_loop() {
     Result<std::vector<std::unique_ptr<nats::Delivery>>> fetched =
         consumer_->fetch(batch, options_.fetch_wait);
     if (!fetched.is_ok()) {
-      log({{"level", "warn"}, {"message", "fetch failed; retrying"}, {"error", fetched.status().message()}});
+      log({{"level", "warn"},
+           {"message", "fetch failed; retrying"},
+           {"error", fetched.status().message()}});
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;
     }
@@ -184,7 +196,8 @@ void QueueConsumer::heartbeat_loop() {
     std::vector<std::shared_ptr<Pending>> overdue;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      heartbeat_wake_.wait_for(lock, period, [this] { return stopping_ && in_flight_.load() == 0; });
+      heartbeat_wake_.wait_for(lock, period,
+                               [this] { return stopping_ && in_flight_.load() == 0; });
       if (stopping_ && in_flight_.load() == 0) return;
       auto now = std::chrono::steady_clock::now();
       for (const auto& pending : running_) {
@@ -227,12 +240,12 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   }
   if (!invalid.empty()) return settled(std::move(pending), std::nullopt, invalid);
   metrics_.execution_started();
-  nlohmann::json trigger = queue_trigger_info(
-      name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
+  nlohmann::json trigger =
+      queue_trigger_info(name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
   runtime_.execute(
       std::move(input).value(),
-      [this, pending](exec::ExecutionResult result) { settled(pending, std::move(result)); },
-      "", std::move(trigger), std::move(input_json));
+      [this, pending](exec::ExecutionResult result) { settled(pending, std::move(result)); }, "",
+      std::move(trigger), std::move(input_json));
 }
 
 void QueueConsumer::settled(std::shared_ptr<Pending> pending,
@@ -258,9 +271,9 @@ void QueueConsumer::settle_loop() {
     for (Settled& done : batch) {
       // Acks, naks and replies only buffer a message for the connection: done here, in order.
       bool retry_or_success =
-          done.result && (done.result->success ||
-                          (done.pending->delivery &&
-                           done.pending->attempt() < static_cast<uint64_t>(max_deliver_)));
+          done.result &&
+          (done.result->success || (done.pending->delivery &&
+                                    done.pending->attempt() < static_cast<uint64_t>(max_deliver_)));
       if (retry_or_success) {
         finish(done.pending, *done.result);
         release(done.pending);
@@ -296,11 +309,13 @@ void QueueConsumer::release(const std::shared_ptr<Pending>& pending) {
 
 void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
                            const exec::ExecutionResult& result) {
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->started).count();
   metrics_.execution_finished(name_, result.success, seconds);
   const nats::Message& message = pending->msg();
   if (!pending->delivery && !message.reply.empty()) {
-    nats::Message reply{message.reply, result.to_json_text(), {{"Content-Type", "application/json"}}, ""};
+    nats::Message reply{
+        message.reply, result.to_json_text(), {{"Content-Type", "application/json"}}, ""};
     if (Status sent = nats_.publish(reply); !sent.is_ok()) {
       log({{"level", "warn"}, {"message", "reply failed"}, {"error", sent.message()}});
     }
@@ -309,7 +324,8 @@ void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
     if (pending->delivery) {
       if (Status acked = pending->delivery->ack(); !acked.is_ok()) {
         // Redelivered after ack_wait: at least once, never lost.
-        log({{"level", "warn"}, {"message", "ack failed; the message will be redelivered"},
+        log({{"level", "warn"},
+             {"message", "ack failed; the message will be redelivered"},
              {"error", acked.message()}});
       }
     }
@@ -323,11 +339,15 @@ void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
   uint64_t attempt = pending->attempt();
   if (pending->delivery && attempt < static_cast<uint64_t>(max_deliver_)) {
     std::chrono::milliseconds delay =
-        backoff_.empty()
-            ? std::chrono::milliseconds(std::min<int64_t>(60000, int64_t{1000} << std::min<uint64_t>(attempt - 1, 6)))
-            : backoff_[std::min<size_t>(attempt - 1, backoff_.size() - 1)];
-    log({{"level", "warn"}, {"message", "execution failed; will retry"}, {"attempt", attempt},
-         {"maxDeliver", max_deliver_}, {"retryInMs", delay.count()}, {"error", error},
+        backoff_.empty() ? std::chrono::milliseconds(std::min<int64_t>(
+                               60000, int64_t{1000} << std::min<uint64_t>(attempt - 1, 6)))
+                         : backoff_[std::min<size_t>(attempt - 1, backoff_.size() - 1)];
+    log({{"level", "warn"},
+         {"message", "execution failed; will retry"},
+         {"attempt", attempt},
+         {"maxDeliver", max_deliver_},
+         {"retryInMs", delay.count()},
+         {"error", error},
          {"executionId", result.execution_id}});
     pending->delivery->nak(delay);
     return;
@@ -337,25 +357,33 @@ void QueueConsumer::finish(const std::shared_ptr<Pending>& pending,
 
 void QueueConsumer::dead_letter(const std::shared_ptr<Pending>& pending, const std::string& error) {
   const nats::Message& message = pending->msg();
-  DeadLetterReason reason{error, pending->attempt(), message.subject,
+  DeadLetterReason reason{error,
+                          pending->attempt(),
+                          message.subject,
                           pending->delivery ? pending->delivery->info().stream_sequence : 0,
-                          runtime_.workflow().name, name_};
+                          runtime_.workflow().name,
+                          name_};
   nats::Message letter = dead_letter_message(message, dlq_subject_, reason);
-  std::string id = pending->delivery
-                       ? "pd-dlq-" + pending->delivery->info().stream + "-" +
-                             std::to_string(pending->delivery->info().stream_sequence)
-                       : "";
+  std::string id = pending->delivery ? "pd-dlq-" + pending->delivery->info().stream + "-" +
+                                           std::to_string(pending->delivery->info().stream_sequence)
+                                     : "";
   Result<nats::PublishAck> stored = nats_.publish_durably(letter, id, std::chrono::seconds(5));
   if (!stored.is_ok()) {
     // Never drop it: leave it to be delivered again (JetStream) and say so.
-    log({{"level", "error"}, {"message", "could not publish the dead letter"},
-         {"deadLetter", dlq_subject_}, {"error", stored.status().message()}});
+    log({{"level", "error"},
+         {"message", "could not publish the dead letter"},
+         {"deadLetter", dlq_subject_},
+         {"error", stored.status().message()}});
     if (pending->delivery) pending->delivery->nak(std::chrono::seconds(5));
     return;
   }
   metrics_.dead_lettered(name_);
-  log({{"level", "error"}, {"message", "dead-lettered"}, {"subject", message.subject},
-       {"deadLetter", dlq_subject_}, {"attempts", reason.attempts}, {"error", error}});
+  log({{"level", "error"},
+       {"message", "dead-lettered"},
+       {"subject", message.subject},
+       {"deadLetter", dlq_subject_},
+       {"attempts", reason.attempts},
+       {"error", error}});
   if (pending->delivery) pending->delivery->term();
 }
 

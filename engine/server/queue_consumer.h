@@ -32,9 +32,9 @@
 namespace pd::server {
 
 struct QueueConsumerOptions {
-  const Clock* clock = nullptr;                     // for the rate limit; the system's when null
-  std::chrono::milliseconds fetch_wait{500};        // how long one fetch waits for messages
-  std::function<void(const nlohmann::json&)> log;   // JSON-line records
+  const Clock* clock = nullptr;                    // for the rate limit; the system's when null
+  std::chrono::milliseconds fetch_wait{500};       // how long one fetch waits for messages
+  std::function<void(const nlohmann::json&)> log;  // JSON-line records
 };
 
 class QueueConsumer {

@@ -10,13 +10,13 @@
 
 #include <thread>
 
+#include "engine/exec/test_runtime_options.h"
 #include "engine/server/dead_letters.h"
 #include "engine/server/engine_server.h"
 #include "engine/server/nats_triggers.h"
-#include "engine/exec/test_runtime_options.h"
 #include "engine/spec/test_workflow_dir.h"
-#include "tests/eventually.h"
 #include "engine/util/crypto_hash.h"
+#include "tests/eventually.h"
 #include "tests/nats_server_process.h"
 
 namespace pd::server {
@@ -41,17 +41,19 @@ class QueueConsumerTest : public ::testing::Test {
     ASSERT_TRUE(client.is_ok()) << client.status().message();
     client_ = std::move(client).value();
     ASSERT_TRUE(client_->wait_connected(std::chrono::seconds(5)));
-    dir_.write("nodes/work.ts",
-               "let running = 0;\n"
-               "export default async (ctx: any, input: any) => {\n"
-               "  running++;\n"
-               "  try {\n"
-               "    if (input?.fail) throw new Error('asked to fail: ' + input.fail);\n"
-               "    if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
-               "    const kind = input instanceof Uint8Array ? `bytes:${input.length}` : typeof input;\n"
-               "    return { kind, input: input instanceof Uint8Array ? null : input, trigger: ctx.trigger };\n"
-               "  } finally { running--; }\n"
-               "};\n");
+    dir_.write(
+        "nodes/work.ts",
+        "let running = 0;\n"
+        "export default async (ctx: any, input: any) => {\n"
+        "  running++;\n"
+        "  try {\n"
+        "    if (input?.fail) throw new Error('asked to fail: ' + input.fail);\n"
+        "    if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+        "    const kind = input instanceof Uint8Array ? `bytes:${input.length}` : typeof input;\n"
+        "    return { kind, input: input instanceof Uint8Array ? null : input, trigger: "
+        "ctx.trigger };\n"
+        "  } finally { running--; }\n"
+        "};\n");
   }
   void TearDown() override {
     consumer_.reset();
@@ -74,9 +76,10 @@ class QueueConsumerTest : public ::testing::Test {
     Status started = consumer_->start();
     ASSERT_TRUE(started.is_ok()) << started.message();
   }
-  void publish(const std::string& subject, const std::string& data, nats::MessageHeaders headers = {}) {
-    Result<nats::PublishAck> ack =
-        client_->publish_durably({subject, data, std::move(headers), ""}, "", std::chrono::seconds(5));
+  void publish(const std::string& subject, const std::string& data,
+               nats::MessageHeaders headers = {}) {
+    Result<nats::PublishAck> ack = client_->publish_durably({subject, data, std::move(headers), ""},
+                                                            "", std::chrono::seconds(5));
     ASSERT_TRUE(ack.is_ok()) << ack.status().message();
   }
   long count(const std::string& kind) const { return metrics_.counter(kind, "incoming"); }
@@ -96,15 +99,19 @@ TEST_F(QueueConsumerTest, JetStreamRunsEveryMessageAndAcksIt) {
   // All acknowledged: a second consumer on the same durable gets nothing.
   consumer_.reset();
   Result<std::unique_ptr<nats::PullConsumer>> again = nats::PullConsumer::open(
-      *client_, {"ORDERS", "orders", "orders.new", std::chrono::seconds(30), 5, "all", std::nullopt, 1000});
+      *client_,
+      {"ORDERS", "orders", "orders.new", std::chrono::seconds(30), 5, "all", std::nullopt, 1000});
   ASSERT_TRUE(again.is_ok()) << again.status().message();
   EXPECT_TRUE(again.value()->fetch(10, std::chrono::milliseconds(300)).value().empty());
   EXPECT_EQ(count("redelivered"), 0);
 }
 
 TEST_F(QueueConsumerTest, FailuresAreRetriedWithBackoffThenDeadLetteredWithTheReason) {
-  open("    subject: orders.new\n    jetstream: {stream: ORDERS, max_deliver: 3, backoff: [50ms, 100ms]}\n");
-  publish("orders.new", R"({"fail": "bad card"})", {{"Content-Type", "application/json"}, {"X-Order", "17"}});
+  open(
+      "    subject: orders.new\n    jetstream: {stream: ORDERS, max_deliver: 3, backoff: [50ms, "
+      "100ms]}\n");
+  publish("orders.new", R"({"fail": "bad card"})",
+          {{"Content-Type", "application/json"}, {"X-Order", "17"}});
   ASSERT_TRUE(eventually([&] { return count("dead_lettered") == 1; }));
   EXPECT_EQ(count("failure"), 3);
   EXPECT_EQ(count("redelivered"), 2);
@@ -118,7 +125,8 @@ TEST_F(QueueConsumerTest, FailuresAreRetriedWithBackoffThenDeadLetteredWithTheRe
   EXPECT_EQ(letter.header("Pd-Original-Subject"), "orders.new");
   EXPECT_EQ(letter.header("Pd-Stream-Sequence"), "1");
   EXPECT_EQ(letter.header("Pd-Workflow"), "orders");
-  EXPECT_NE(letter.header("Pd-Error").find("asked to fail: bad card"), std::string::npos) << letter.header("Pd-Error");
+  EXPECT_NE(letter.header("Pd-Error").find("asked to fail: bad card"), std::string::npos)
+      << letter.header("Pd-Error");
 
   // Replayed after "fixing" it: to a subject of our choice, and gone from the dead letters.
   ASSERT_TRUE(client_->ensure_stream("REPLAYED", {"orders.replayed"}).is_ok());
@@ -138,7 +146,8 @@ TEST_F(QueueConsumerTest, AMessageWhoseLastAttemptNeverFinishedIsDeadLetteredNot
   publish("orders.new", R"({"id": 7})", {{"Content-Type", "application/json"}});
   {
     auto crashed = nats::PullConsumer::open(
-        *client_, {"ORDERS", "orders", "orders.new", std::chrono::seconds(1), 1, "all", std::nullopt, 1000});
+        *client_,
+        {"ORDERS", "orders", "orders.new", std::chrono::seconds(1), 1, "all", std::nullopt, 1000});
     ASSERT_TRUE(crashed.is_ok()) << crashed.status().message();
     auto taken = crashed.value()->fetch(1, std::chrono::seconds(5));
     ASSERT_TRUE(taken.is_ok() && taken.value().size() == 1u);
@@ -156,8 +165,9 @@ TEST_F(QueueConsumerTest, AMessageWhoseLastAttemptNeverFinishedIsDeadLetteredNot
 
 TEST_F(QueueConsumerTest, BadJsonAndSchemaViolationsGoStraightToTheDeadLetterSubject) {
   dir_.write("schemas/order.json", R"({"type": "object", "required": ["id"]})");
-  open("    subject: orders.new\n    schema: schemas/order.json\n    dead_letter: orders.rejected\n"
-       "    jetstream: {stream: ORDERS, max_deliver: 5}\n");
+  open(
+      "    subject: orders.new\n    schema: schemas/order.json\n    dead_letter: orders.rejected\n"
+      "    jetstream: {stream: ORDERS, max_deliver: 5}\n");
   publish("orders.new", "{not json", {{"Content-Type", "application/json"}});
   publish("orders.new", R"({"no_id": true})", {{"Content-Type", "application/json"}});
   publish("orders.new", R"({"id": 1})", {{"Content-Type", "application/json"}});
@@ -190,7 +200,8 @@ TEST_F(QueueConsumerTest, ContentTypeDecidesTheInputAndCtxTriggerCarriesTheMessa
   EXPECT_EQ(trigger["subject"], "orders.eu");
   EXPECT_EQ(trigger["headers"]["X-Tenant"], "acme");
 
-  Json bytes = ask(std::string("\x00\x01\x02\xff", 4), {{"Content-Type", "application/octet-stream"}});
+  Json bytes =
+      ask(std::string("\x00\x01\x02\xff", 4), {{"Content-Type", "application/octet-stream"}});
   EXPECT_EQ(bytes["outputs"]["work"]["kind"], "bytes:4");
   Json json = ask(R"({"a": 1})", {{"Content-Type", "application/cloudevents+json"}});
   EXPECT_EQ(json["outputs"]["work"]["input"], Json::parse(R"({"a": 1})"));
@@ -200,10 +211,12 @@ TEST_F(QueueConsumerTest, ContentTypeDecidesTheInputAndCtxTriggerCarriesTheMessa
       std::chrono::seconds(10));
   ASSERT_TRUE(ordered.is_ok()) << ordered.status().message();
   EXPECT_NE(ordered.value().data.find("\"input\": {\n        \"zeta\": 1,\n        \"alpha\": 2\n"),
-            std::string::npos) << ordered.value().data;
+            std::string::npos)
+      << ordered.value().data;
   // No Content-Type: the old engine's rules (JSON, else {data}, plus `trigger`).
   Json legacy = ask("plain words", {});
-  EXPECT_EQ(legacy["outputs"]["work"]["input"], Json::parse(R"({"data": "plain words", "trigger": "incoming"})"));
+  EXPECT_EQ(legacy["outputs"]["work"]["input"],
+            Json::parse(R"({"data": "plain words", "trigger": "incoming"})"));
 }
 
 TEST_F(QueueConsumerTest, MaxInFlightCapsConcurrentExecutions) {
@@ -220,8 +233,10 @@ TEST_F(QueueConsumerTest, MaxInFlightCapsConcurrentExecutions) {
 
 TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
   ManualClock clock(std::chrono::system_clock::now());
-  open("    subject: orders.new\n    rate: {per_second: 2, burst: 5}\n    jetstream: {stream: ORDERS}\n",
-       &clock);
+  open(
+      "    subject: orders.new\n    rate: {per_second: 2, burst: 5}\n    jetstream: {stream: "
+      "ORDERS}\n",
+      &clock);
   for (int i = 0; i < 20; ++i) publish("orders.new", "{}");
   ASSERT_TRUE(eventually([&] { return count("success") == 5; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -258,7 +273,8 @@ TEST_F(QueueConsumerTest, GatewayPublishesVerifiedWebhooksOnceAndTheConsumerRuns
   httplib::Client http("127.0.0.1", server.port());
   std::string body = R"({"ref": "refs/heads/main"})";
   auto post = [&](const std::string& signature, const std::string& delivery) {
-    httplib::Headers headers = {{"X-GitHub-Event", "push"}, {"X-GitHub-Delivery", delivery},
+    httplib::Headers headers = {{"X-GitHub-Event", "push"},
+                                {"X-GitHub-Delivery", delivery},
                                 {"X-Hub-Signature-256", signature}};
     return http.Post("/hooks/github", headers, body, "application/json");
   };

@@ -15,7 +15,8 @@ std::string pretty(std::string_view compact, int depth = 0) {
 
 TEST(PrettyJson, LaysOutLikeJsonStringifyWithTwoSpaces) {
   EXPECT_EQ(pretty(R"({"b":1,"a":[true,null,{}],"c":{"d":[]}})"),
-            "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null,\n    {}\n  ],\n  \"c\": {\n    \"d\": []\n  }\n}");
+            "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null,\n    {}\n  ],\n  \"c\": {\n    "
+            "\"d\": []\n  }\n}");
 }
 
 TEST(PrettyJson, LeavesStringsAlone) {
