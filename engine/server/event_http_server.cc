@@ -50,22 +50,25 @@ std::string method_name(evhttp_cmd_type command) {
 
 }  // namespace
 
-std::string ServerRequest::header(std::string_view name) const {
+namespace {
+const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers,
+                               std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return value;
+      return &value;
     }
   }
-  return "";
+  return nullptr;
+}
+}  // namespace
+
+std::string ServerRequest::header(std::string_view name) const {
+  const std::string* value = find_header(headers, name);
+  return value ? *value : "";
 }
 
 bool ServerRequest::has_header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return true;
-    }
-  }
-  return false;
+  return find_header(headers, name) != nullptr;
 }
 
 struct EventHttpServer::Impl : std::enable_shared_from_this<Impl> {
