@@ -92,6 +92,7 @@ struct EventHttpServer::Impl : std::enable_shared_from_this<Impl> {
   size_t unanswered = 0;  // handed to a handler, no answer yet
   size_t unwritten = 0;   // answered, reply not yet written out
   bool stopping = false;
+  bool backstop_armed = false;
 
   static void on_request(evhttp_request* req, void* arg) { static_cast<Impl*>(arg)->handle(req); }
   static void on_wake(evutil_socket_t, short, void* arg) { static_cast<Impl*>(arg)->drain(); }
@@ -169,7 +170,16 @@ struct EventHttpServer::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void maybe_exit() {
-    if (stopping && unanswered == 0 && unwritten == 0) event_base_loopexit(base, nullptr);
+    if (!stopping || unanswered > 0) return;
+    if (unwritten == 0) {
+      event_base_loopexit(base, nullptr);
+    } else if (!backstop_armed) {
+      // A connection that breaks while its reply is being written is freed by libevent without
+      // a word: do not wait for it longer than a second.
+      backstop_armed = true;
+      timeval second{1, 0};
+      event_base_loopexit(base, &second);
+    }
   }
 };
 

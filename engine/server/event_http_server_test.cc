@@ -97,6 +97,34 @@ TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
   EXPECT_FALSE(after.Get("/slow"));
 }
 
+TEST_F(EventHttpServerTest, AnAnswerForAClientThatLeftIsDropped) {
+  std::atomic<bool> handed{false};
+  Responder owed;
+  std::mutex mutex;
+  server_.route("POST", "/slow", [&](const ServerRequest&, Responder respond) {
+    std::lock_guard<std::mutex> lock(mutex);
+    owed = std::move(respond);
+    handed = true;
+  });
+  server_.route("GET", "/ok", [](const ServerRequest&, Responder respond) {
+    respond({200, "ok"});
+  });
+  start();
+  {
+    httplib::Client leaving("127.0.0.1", server_.port());
+    leaving.set_read_timeout(std::chrono::milliseconds(200));
+    EXPECT_FALSE(leaving.Post("/slow", "", "text/plain"));  // gives up and closes
+  }
+  ASSERT_TRUE(handed);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    owed({200, "too late", "text/plain"});
+  }
+  auto res = client_->Get("/ok");  // the server carries on
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "ok");
+}
+
 TEST(ServerRequest, HeadersAreLookedUpCaseInsensitively) {
   ServerRequest request;
   request.headers = {{"X-Hub-Signature-256", "sha256=ab"}, {"content-type", "application/json"}};
