@@ -19,6 +19,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libnats-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libuv1-dev zlib1g-dev nats-server
   libevent-dev  # pd-engine's HTTP server (evhttp)
+  libgoogle-perftools-dev  # tcmalloc (minimal), pd-engine's allocator
   wrk  # load generator for bench/
   # runtime libraries of libnode108 (installed normally; libnode itself is unpacked below)
   libuv1 libicu72 libbrotli1 libc-ares2 libnghttp2-14 zlib1g
