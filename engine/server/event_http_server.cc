@@ -190,6 +190,8 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options) : impl_(std::ma
   impl_->http = evhttp_new(impl_->base);
   evhttp_set_max_body_size(impl_->http, static_cast<ev_ssize_t>(impl_->options.max_body_bytes));
   evhttp_set_timeout(impl_->http, impl_->options.idle_timeout_seconds);
+  // libevent's default lets a request's headers grow without bound.
+  evhttp_set_max_headers_size(impl_->http, 64 * 1024);
   evhttp_set_allowed_methods(impl_->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                               EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                               EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);

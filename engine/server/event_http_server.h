@@ -1,7 +1,8 @@
 // An HTTP/1.1 server on one event loop (libevent's evhttp): connections, request parsing,
-// keep-alive, body limits (413) and 100-continue are libevent's. Handlers run on the loop thread
-// and answer later, from any thread, through their Responder, so no thread sits waiting while
-// an execution runs: answers that arrive together are written in one pass of the loop.
+// keep-alive, limits (a body over the limit: 413; headers over 64 KiB: 400) and 100-continue are
+// libevent's. Handlers run on the loop thread and answer later, from any thread, through their
+// Responder, so no thread sits waiting while an execution runs: answers that arrive together
+// are written in one pass of the loop.
 // Handlers must not block the loop; work that waits belongs on a thread of its own.
 #pragma once
 

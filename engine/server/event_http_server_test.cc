@@ -65,6 +65,10 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(client_->Post("/small", std::string(64, 'x'), "text/plain")->status, 200);
+  httplib::Headers huge = {{"X-Huge", std::string(70 * 1024, 'h')}};
+  auto oversized = client_->Post("/small", huge, "ok", "text/plain");
+  ASSERT_TRUE(oversized);
+  EXPECT_EQ(oversized->status, 400);  // libevent answers oversized headers so
 }
 
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
