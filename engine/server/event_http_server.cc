@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -17,11 +18,15 @@
 namespace pd::server {
 namespace {
 
-// libevent's locking is process-wide and must be on before the first event base exists; it is
-// what lets responders on other threads wake the loop.
-void enable_libevent_threads() {
+// Process-wide, once: libevent's locking must be on before the first event base exists (it is
+// what lets responders on other threads wake the loop), and a write to a client that hung up
+// must fail with EPIPE instead of killing the process (libevent writes with plain writev).
+void prepare_process_for_libevent() {
   static std::once_flag once;
-  std::call_once(once, [] { evthread_use_pthreads(); });
+  std::call_once(once, [] {
+    evthread_use_pthreads();
+    std::signal(SIGPIPE, SIG_IGN);
+  });
 }
 
 std::string method_name(evhttp_cmd_type command) {
@@ -184,7 +189,7 @@ struct EventHttpServer::Impl : std::enable_shared_from_this<Impl> {
 };
 
 EventHttpServer::EventHttpServer(EventHttpServerOptions options) : impl_(std::make_shared<Impl>()) {
-  enable_libevent_threads();
+  prepare_process_for_libevent();
   impl_->options = std::move(options);
   impl_->base = event_base_new();
   impl_->http = evhttp_new(impl_->base);

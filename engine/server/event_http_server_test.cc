@@ -65,10 +65,14 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(client_->Post("/small", std::string(64, 'x'), "text/plain")->status, 200);
+  // Headers over 64 KiB: libevent answers 400 and closes while the client may still be
+  // sending, so the client may see only the reset. The server carries on either way.
   httplib::Headers huge = {{"X-Huge", std::string(70 * 1024, 'h')}};
   auto oversized = client_->Post("/small", huge, "ok", "text/plain");
-  ASSERT_TRUE(oversized);
-  EXPECT_EQ(oversized->status, 400);  // libevent answers oversized headers so
+  if (oversized) {
+    EXPECT_EQ(oversized->status, 400);
+  }
+  EXPECT_EQ(client_->Post("/small", "ok", "text/plain")->status, 200);
 }
 
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
