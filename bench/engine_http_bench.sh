@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# pd-engine serve under wrk (-t2 -c16, 5 s): executions/s and latency of a trivial 3-node workflow
-# via POST /run, against the old Deno-based engine serving the same workflow in the same run
+# pd-engine serve under wrk (-t2 -c16): executions/s and latency of a trivial 3-node workflow via
+# POST /run, against the old Deno-based engine serving the same workflow in the same run
 # (bench/old_engine/serve.sh; skipped when its source is not available), plus GET /health of our
-# server as the HTTP floor.
+# server as the HTTP floor. Both servers stay up and take turns, 3 s each for ROUNDS rounds
+# (default 3), so that drift in this VM's speed hits both alike; medians are reported.
 set -euo pipefail
 build=${1:?build dir}
 tmp=$(mktemp -d)
@@ -43,11 +44,8 @@ def pct(p):
 p50, p99 = pct("50"), pct("99")
 print(f"{rps:,.0f}/s p50 {p50:.2f} ms p99 {p99:.2f} ms")'
 }
-run=$(wrk -t2 -c16 -d5s --latency -s "$tmp/post.lua" "http://127.0.0.1:$port/run" | summary)
-health=$(wrk -t2 -c16 -d5s --latency "http://127.0.0.1:$port/health" | summary)
-echo "  POST /run, 3-node trivial workflow: $run"
-echo "  floor GET /health, same server: $health"
-kill $engine 2>/dev/null; wait $engine 2>/dev/null || true
+health=$(wrk -t2 -c16 -d3s --latency "http://127.0.0.1:$port/health" | summary)
+echo "  floor GET /health, our server: $health"
 # The anchor: the old engine on the same workflow (its format: nodes.<name>.path, .ts files).
 mkdir -p "$tmp/old/nodes"
 sed 's|nodes/step.js|./nodes/step.ts|' "$tmp/wf/workflow.yaml" > "$tmp/old/workflow.yaml"
@@ -61,15 +59,30 @@ for _ in $(seq 200); do
   kill -0 $old 2>/dev/null || break
   sleep 0.05
 done
+anchor=1
 if ! kill -0 $old 2>/dev/null; then
   echo "  anchor (old Deno engine): not available — $(tail -1 "$tmp/old.log")"
-  exit 0
+  anchor=0
 fi
-old_run=$(wrk -t2 -c16 -d5s --latency -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run" | summary)
-echo "  anchor old engine (randybias/tentacular@653616c under Deno 2.9.6), same workflow: $old_run"
-python3 - "$run" "$old_run" <<'PY'
-import re, sys
-ours, old = (float(re.match(r"([\d,]+)", t).group(1).replace(",", "")) for t in sys.argv[1:3])
-p99 = [float(re.search(r"p99 ([\d.]+)", t).group(1)) for t in sys.argv[1:3]]
-print(f"  ratio {ours / old:.2f}x the old engine's throughput (target >= 1.5x), p99 {p99[0]:.2f} vs {p99[1]:.2f} ms")
+ours=() theirs=()
+for _ in $(seq "${ROUNDS:-3}"); do
+  ours+=("$(wrk -t2 -c16 -d3s --latency -s "$tmp/post.lua" "http://127.0.0.1:$port/run" | summary)")
+  [ $anchor -eq 1 ] && theirs+=("$(wrk -t2 -c16 -d3s --latency -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run" | summary)")
+done
+python3 - "${#ours[@]}" "${ours[@]}" "${theirs[@]}" <<'PY'
+import re, statistics, sys
+n = int(sys.argv[1])
+ours, old = sys.argv[2:2 + n], sys.argv[2 + n:]
+def fig(runs):
+    rps = statistics.median(float(re.match(r"([\d,]+)", t).group(1).replace(",", "")) for t in runs)
+    p99 = statistics.median(float(re.search(r"p99 ([\d.]+)", t).group(1)) for t in runs)
+    return rps, p99
+o = fig(ours)
+print(f"  POST /run, 3-node trivial workflow, median of {n} rounds: {o[0]:,.0f}/s p99 {o[1]:.2f} ms")
+print("    rounds: " + " | ".join(ours))
+if old:
+    a = fig(old)
+    print(f"  anchor old engine (randybias/tentacular@653616c under Deno 2.9.6), same workflow: {a[0]:,.0f}/s p99 {a[1]:.2f} ms")
+    print("    rounds: " + " | ".join(old))
+    print(f"  ratio {o[0] / a[0]:.2f}x the old engine's throughput (target >= 1.5x), p99 {o[1]:.2f} vs {a[1]:.2f} ms")
 PY
