@@ -64,25 +64,8 @@ std::string new_execution_id() {
   return random_uuid(random);
 }
 
-nlohmann::json ExecutionResult::to_json() const {
-  auto ms = [](double value) { return static_cast<int64_t>(value); };
-  nlohmann::json timings = nlohmann::json::object();
-  for (const auto& [node, t] : node_timings) {
-    timings[node] = {{"startedAt", ms(t.started_ms)},
-                     {"completedAt", ms(t.completed_ms)},
-                     {"durationMs", ms(t.completed_ms - t.started_ms)},
-                     {"attempts", t.attempts}};
-  }
-  return {{"executionId", execution_id},
-          {"success", success},
-          {"outputs", outputs},
-          {"errors", errors},
-          {"timing",
-           {{"startedAt", ms(started_ms)},
-            {"completedAt", ms(completed_ms)},
-            {"durationMs", ms(completed_ms - started_ms)},
-            {"nodeTimings", timings}}}};
-}
+// One writer for the document: the tree is the text, parsed.
+nlohmann::json ExecutionResult::to_json() const { return nlohmann::json::parse(to_json_text()); }
 
 std::string ExecutionResult::to_json_text() const {
   auto ms = [](double value) { return std::to_string(static_cast<int64_t>(value)); };
@@ -121,7 +104,9 @@ struct DagExecutor::Execution {
   ExecutionResult result;
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
-  int lane = -1;           // the isolate the first finished node ran on (NodeInvocation::lane)
+  // The isolate its nodes go to (NodeInvocation::lane): the request's, else the one its first
+  // finished node ran on.
+  int lane = -1;
   size_t stage = 0;
   size_t running = 0;                        // nodes started and not finished
   std::map<std::string, size_t> waiting_on;  // eager: upstream nodes not yet succeeded

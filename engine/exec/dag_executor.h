@@ -60,7 +60,8 @@ struct ExecutionResult {
   std::vector<NodeLogLine> logs;  // what the nodes printed, secrets redacted
 
   // {executionId, success, outputs, errors, timing: {startedAt, completedAt, durationMs,
-  // nodeTimings: {node: {startedAt, completedAt, durationMs, attempts}}}} (epoch milliseconds).
+  // nodeTimings: {node: {startedAt, completedAt, durationMs, attempts}}}} (epoch milliseconds):
+  // to_json_text() parsed.
   nlohmann::json to_json() const;
   // The same, written as indented JSON text (as JSON.stringify(result, null, 2) lays it out)
   // with each output in its node's key order; no JSON tree is built.

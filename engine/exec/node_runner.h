@@ -26,9 +26,9 @@ struct NodeInvocation {
   std::string input_json;
   std::chrono::milliseconds timeout{30000};
   std::vector<std::string> net;  // hosts the node may reach
-  // Which isolate of the pool runs it; -1: the least busy. The executor sends a node that runs
-  // alone to the isolate its execution's first node ran on, so a node's completion starts the
-  // next one on the same thread instead of handing it to another.
+  // Which isolate of the pool runs it; -1: the least busy. The executor sends a node started on
+  // its own to its execution's isolate, so a node's completion starts the next one on the same
+  // thread instead of handing it to another.
   int lane = -1;
 };
 

@@ -1,7 +1,6 @@
 #include "engine/server/engine_server.h"
 
 #include <chrono>
-#include <future>
 
 #include "engine/server/gateway_event.h"
 #include "engine/server/webhook_auth.h"

@@ -23,6 +23,24 @@ class EventHttpServerTest : public ::testing::Test {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_.port());
     client_->set_keep_alive(true);
   }
+  // A route that keeps its requests' responders for the test to answer later.
+  struct OwedAnswer {
+    std::atomic<bool> handed{false};
+    std::mutex mutex;
+    Responder respond;
+    void answer(ServerReply reply) {
+      std::lock_guard<std::mutex> lock(mutex);
+      respond(std::move(reply));
+    }
+  };
+  OwedAnswer& owe_answers_on(const std::string& path) {
+    server_.route("POST", path, [this](const ServerRequest&, Responder respond) {
+      std::lock_guard<std::mutex> lock(owed_.mutex);
+      owed_.respond = std::move(respond);
+      owed_.handed = true;
+    });
+    return owed_;
+  }
   void TearDown() override {
     server_.stop();
     if (serving_.joinable()) serving_.join();
@@ -31,6 +49,7 @@ class EventHttpServerTest : public ::testing::Test {
   EventHttpServer server_{EventHttpServerOptions{"127.0.0.1", 0, 64}};
   std::thread serving_;
   std::atomic<bool> returned_{false};
+  OwedAnswer owed_;
   std::unique_ptr<httplib::Client> client_;
 };
 
@@ -76,14 +95,7 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
 }
 
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
-  std::atomic<bool> handed{false};
-  Responder owed;
-  std::mutex mutex;
-  server_.route("POST", "/slow", [&](const ServerRequest&, Responder respond) {
-    std::lock_guard<std::mutex> lock(mutex);
-    owed = std::move(respond);
-    handed = true;
-  });
+  OwedAnswer& owed = owe_answers_on("/slow");
   start();
   std::thread caller([this] {
     httplib::Client client("127.0.0.1", server_.port());
@@ -91,13 +103,10 @@ TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->body, "late but there");
   });
-  while (!handed) std::this_thread::yield();
+  while (!owed.handed) std::this_thread::yield();
   server_.stop();
   EXPECT_FALSE(returned_);  // an answer is owed
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    owed({200, "late but there", "text/plain"});
-  }
+  owed.answer({200, "late but there", "text/plain"});
   serving_.join();
   caller.join();
   // The listener is closed now.
@@ -106,14 +115,7 @@ TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
 }
 
 TEST_F(EventHttpServerTest, AnAnswerForAClientThatLeftIsDropped) {
-  std::atomic<bool> handed{false};
-  Responder owed;
-  std::mutex mutex;
-  server_.route("POST", "/slow", [&](const ServerRequest&, Responder respond) {
-    std::lock_guard<std::mutex> lock(mutex);
-    owed = std::move(respond);
-    handed = true;
-  });
+  OwedAnswer& owed = owe_answers_on("/slow");
   server_.route("GET", "/ok", [](const ServerRequest&, Responder respond) {
     respond({200, "ok"});
   });
@@ -123,11 +125,8 @@ TEST_F(EventHttpServerTest, AnAnswerForAClientThatLeftIsDropped) {
     leaving.set_read_timeout(std::chrono::milliseconds(200));
     EXPECT_FALSE(leaving.Post("/slow", "", "text/plain"));  // gives up and closes
   }
-  ASSERT_TRUE(handed);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    owed({200, "too late", "text/plain"});
-  }
+  ASSERT_TRUE(owed.handed);
+  owed.answer({200, "too late", "text/plain"});
   auto res = client_->Get("/ok");  // the server carries on
   ASSERT_TRUE(res);
   EXPECT_EQ(res->body, "ok");

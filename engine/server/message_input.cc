@@ -15,6 +15,10 @@ std::string media_type(std::string content_type) {
   return content_type;
 }
 
+bool is_json_media_type(const std::string& type) {
+  return type == "application/json" || type.ends_with("+json");
+}
+
 }  // namespace
 
 Result<nlohmann::json> message_input(const nats::Message& message,
@@ -30,7 +34,7 @@ Result<nlohmann::json> message_input(const nats::Message& message,
     }
     return input;
   }
-  if (type == "application/json" || type.ends_with("+json")) {
+  if (is_json_media_type(type)) {
     try {
       return nlohmann::json::parse(message.data);
     } catch (const nlohmann::json::parse_error& e) {
@@ -44,7 +48,7 @@ Result<nlohmann::json> message_input(const nats::Message& message,
 
 std::string json_payload_text(const nats::Message& message) {
   std::string type = media_type(message.header("Content-Type"));
-  if (type != "application/json" && !type.ends_with("+json")) return "";
+  if (!is_json_media_type(type)) return "";
   return nlohmann::json::accept(message.data) ? message.data : "";
 }
 
