@@ -103,6 +103,11 @@ WorkflowRuntime::~WorkflowRuntime() {
 void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
                               std::string execution_id, nlohmann::json trigger,
                               std::string input_json) {
+  // Already on a lane (HTTP served on the isolate threads): no hand-off at all.
+  if (int lane = pool_->current_lane(); lane >= 0) {
+    return start(std::move(input), std::move(done), std::move(execution_id), std::move(trigger),
+                 std::move(input_json), lane);
+  }
   // Started on an isolate's own thread: the caller (an HTTP loop, a NATS puller) hands over
   // once, and the first node's call then needs no further hand-off.
   // std::function needs a copyable callable: the moved-in state lives behind a shared_ptr.

@@ -63,11 +63,22 @@ class WorkflowRuntime {
 
   // `trigger` becomes ctx.trigger (e.g. a queue message's subject, headers and delivery).
   // `input_json`, when given, is `input` as JSON text: nodes then see its keys in that order.
+  // Called on a lane's thread, the execution starts there at once; from elsewhere it is handed
+  // to the lanes in turn.
   void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
                std::string execution_id = "", nlohmann::json trigger = nullptr,
                std::string input_json = "");
   ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "",
                                    std::string input_json = "");
+
+  // The isolates executions run on; each has its own loop thread.
+  size_t lanes() const { return pool_->size(); }
+  // Lane `lane`'s loop sleeps in `waiter` (nullptr: on its own again), which then runs its I/O
+  // there; executions that I/O starts stay on that lane. Returns once the previous waiter is
+  // out of use. Not from a lane's own thread.
+  void set_lane_waiter(size_t lane, std::shared_ptr<LoopWaiter> waiter) {
+    pool_->runtime(lane).set_waiter(std::move(waiter));
+  }
 
   const spec::Workflow& workflow() const { return loaded_->workflow; }
   // ctx.secrets after the cascade (webhook signatures are checked against them).

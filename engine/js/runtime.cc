@@ -184,6 +184,10 @@ struct Runtime::Impl : IsolateHost {
   std::condition_variable wake;
   std::deque<std::function<void()>> tasks;
   bool stopping = false;
+  // When set, the loop sleeps in it instead of on `wake` (set_waiter); `waiter_switched` is kept
+  // once the loop is no longer inside the previous one.
+  std::shared_ptr<LoopWaiter> waiter;
+  std::vector<std::promise<void>> waiter_switched;
   std::atomic<size_t> in_flight{0};
   std::map<std::string, std::string> node_paths;  // as called → absolute, checked once
   std::thread loop_thread;
@@ -219,13 +223,29 @@ struct Runtime::Impl : IsolateHost {
 
   // --- cross-thread ---
   void post(std::function<void()> task) {
+    std::shared_ptr<LoopWaiter> sleeper;
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (stopping) return;
       tasks.push_back(std::move(task));
+      sleeper = waiter;
     }
     // The loop looks at its queue again before it sleeps: no need to wake itself.
-    if (std::this_thread::get_id() != loop_thread.get_id()) wake.notify_one();
+    if (std::this_thread::get_id() == loop_thread.get_id()) return;
+    if (sleeper) {
+      sleeper->wake();
+    } else {
+      wake.notify_one();
+    }
+  }
+  void wake_loop() {
+    std::shared_ptr<LoopWaiter> sleeper;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      sleeper = waiter;
+    }
+    wake.notify_all();
+    if (sleeper) sleeper->wake();
   }
 
   // --- clocks ---
@@ -416,27 +436,43 @@ void Runtime::Impl::loop_main(std::promise<void>& started) {
     release_all();
   }
   isolate->Dispose();
+  std::lock_guard<std::mutex> lock(mutex);
+  for (std::promise<void>& switched : waiter_switched) switched.set_value();
+  waiter_switched.clear();
 }
 
 void Runtime::Impl::run_loop() {
   for (;;) {
     std::deque<std::function<void()>> batch;
+    std::shared_ptr<LoopWaiter> sleeper;
+    std::optional<SteadyTime> sleep_until;
     {
       std::unique_lock<std::mutex> lock(mutex);
       for (;;) {
-        if (stopping || !tasks.empty()) break;
+        sleeper = waiter;
+        for (std::promise<void>& switched : waiter_switched) switched.set_value();
+        waiter_switched.clear();
+        if (stopping) break;
+        bool ready = !tasks.empty();
         // Virtual time: with nothing else pending, jump to the next timer.
-        if (options.manual_clock && ops.empty() && !timers.empty()) {
+        if (!ready && options.manual_clock && ops.empty() && !timers.empty()) {
           SteadyTime due = *timers.next_due();
           if (due > virtual_now) {
             options.manual_clock->advance(
                 std::chrono::duration_cast<std::chrono::milliseconds>(due - virtual_now));
             virtual_now = due;
           }
-          break;
+          ready = true;
         }
         std::optional<SteadyTime> wake_at = next_wake();
-        if (wake_at && std::chrono::steady_clock::now() >= *wake_at) break;
+        if (wake_at && std::chrono::steady_clock::now() >= *wake_at) ready = true;
+        if (sleeper) {
+          // Sleep outside the lock; with work ready, only poll the waiter's I/O once so that it
+          // is not starved by a loop that always has work.
+          sleep_until = ready ? SteadyTime::min() : wake_at;
+          break;
+        }
+        if (ready) break;
         if (wake_at) {
           wake.wait_until(lock, *wake_at);
         } else {
@@ -444,6 +480,11 @@ void Runtime::Impl::run_loop() {
         }
       }
       if (stopping) break;
+      if (!sleeper) batch.swap(tasks);
+    }
+    if (sleeper) {
+      sleeper->wait(sleep_until);
+      std::lock_guard<std::mutex> lock(mutex);
       batch.swap(tasks);
     }
     for (std::function<void()>& task : batch) task();
@@ -1076,7 +1117,7 @@ Runtime::~Runtime() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
   }
-  impl_->wake.notify_all();
+  impl_->wake_loop();
   impl_->loop_thread.join();
   impl_->io.reset();
 }
@@ -1118,6 +1159,25 @@ void Runtime::call_node_async(const std::string& node_path, Json ctx, Json input
 }
 
 void Runtime::post_task(std::function<void()> task) { impl_->post(std::move(task)); }
+
+void Runtime::set_waiter(std::shared_ptr<LoopWaiter> waiter) {
+  std::future<void> switched;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (impl_->stopping) return;
+    std::swap(impl_->waiter, waiter);
+    impl_->waiter_switched.emplace_back();
+    switched = impl_->waiter_switched.back().get_future();
+  }
+  // Wake the loop from wherever it sleeps now: the old waiter or the condition variable.
+  impl_->wake.notify_all();
+  if (waiter) waiter->wake();
+  switched.wait();
+}
+
+bool Runtime::on_loop_thread() const {
+  return std::this_thread::get_id() == impl_->loop_thread.get_id();
+}
 
 Result<NodeCall> Runtime::call_node(const std::string& node_path, const Json& ctx,
                                     const Json& input, const CallOptions& options) {

@@ -27,6 +27,7 @@
 #include "engine/util/clock.h"
 #include "engine/util/file_system.h"
 #include "engine/util/http_transport.h"
+#include "engine/util/loop_waiter.h"
 #include "engine/util/random_source.h"
 #include "engine/util/status.h"
 
@@ -132,6 +133,13 @@ class Runtime {
   // Runs `task` on the runtime's loop thread, among its calls (C++ only: no V8 from it). Calls
   // the task makes go on the loop without a hand-off between threads. Dropped once stopping.
   void post_task(std::function<void()> task);
+
+  // From now on the loop sleeps in `waiter` (nullptr: on its own again), so the waiter's I/O
+  // runs on this runtime's thread. Returns once the loop no longer uses the previous waiter, so
+  // that may then be destroyed. Not from the loop thread.
+  void set_waiter(std::shared_ptr<LoopWaiter> waiter);
+  // Whether the caller is this runtime's loop thread.
+  bool on_loop_thread() const;
 
   // Calls accepted and not yet finished (for a pool's load balancing).
   size_t in_flight() const;

@@ -39,6 +39,13 @@ void RuntimePool::post_task(std::function<void(size_t index)> task) {
   runtimes_[index]->post_task([task = std::move(task), index] { task(index); });
 }
 
+int RuntimePool::current_lane() const {
+  for (size_t i = 0; i < runtimes_.size(); ++i) {
+    if (runtimes_[i]->on_loop_thread()) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 Status RuntimePool::preload(const std::vector<std::string>& node_paths) {
   for (const auto& runtime : runtimes_) {
     if (Status status = runtime->preload(node_paths); !status.is_ok()) return status;

@@ -33,6 +33,8 @@ class RuntimePool {
   // a task makes count towards least-busy only once made, so a burst of tasks would all land on
   // one).
   void post_task(std::function<void(size_t index)> task);
+  // The index of the runtime whose loop thread is calling; -1 on any other thread.
+  int current_lane() const;
 
  private:
   Runtime& least_busy() { return *runtimes_[pick(-1)]; }

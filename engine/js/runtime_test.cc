@@ -2,6 +2,9 @@
 // timeouts that stop busy loops, and the heap limit.
 #include "engine/js/runtime.h"
 
+#include <future>
+#include <utility>
+
 #include "engine/js/runtime_test_fixture.h"
 
 namespace pd::js {
@@ -191,6 +194,85 @@ TEST_F(RuntimeTest, TimersAndMicrotasksDriveTheEventLoop) {
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   EXPECT_EQ(result.value().output,
             nlohmann::json::parse(R"({"order":["micro","args","slept"],"ticks":3})"));
+}
+
+// A LoopWaiter as an event loop would be: it sleeps until woken or the deadline, and runs the
+// "I/O" it was handed on the thread that waits.
+class RecordingWaiter : public LoopWaiter {
+ public:
+  void wait(std::optional<std::chrono::steady_clock::time_point> until) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    waits_++;
+    thread_ = std::this_thread::get_id();
+    auto woken = [this] { return woken_ || io_; };
+    if (until) {
+      changed_.wait_until(lock, *until, woken);
+    } else {
+      changed_.wait(lock, woken);
+    }
+    woken_ = false;
+    if (std::function<void()> io = std::exchange(io_, nullptr)) {
+      lock.unlock();
+      io();
+    }
+  }
+  void wake() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+    changed_.notify_all();
+  }
+  void run_on_loop(std::function<void()> io) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    io_ = std::move(io);
+    changed_.notify_all();
+  }
+  int waits() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return waits_;
+  }
+  std::thread::id thread() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return thread_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool woken_ = false;
+  std::function<void()> io_;
+  int waits_ = 0;
+  std::thread::id thread_;
+};
+
+TEST_F(RuntimeTest, TheLoopSleepsInAWaiterThatRunsItsIoOnTheLoopThread) {
+  write("nodes/sleep.js",
+        "export default async (_ctx, input) => {\n"
+        "  await new Promise((r) => setTimeout(r, 20));\n"
+        "  return input.n + 1;\n"
+        "};\n");
+  auto waiter = std::make_shared<RecordingWaiter>();
+  runtime_->set_waiter(waiter);
+  // Calls from another thread wake the waiter; the timer's deadline bounds its sleep.
+  Result<NodeCall> slept = call("nodes/sleep.js", {{"n", 1}});
+  ASSERT_TRUE(slept.is_ok()) << slept.status().message();
+  EXPECT_EQ(slept.value().output, 2);
+  EXPECT_GT(waiter->waits(), 0);
+  // I/O running inside the wait is on the loop thread: what it starts needs no hand-off.
+  std::promise<bool> on_loop;
+  waiter->run_on_loop([&] {
+    on_loop.set_value(runtime_->on_loop_thread());
+    runtime_->post_task([] {});
+  });
+  EXPECT_TRUE(on_loop.get_future().get());
+  EXPECT_FALSE(runtime_->on_loop_thread());
+  // Detached: the runtime no longer touches the waiter and runs on its own again.
+  runtime_->set_waiter(nullptr);
+  int waits = waiter->waits();
+  waiter.reset();
+  Result<NodeCall> after = call("nodes/sleep.js", {{"n", 2}});
+  ASSERT_TRUE(after.is_ok()) << after.status().message();
+  EXPECT_EQ(after.value().output, 3);
+  EXPECT_GT(waits, 1);
 }
 
 TEST_F(RuntimeTest, APromiseThatCanNeverSettleIsReported) {

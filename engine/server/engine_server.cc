@@ -29,7 +29,8 @@ Result<Json> input_from(const ServerRequest& req) {
 EngineServer::EngineServer(exec::WorkflowRuntime& runtime, ServerOptions options)
     : runtime_(runtime),
       options_(std::move(options)),
-      http_(EventHttpServerOptions{options_.host, options_.port, options_.max_body_bytes}),
+      http_(EventHttpServerOptions{options_.host, options_.port, options_.max_body_bytes, 60,
+                                   options_.http_on_isolates ? runtime.lanes() : 1}),
       blocking_(options_.blocking_threads) {
   routes();
 }
@@ -38,7 +39,15 @@ EngineServer::~EngineServer() = default;
 
 Status EngineServer::bind() { return http_.bind(); }
 
-void EngineServer::serve() { http_.serve(); }
+void EngineServer::serve() {
+  if (!options_.http_on_isolates) return http_.serve();
+  for (size_t lane = 0; lane < runtime_.lanes(); ++lane) {
+    runtime_.set_lane_waiter(lane, http_.adopt_loop(lane));
+  }
+  http_.serve();
+  // The event loops are freed with this server; the isolates outlive it.
+  for (size_t lane = 0; lane < runtime_.lanes(); ++lane) runtime_.set_lane_waiter(lane, nullptr);
+}
 
 void EngineServer::stop() {
   draining_ = true;

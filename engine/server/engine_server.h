@@ -26,6 +26,10 @@ struct ServerOptions {
   // Threads for the work that waits (gateway publishes wait for JetStream's ack); executions
   // themselves hold no thread while they run.
   size_t blocking_threads = 8;
+  // HTTP runs on the isolates' own loop threads (one event loop per isolate, sharing the
+  // listening socket), so a request is read, executed and answered without changing threads.
+  // false: one event loop on serve()'s thread hands executions to the isolates.
+  bool http_on_isolates = true;
 };
 
 class EngineServer {

@@ -1,8 +1,11 @@
-// An HTTP/1.1 server on one event loop (libevent's evhttp): connections, request parsing,
-// keep-alive, limits (a body over the limit: 413; headers over 64 KiB: 400) and 100-continue are
-// libevent's. Handlers run on the loop thread and answer later, from any thread, through their
-// Responder, so no thread sits waiting while an execution runs: answers that arrive together
-// are written in one pass of the loop.
+// An HTTP/1.1 server on one or more event loops (libevent's evhttp): connections, request
+// parsing, keep-alive, limits (a body over the limit: 413; headers over 64 KiB: 400) and
+// 100-continue are libevent's. Every loop accepts from the same listening socket, so whichever
+// is free takes the next connection. A loop runs on a thread of its own, or on a thread someone
+// else drives — a V8 isolate's loop, through LoopWaiter — so that a request is read, executed and
+// answered on one thread. Handlers run on their loop's thread and answer later, from any thread,
+// through their Responder, so no thread sits waiting while an execution runs: answers that
+// arrive together are written in one pass of the loop.
 // Handlers must not block the loop; work that waits belongs on a thread of its own.
 #pragma once
 
@@ -13,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/util/loop_waiter.h"
 #include "engine/util/status.h"
 
 namespace pd::server {
@@ -43,6 +47,7 @@ struct EventHttpServerOptions {
   int port = 8080;  // 0: any free port
   size_t max_body_bytes = 4u << 20;
   int idle_timeout_seconds = 60;  // keep-alive connections with nothing to say are closed
+  size_t loops = 1;               // event loops sharing the listening socket (at least 1)
 };
 
 class EventHttpServer {
@@ -60,16 +65,26 @@ class EventHttpServer {
   // Unavailable naming the address when it cannot listen there.
   Status bind();
   int port() const;
-  // Runs the loop on the calling thread until stop() and every request handed to a handler has
-  // been answered and written.
+  // Before serve(): loop `index` is run by whichever thread calls the returned waiter's wait()
+  // (a Runtime's loop, Runtime::set_waiter); serve() starts no thread for it. That thread must
+  // stop calling it (set_waiter(nullptr)) before this server is destroyed.
+  std::shared_ptr<LoopWaiter> adopt_loop(size_t index);
+  // Runs the loops nobody adopted (the first on the calling thread, others on threads of their
+  // own) until stop(), and returns once every loop has answered and written every request it
+  // handed to a handler.
   void serve();
   // Any thread: stops accepting connections; serve() returns once the requests in hand are done.
   void stop();
 
-  struct Impl;
+  struct Routes;
+  struct Loop;
 
  private:
-  std::shared_ptr<Impl> impl_;
+  EventHttpServerOptions options_;
+  std::shared_ptr<Routes> routes_;
+  std::vector<std::shared_ptr<Loop>> loops_;
+  std::vector<bool> adopted_;
+  int port_ = 0;
 };
 
 }  // namespace pd::server

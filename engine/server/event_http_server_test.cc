@@ -132,6 +132,105 @@ TEST_F(EventHttpServerTest, AnAnswerForAClientThatLeftIsDropped) {
   EXPECT_EQ(res->body, "ok");
 }
 
+// Drives an adopted loop from a thread of its own, as a Runtime's loop would, and can pause.
+class LoopDriver {
+ public:
+  explicit LoopDriver(std::shared_ptr<LoopWaiter> loop) : loop_(std::move(loop)) {
+    thread_ = std::thread([this] {
+      while (!done_) {
+        if (paused_) {
+          idle_ = true;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          continue;
+        }
+        idle_ = false;
+        loop_->wait(std::chrono::steady_clock::now() + std::chrono::milliseconds(5));
+      }
+    });
+  }
+  ~LoopDriver() {
+    done_ = true;
+    loop_->wake();
+    thread_.join();
+  }
+  void pause() {
+    paused_ = true;
+    while (!idle_) std::this_thread::yield();
+  }
+  void resume() { paused_ = false; }
+  std::thread::id id() const { return thread_.get_id(); }
+
+ private:
+  std::shared_ptr<LoopWaiter> loop_;
+  std::atomic<bool> done_{false}, paused_{true}, idle_{true};
+  std::thread thread_;
+};
+
+TEST(EventHttpServerLoops, AdoptedLoopsShareThePortAndRunHandlersOnTheirDriversThreads) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 1024, 60, 2});
+  std::mutex mutex;
+  std::thread::id handled_on;
+  server.route("GET", "/who", [&](const ServerRequest&, Responder respond) {
+    std::lock_guard<std::mutex> lock(mutex);
+    handled_on = std::this_thread::get_id();
+    respond({200, "here"});
+  });
+  ASSERT_TRUE(server.bind().is_ok());
+  LoopDriver first(server.adopt_loop(0)), second(server.adopt_loop(1));
+  std::thread serving([&] { server.serve(); });
+  auto ask = [&](httplib::Client& client) {
+    auto res = client.Get("/who");
+    EXPECT_TRUE(res) << "no answer";
+    if (res) {
+      EXPECT_EQ(res->body, "here");
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    return handled_on;
+  };
+  // Only the loop that is polling accepts: a busy loop leaves new connections to the others.
+  httplib::Client one("127.0.0.1", server.port()), two("127.0.0.1", server.port());
+  one.set_keep_alive(true);
+  two.set_keep_alive(true);
+  first.resume();
+  EXPECT_EQ(ask(one), first.id());
+  first.pause();
+  second.resume();
+  EXPECT_EQ(ask(two), second.id());
+  // Kept-alive connections stay with the loop that accepted them.
+  first.resume();
+  EXPECT_EQ(ask(one), first.id());
+  EXPECT_EQ(ask(two), second.id());
+  server.stop();
+  serving.join();  // both loops answered everything and closed their connections
+}
+
+TEST(EventHttpServerLoops, LoopsOnThreadsOfTheirOwnServeOneSocket) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 1024, 60, 3});
+  std::atomic<int> answered{0};
+  server.route("POST", "/echo", [&](const ServerRequest& req, Responder respond) {
+    answered++;
+    respond({200, req.body, "text/plain"});
+  });
+  ASSERT_TRUE(server.bind().is_ok());
+  std::thread serving([&] { server.serve(); });
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 6; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", server.port());
+      for (int i = 0; i < 20; ++i) {
+        std::string body = std::to_string(c) + "/" + std::to_string(i);
+        auto res = client.Post("/echo", body, "text/plain");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->body, body);
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(answered, 120);
+  server.stop();
+  serving.join();
+}
+
 TEST(ServerRequest, HeadersAreLookedUpCaseInsensitively) {
   ServerRequest request;
   request.headers = {{"X-Hub-Signature-256", "sha256=ab"}, {"content-type", "application/json"}};
