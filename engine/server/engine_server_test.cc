@@ -19,8 +19,7 @@ js::V8Platform& platform() {
   return *instance;
 }
 
-// The same surface with HTTP on the isolates' threads (one and two isolates) and on a loop of
-// its own.
+// The same surface with HTTP on the isolate's own thread and on a loop of its own.
 struct ServerMode {
   size_t isolates;
   bool http_on_isolates;
