@@ -4,6 +4,7 @@
 # (bench/old_engine/serve.sh; skipped when its source is not available), plus GET /health of our
 # server as the HTTP floor. Both servers stay up and take turns, 3 s each for ROUNDS rounds
 # (default 3), so that drift in this VM's speed hits both alike; medians are reported.
+# HTTP_LOOP=single measures `--http-loop single` (one event loop) instead of the default.
 set -euo pipefail
 build=${1:?build dir}
 tmp=$(mktemp -d)
@@ -23,7 +24,8 @@ YAML
 echo 'export default (_ctx, input) => ({ n: (input.n ?? 0) + 1 });' > "$tmp/wf/nodes/step.js"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$build/engine/cli/pd-engine" serve --workflow "$tmp/wf" --host 127.0.0.1 --port "$port" \
-  --secrets-dir "$tmp/none" --config-dir "$tmp/none" --cache-dir "$tmp/cache" >"$tmp/log" 2>&1 &
+  --secrets-dir "$tmp/none" --config-dir "$tmp/none" --cache-dir "$tmp/cache" \
+  --http-loop "${HTTP_LOOP:-isolates}" >"$tmp/log" 2>&1 &
 engine=$!
 trap 'kill $engine 2>/dev/null; wait $engine 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break; sleep 0.05; done
@@ -70,7 +72,7 @@ for _ in $(seq "${ROUNDS:-3}"); do
   [ $anchor -eq 1 ] && theirs+=("$(wrk -t2 -c16 -d3s --latency -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run" | summary)")
 done
 python3 - "${#ours[@]}" "${ours[@]}" "${theirs[@]}" <<'PY'
-import re, statistics, sys
+import os, re, statistics, sys
 n = int(sys.argv[1])
 ours, old = sys.argv[2:2 + n], sys.argv[2 + n:]
 def fig(runs):
@@ -78,7 +80,7 @@ def fig(runs):
     p99 = statistics.median(float(re.search(r"p99 ([\d.]+)", t).group(1)) for t in runs)
     return rps, p99
 o = fig(ours)
-print(f"  POST /run, 3-node trivial workflow, median of {n} rounds: {o[0]:,.0f}/s p99 {o[1]:.2f} ms")
+print(f"  POST /run, 3-node trivial workflow, --http-loop {os.environ.get('HTTP_LOOP', 'isolates')}, median of {n} rounds: {o[0]:,.0f}/s p99 {o[1]:.2f} ms")
 print("    rounds: " + " | ".join(ours))
 if old:
     a = fig(old)

@@ -46,6 +46,10 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
                         "Run cron triggers in the engine: auto (unless in Kubernetes, where "
                         "CronJobs do it), on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  serve_cmd->add_option("--http-loop", serve.http_loop,
+                        "Where HTTP is served: isolates (each isolate's own thread, default) or "
+                        "single (one event loop handing executions to the isolates)")
+      ->check(CLI::IsMember({"isolates", "single"}));
   DlqOptions dlq;
   CLI::App* dlq_cmd = app.add_subcommand("dlq", "List or re-publish dead letters of a queue trigger");
   dlq_cmd->add_option("ACTION", dlq.action, "list or replay")->required()->check(CLI::IsMember({"list", "replay"}));

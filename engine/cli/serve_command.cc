@@ -58,7 +58,12 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     if (!runtime.status().message().ends_with("\n")) err << "\n";
     return 1;
   }
-  server::EngineServer server(*runtime.value(), {options.host, options.port, options.max_body_bytes});
+  server::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.max_body_bytes = options.max_body_bytes;
+  server_options.http_on_isolates = options.http_loop != "single";
+  server::EngineServer server(*runtime.value(), server_options);
   std::unique_ptr<server::NatsTriggers> nats;
   if (server::NatsTriggers::needed(runtime.value()->workflow())) {
     server::NatsTriggerOptions nats_options;

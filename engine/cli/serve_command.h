@@ -26,6 +26,7 @@ struct ServeOptions {
   int grace_seconds = 30;
   std::string nats_url;  // overrides config nats_url
   std::string cron = "auto";  // auto (on unless in Kubernetes) | on | off
+  std::string http_loop = "isolates";  // isolates (HTTP on each isolate's thread) | single
 };
 
 int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream& err);

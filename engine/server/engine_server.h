@@ -28,9 +28,9 @@ struct ServerOptions {
   size_t blocking_threads = 8;
   // HTTP runs on the isolates' own loop threads (one event loop per isolate, sharing the
   // listening socket), so a request is read, executed and answered without changing threads.
-  // false: one event loop on serve()'s thread hands executions to the isolates. The default
-  // until the shutdown hang seen with two adopted loops is found (issue #7's note).
-  bool http_on_isolates = false;
+  // false: one event loop on serve()'s thread hands executions to the isolates (a thread
+  // change each way; `pd-engine serve --http-loop single`).
+  bool http_on_isolates = true;
 };
 
 class EngineServer {

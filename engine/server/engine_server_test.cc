@@ -132,11 +132,9 @@ TEST_P(EngineServerTest, StopLetsExecutionsInFlightFinish) {
   slow.join();
 }
 
-// ServerMode{2, true} is left out: with two adopted loops, one run of BadInputIsRefused… hung
-// for two hours in TearDown, EventHttpServer::serve() waiting for a loop that never finished
-// (issue #7's note). It goes back in with the fix.
 INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
-                         ::testing::Values(ServerMode{1, true}, ServerMode{2, false}),
+                         ::testing::Values(ServerMode{1, true}, ServerMode{2, true},
+                                           ServerMode{2, false}),
                          [](const ::testing::TestParamInfo<ServerMode>& info) {
                            return std::to_string(info.param.isolates) + "Isolates" +
                                   (info.param.http_on_isolates ? "ServingHttp" : "AndAnHttpLoop");

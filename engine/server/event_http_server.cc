@@ -87,7 +87,9 @@ struct EventHttpServer::Routes {
   RouteHandler fallback;
   std::mutex mutex;
   std::condition_variable finished_changed;
-  size_t finished = 0;  // loops done since serve() began
+  // Loops done. Never reset: an adopted loop serves (and may finish, on an early stop()) before
+  // serve() is even called, and a reset there lost that finish and left serve() waiting forever.
+  size_t finished = 0;
 };
 
 // One event base with its own evhttp. Loop-thread state is touched only by the thread that runs
@@ -375,10 +377,6 @@ std::shared_ptr<LoopWaiter> EventHttpServer::adopt_loop(size_t index) {
 }
 
 void EventHttpServer::serve() {
-  {
-    std::lock_guard<std::mutex> lock(routes_->mutex);
-    routes_->finished = 0;
-  }
   std::vector<std::thread> threads;
   std::shared_ptr<Loop> on_this_thread;
   for (size_t i = 0; i < loops_.size(); ++i) {

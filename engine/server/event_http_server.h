@@ -71,7 +71,7 @@ class EventHttpServer {
   std::shared_ptr<LoopWaiter> adopt_loop(size_t index);
   // Runs the loops nobody adopted (the first on the calling thread, others on threads of their
   // own) until stop(), and returns once every loop has answered and written every request it
-  // handed to a handler.
+  // handed to a handler. Once per server: a loop that has finished does not start again.
   void serve();
   // Any thread: stops accepting connections; serve() returns once the requests in hand are done.
   void stop();

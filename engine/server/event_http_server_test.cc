@@ -7,6 +7,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <thread>
 
 namespace pd::server {
@@ -202,6 +205,43 @@ TEST(EventHttpServerLoops, AdoptedLoopsShareThePortAndRunHandlersOnTheirDriversT
   EXPECT_EQ(ask(two), second.id());
   server.stop();
   serving.join();  // both loops answered everything and closed their connections
+}
+
+// Adopted loops serve before serve() is called, so a stop() can be handled — and the loops
+// finish — before serve() starts. serve() must still return (it once reset its count of
+// finished loops on entry and then waited forever: issue #7's shutdown hang).
+TEST(EventHttpServerLoops, LoopsThatFinishBeforeServeStartsAreCounted) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 1024, 60, 2});
+  server.route("GET", "/ok", [](const ServerRequest&, Responder respond) { respond({200, "ok"}); });
+  ASSERT_TRUE(server.bind().is_ok());
+  LoopDriver first(server.adopt_loop(0)), second(server.adopt_loop(1));
+  first.resume();
+  second.resume();
+  httplib::Client client("127.0.0.1", server.port());
+  auto res = client.Get("/ok");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "ok");
+  server.stop();
+  // Both loops have stopped once nothing accepts on the port any more.
+  for (int i = 0; i < 2000; ++i) {
+    httplib::Client probe("127.0.0.1", server.port());
+    probe.set_connection_timeout(std::chrono::milliseconds(100));
+    if (!probe.Get("/ok")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::promise<void> returned;
+  std::future<void> served = returned.get_future();
+  std::thread serving([&] {
+    server.serve();
+    returned.set_value();
+  });
+  if (served.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    // The serving thread still uses `server`: end the run here rather than hang or crash it.
+    std::fprintf(stderr, "serve() did not return for loops that had already finished\n");
+    std::_Exit(1);
+  }
+  serving.join();
 }
 
 TEST(EventHttpServerLoops, LoopsOnThreadsOfTheirOwnServeOneSocket) {
