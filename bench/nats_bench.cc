@@ -1,7 +1,9 @@
 // JetStream through the engine vs raw: messages/s of a queue trigger running a trivial 3-node
 // workflow (QueueConsumer + V8), against the raw consume+ack rate of the same nats-server in the
 // same run (a pull consumer fetching 256 at a time and acking each). Target: >= 50% of raw.
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <thread>
 
@@ -15,7 +17,8 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int kMessages = 20000;
+// NATS_BENCH_MESSAGES overrides the count (a longer run to profile).
+int kMessages = 20000;
 
 void publish(nats::NatsClient& client, const std::string& subject) {
   for (int i = 0; i < kMessages; ++i) {
@@ -31,6 +34,7 @@ void publish(nats::NatsClient& client, const std::string& subject) {
 }  // namespace
 
 int main() {
+  if (const char* count = std::getenv("NATS_BENCH_MESSAGES")) kMessages = std::max(1000, std::atoi(count));
   testing::NatsServerProcess server;
   if (!server.start()) {
     std::fprintf(stderr, "nats-server did not start:\n%s\n", server.log().c_str());
