@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <string>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include "engine/nats/pull_consumer.h"
 #include "engine/server/queue_consumer.h"
@@ -31,6 +34,26 @@ void publish(nats::NatsClient& client, const std::string& subject) {
   }
 }
 
+// This process's CPU time (user + system) and voluntary context switches so far: per message,
+// they say what a phase cost, however noisy this VM's wall clock is.
+struct ProcessCost {
+  double cpu_seconds;
+  long switches;
+  static ProcessCost now() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    return {seconds(usage.ru_utime) + seconds(usage.ru_stime), usage.ru_nvcsw};
+  }
+  std::string per_message_since(const ProcessCost& start) const {
+    char text[128];
+    std::snprintf(text, sizeof(text), "%.1f us CPU and %.2f context switches per message",
+                  (cpu_seconds - start.cpu_seconds) * 1e6 / kMessages,
+                  static_cast<double>(switches - start.switches) / kMessages);
+    return text;
+  }
+};
+
 }  // namespace
 
 int main() {
@@ -54,6 +77,7 @@ int main() {
                                                    5, "all", std::nullopt, 10000}))
           .value();
   auto started = Steady::now();
+  ProcessCost raw_cost = ProcessCost::now();
   int consumed = 0;
   while (consumed < kMessages) {
     auto batch = raw->fetch(256, std::chrono::seconds(1));
@@ -65,6 +89,7 @@ int main() {
   }
   double raw_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double raw_rate = kMessages / raw_seconds;
+  std::string raw_cost_text = ProcessCost::now().per_message_since(raw_cost);
 
   // The engine: a queue trigger on a JetStream subject, trivial 3-node workflow.
   spec::testing::TestWorkflowDir dir;
@@ -90,15 +115,19 @@ int main() {
   server::QueueConsumer consumer(*runtime.value(), *client, metrics,
                                  runtime.value()->workflow().triggers[0]);
   started = Steady::now();
+  ProcessCost engine_cost = ProcessCost::now();
   if (!consumer.start().is_ok()) return 1;
   while (metrics.counter("success", "in") < kMessages)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double engine_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double engine_rate = kMessages / engine_seconds;
+  std::string engine_cost_text = ProcessCost::now().per_message_since(engine_cost);
   consumer.stop(std::chrono::seconds(5));
   std::printf(
       "  JetStream queue trigger, 3-node trivial workflow: %.0f messages/s (%d in %.2f s)\n",
       engine_rate, kMessages, engine_seconds);
+  std::printf("    in this process: %s (the raw client: %s)\n", engine_cost_text.c_str(),
+              raw_cost_text.c_str());
   std::printf(
       "  anchor raw pull consume+ack, same server: %.0f messages/s | ratio %.0f%% (target >= "
       "50%%)\n",

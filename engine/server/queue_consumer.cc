@@ -242,10 +242,15 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   metrics_.execution_started();
   nlohmann::json trigger =
       queue_trigger_info(name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
+  // The callback hands its reference on (it runs once), so the settle loop holds the last one
+  // and frees a batch's NATS messages together: cnats wakes its collector thread for the first
+  // message freed into an empty list, once a batch rather than once a message.
   runtime_.execute(
       std::move(input).value(),
-      [this, pending](exec::ExecutionResult result) { settled(pending, std::move(result)); }, "",
-      std::move(trigger), std::move(input_json));
+      [this, pending](exec::ExecutionResult result) mutable {
+        settled(std::move(pending), std::move(result));
+      },
+      "", std::move(trigger), std::move(input_json));
 }
 
 void QueueConsumer::settled(std::shared_ptr<Pending> pending,
