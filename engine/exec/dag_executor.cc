@@ -59,6 +59,38 @@ Result<Settings> settings_from(const nlohmann::json& config) {
 
 }  // namespace
 
+std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
+    const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
+    const std::optional<KubeTarget>& kube) {
+  auto env = std::make_shared<ExecutionEnvironment>();
+  env->config = std::move(config);
+  env->secrets = std::move(secrets);
+  env->redactor = SecretRedactor(env->secrets);
+  if (Result<Settings> settings = settings_from(env->config); settings.is_ok()) {
+    env->timeout = settings.value().timeout;
+    env->retries = settings.value().retries;
+    env->eager = settings.value().eager;
+  } else {
+    env->settings_error = settings.status().message();
+  }
+  NodeContextData data;
+  data.workflow = workflow;
+  data.config = env->config;
+  data.secrets = env->secrets;
+  const nlohmann::json& service_hosts =
+      env->config.contains("service_hosts") ? env->config["service_hosts"] : nlohmann::json();
+  if (service_hosts.is_object()) {
+    for (const auto& [service, hosts] : service_hosts.items()) {
+      for (const auto& host : hosts) {
+        if (host.is_string()) data.service_hosts[service].push_back(host.get<std::string>());
+      }
+    }
+  }
+  data.kube = kube;
+  env->context_members = environment_context_json(data);
+  return env;
+}
+
 std::string new_execution_id() {
   SystemRandom random;
   return random_uuid(random);
@@ -100,7 +132,7 @@ struct DagExecutor::Execution {
   std::mutex mutex;
   ExecutionRequest request;
   Settings settings;
-  SecretRedactor redactor;
+  std::shared_ptr<const ExecutionEnvironment> env;  // its config, secrets, redactor
   ExecutionResult result;
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
@@ -134,38 +166,21 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
   if (request.input.is_null()) request.input = nlohmann::json::object();
   run->result.execution_id = request.execution_id;
   run->result.started_ms = epoch_ms(clock_.now());
-  run->redactor = SecretRedactor(request.secrets);
+  run->env = request.environment ? std::move(request.environment)
+                                 : make_execution_environment(workflow_.name, request.config,
+                                                              request.secrets, request.kube);
   run->done = std::move(done);
   run->lane = request.lane;
-  Result<Settings> settings = settings_from(request.config);
   run->request = std::move(request);
-  if (!settings.is_ok()) {
-    run->result.errors["config"] = settings.status().message();
+  if (!run->env->settings_error.empty()) {
+    run->result.errors["config"] = run->env->settings_error;
     run->result.completed_ms = epoch_ms(clock_.now());
     run->done(std::move(run->result));
     return;
   }
-  run->settings = settings.value();
-  {
-    NodeContextData data;
-    data.workflow = workflow_.name;
-    data.execution_id = run->request.execution_id;
-    data.config = run->request.config;
-    data.secrets = run->request.secrets;
-    const nlohmann::json& service_hosts = run->request.config.contains("service_hosts")
-                                              ? run->request.config["service_hosts"]
-                                              : nlohmann::json();
-    if (service_hosts.is_object()) {
-      for (const auto& [service, hosts] : service_hosts.items()) {
-        for (const auto& host : hosts) {
-          if (host.is_string()) data.service_hosts[service].push_back(host.get<std::string>());
-        }
-      }
-    }
-    data.kube = run->request.kube;
-    data.trigger = run->request.trigger;
-    run->shared_ctx = shared_context_json(data);
-  }
+  run->settings = {run->env->timeout, run->env->retries, run->env->eager};
+  run->shared_ctx = execution_context_json(run->env->context_members, run->request.execution_id,
+                                           run->request.trigger);
   std::vector<std::string> first;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
@@ -252,16 +267,16 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
           std::lock_guard<std::mutex> lock(run->mutex);
           if (run->lane < 0) run->lane = outcome.lane;
           for (js::ConsoleLine& line : outcome.console) {
-            line.text = run->redactor.redact(line.text);
-            line.record = run->redactor.redact(line.record);
+            line.text = run->env->redactor.redact(line.text);
+            line.record = run->env->redactor.redact(line.record);
             run->result.logs.push_back({node, std::move(line)});
           }
-          if (outcome.output.is_ok() && run->redactor.empty()) {
+          if (outcome.output.is_ok() && run->env->redactor.empty()) {
             if (!outcome.output_json.empty())
               run->result.output_texts[node] = std::move(outcome.output_json);
             run->result.outputs[node] = std::move(outcome.output.value());
           } else if (outcome.output.is_ok()) {
-            nlohmann::json redacted = run->redactor.redact(outcome.output.value());
+            nlohmann::json redacted = run->env->redactor.redact(outcome.output.value());
             // The text goes downstream only when it holds no secret (redaction works on values).
             if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
               run->result.output_texts[node] = std::move(outcome.output_json);
@@ -275,7 +290,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
                                       ? "Node \"" + node + "\" timed out after " +
                                             std::to_string(timeout.count()) + "ms"
                                       : status.message();
-            run->result.errors[node] = run->redactor.redact(message);
+            run->result.errors[node] = run->env->redactor.redact(message);
             run->failed = true;
           }
         }

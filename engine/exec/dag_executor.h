@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,6 +25,24 @@
 
 namespace pd::exec {
 
+// What every execution with the same config and secrets shares, worked out once: the settings
+// the config gives, the redactor for the secrets, and ctx's shared members as JSON text.
+// WorkflowRuntime keeps one until the config changes.
+struct ExecutionEnvironment {
+  nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
+  nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
+  SecretRedactor redactor;
+  // Timeout, retries and scheduling as the config says (overrides may change them).
+  std::chrono::milliseconds timeout{30000};
+  int retries = 0;
+  bool eager = false;
+  std::string settings_error;   // why the config's timeout/retries/scheduling cannot be used
+  std::string context_members;  // environment_context_json
+};
+std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
+    const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
+    const std::optional<KubeTarget>& kube);
+
 struct ExecutionRequest {
   std::string execution_id;  // made up when empty
   nlohmann::json input;      // the trigger input; null becomes {}
@@ -33,6 +52,8 @@ struct ExecutionRequest {
   std::optional<KubeTarget> kube;
   nlohmann::json trigger;  // what started it (ctx.trigger), e.g. a queue message's metadata
   int lane = -1;           // the isolate to start on (NodeInvocation::lane); -1: the least busy
+  // When set, config, secrets and kube above are not read: this was made from them.
+  std::shared_ptr<const ExecutionEnvironment> environment;
 };
 
 struct NodeLogLine {

@@ -17,9 +17,20 @@ nlohmann::json to_json(const NodeContextData& data) {
 }
 
 std::string shared_context_json(const NodeContextData& data) {
+  return execution_context_json(environment_context_json(data), data.execution_id, data.trigger);
+}
+
+std::string environment_context_json(const NodeContextData& data) {
   nlohmann::json members = to_json(data);
-  members.erase("node");
-  return members.dump().substr(1);
+  for (const char* key : {"node", "executionId", "trigger"}) members.erase(key);
+  return members.dump().substr(1);  // never empty: workflow, config, secrets are always there
+}
+
+std::string execution_context_json(const std::string& environment, const std::string& execution_id,
+                                   const nlohmann::json& trigger) {
+  std::string out = "\"executionId\":" + nlohmann::json(execution_id).dump() + ",";
+  if (!trigger.is_null()) out += "\"trigger\":" + trigger.dump() + ",";
+  return out + environment;
 }
 
 std::string node_context_json(const std::string& node, const std::string& shared) {

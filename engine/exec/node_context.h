@@ -41,6 +41,12 @@ nlohmann::json to_json(const NodeContextData& data);
 // node_context_json puts a node's name in front of them.
 std::string shared_context_json(const NodeContextData& data);
 std::string node_context_json(const std::string& node, const std::string& shared);
+// shared_context_json in two parts again, so that what every execution with the same config and
+// secrets shares is written once: environment_context_json leaves out the execution id and the
+// trigger (whatever `data` holds for them), execution_context_json puts them in front.
+std::string environment_context_json(const NodeContextData& data);
+std::string execution_context_json(const std::string& environment, const std::string& execution_id,
+                                   const nlohmann::json& trigger);
 
 // JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();

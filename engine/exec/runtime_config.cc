@@ -71,14 +71,16 @@ Result<nlohmann::json> RuntimeConfig::load() const {
   return config;
 }
 
-Result<nlohmann::json> RuntimeConfig::current() {
+Result<nlohmann::json> RuntimeConfig::current() { return *snapshot(); }
+
+std::shared_ptr<const Result<nlohmann::json>> RuntimeConfig::snapshot() {
   std::lock_guard<std::mutex> lock(mutex_);
   auto now = clock_.now();
   if (loaded_ && now - checked_at_ < recheck_every_) return current_;
   checked_at_ = now;
   std::string signature_now = signature();
   if (!loaded_ || signature_now != signature_) {
-    current_ = load();
+    current_ = std::make_shared<const Result<nlohmann::json>>(load());
     signature_ = signature_now;
     loaded_ = true;
   }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,6 +28,9 @@ class RuntimeConfig {
 
   // The effective config. Errors name the override file that cannot be read.
   Result<nlohmann::json> current();
+  // The same without a copy: the pointer stays the same until the config changes, so a caller
+  // can keep what it worked out from one config until then.
+  std::shared_ptr<const Result<nlohmann::json>> snapshot();
 
  private:
   std::string signature() const;
@@ -41,7 +45,7 @@ class RuntimeConfig {
   std::chrono::system_clock::time_point checked_at_{};
   bool loaded_ = false;
   std::string signature_;
-  Result<nlohmann::json> current_ = nlohmann::json::object();
+  std::shared_ptr<const Result<nlohmann::json>> current_;
 };
 
 }  // namespace pd::exec

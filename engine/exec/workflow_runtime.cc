@@ -130,35 +130,42 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
 void WorkflowRuntime::start(nlohmann::json input, std::function<void(ExecutionResult)> done,
                             std::string execution_id, nlohmann::json trigger,
                             std::string input_json, int lane) {
-  Result<nlohmann::json> config = config_->current();
+  Result<std::shared_ptr<const ExecutionEnvironment>> environment = current_environment();
   ExecutionRequest request;
   request.execution_id = std::move(execution_id);
   request.input = std::move(input);
   request.input_json = std::move(input_json);
-  request.secrets = secrets_;
-  request.kube = options_.kube;
   request.trigger = std::move(trigger);
   request.lane = lane;
-  if (!config.is_ok()) {
-    request.config = nlohmann::json::object();
-    request.config["timeout"] = nullptr;
+  if (!environment.is_ok()) {
     ExecutionResult failed;
     failed.execution_id = request.execution_id.empty() ? new_execution_id() : request.execution_id;
-    failed.errors["config"] = "config overrides: " + config.status().message();
+    failed.errors["config"] = "config overrides: " + environment.status().message();
     done(std::move(failed));
     return;
   }
-  request.config = std::move(config).value();
-  deep_merge(request.config, options_.config_overlay);
+  request.environment = std::move(environment).value();
   executor_->execute(std::move(request), std::move(done));
 }
 
+Result<std::shared_ptr<const ExecutionEnvironment>> WorkflowRuntime::current_environment() {
+  std::shared_ptr<const Result<nlohmann::json>> config = config_->snapshot();
+  if (!config->is_ok()) return config->status();
+  std::lock_guard<std::mutex> lock(environment_mutex_);
+  if (config != environment_config_) {
+    nlohmann::json merged = config->value();
+    deep_merge(merged, options_.config_overlay);
+    environment_ = make_execution_environment(loaded_->workflow.name, std::move(merged), secrets_,
+                                              options_.kube);
+    environment_config_ = std::move(config);
+  }
+  return environment_;
+}
+
 Result<nlohmann::json> WorkflowRuntime::current_config() {
-  Result<nlohmann::json> config = config_->current();
-  if (!config.is_ok()) return config;
-  nlohmann::json merged = std::move(config).value();
-  deep_merge(merged, options_.config_overlay);
-  return merged;
+  Result<std::shared_ptr<const ExecutionEnvironment>> environment = current_environment();
+  if (!environment.is_ok()) return environment.status();
+  return environment.value()->config;
 }
 
 ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +94,8 @@ class WorkflowRuntime {
   // execute(), on the loop thread of isolate `lane`.
   void start(nlohmann::json input, std::function<void(ExecutionResult)> done,
              std::string execution_id, nlohmann::json trigger, std::string input_json, int lane);
+  // The environment for the config in force now: made again only when the config changed.
+  Result<std::shared_ptr<const ExecutionEnvironment>> current_environment();
 
   WorkflowRuntimeOptions options_;
   spec::UnpackedWorkflowDir workflow_dir_;  // before loaded_: the files it names live here
@@ -103,6 +106,9 @@ class WorkflowRuntime {
   nlohmann::json secrets_;
   SecretRedactor redactor_;
   std::unique_ptr<RuntimeConfig> config_;
+  std::mutex environment_mutex_;  // executions start on every lane
+  std::shared_ptr<const Result<nlohmann::json>> environment_config_;  // environment_ made from it
+  std::shared_ptr<const ExecutionEnvironment> environment_;
   std::unique_ptr<js::RuntimePool> pool_;
   std::unique_ptr<JsNodeRunner> runner_;
   std::unique_ptr<StubbingNodeRunner> stubbing_runner_;
