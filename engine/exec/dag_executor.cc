@@ -61,11 +61,13 @@ Result<Settings> settings_from(const nlohmann::json& config) {
 
 std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
     const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
-    const std::optional<KubeTarget>& kube) {
+    const std::optional<KubeTarget>& kube, const nlohmann::json& also_redacted) {
   auto env = std::make_shared<ExecutionEnvironment>();
   env->config = std::move(config);
   env->secrets = std::move(secrets);
-  env->redactor = SecretRedactor(env->secrets);
+  env->redactor = also_redacted.is_null()
+                      ? SecretRedactor(env->secrets)
+                      : SecretRedactor(nlohmann::json::array({env->secrets, also_redacted}));
   if (Result<Settings> settings = settings_from(env->config); settings.is_ok()) {
     env->timeout = settings.value().timeout;
     env->retries = settings.value().retries;

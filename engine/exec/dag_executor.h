@@ -39,9 +39,10 @@ struct ExecutionEnvironment {
   std::string settings_error;   // why the config's timeout/retries/scheduling cannot be used
   std::string context_members;  // environment_context_json
 };
+// `also_redacted`: secrets beyond ctx.secrets that nodes may see (per-node fixture overrides).
 std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
     const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
-    const std::optional<KubeTarget>& kube);
+    const std::optional<KubeTarget>& kube, const nlohmann::json& also_redacted = nullptr);
 
 struct ExecutionRequest {
   std::string execution_id;  // made up when empty

@@ -38,7 +38,11 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
   if (!secrets.is_ok())
     return Status(secrets.status().code(), "secrets: " + secrets.status().message());
   r.secrets_ = std::move(secrets).value();
-  r.redactor_ = SecretRedactor(r.secrets_);
+  // Per-node fixture secrets reach only their node's ctx, but must be hidden everywhere.
+  for (const auto& [node, stub] : r.options_.stubs) {
+    if (!stub.secrets.empty()) r.stub_secrets_.push_back(stub.secrets);
+  }
+  r.redactor_ = SecretRedactor(nlohmann::json::array({r.secrets_, r.stub_secrets_}));
   r.config_ =
       std::make_unique<RuntimeConfig>(nlohmann::json(r.loaded_->workflow.config.values),
                                       r.options_.config_dir, fs, clock, r.options_.config_recheck);
@@ -156,7 +160,7 @@ Result<std::shared_ptr<const ExecutionEnvironment>> WorkflowRuntime::current_env
     nlohmann::json merged = config->value();
     deep_merge(merged, options_.config_overlay);
     environment_ = make_execution_environment(loaded_->workflow.name, std::move(merged), secrets_,
-                                              options_.kube);
+                                              options_.kube, stub_secrets_);
     environment_config_ = std::move(config);
   }
   return environment_;

@@ -33,6 +33,7 @@ class WorkflowRuntimeTest : public ::testing::Test {
     options.isolates = 2;
     options.clock = &clock_;
     options.delays = &delays_;
+    options.stubs = stubs_;
     Result<std::unique_ptr<WorkflowRuntime>> runtime = WorkflowRuntime::open(platform(), options);
     EXPECT_TRUE(runtime.is_ok()) << runtime.status().message();
     return runtime.is_ok() ? std::move(runtime).value() : nullptr;
@@ -42,6 +43,7 @@ class WorkflowRuntimeTest : public ::testing::Test {
   std::filesystem::path config_dir_ = dir_.path() / "mounted-config";
   ManualClock clock_{std::chrono::system_clock::from_time_t(1767225600)};
   VirtualDelayScheduler delays_{clock_};
+  std::map<std::string, StubbingNodeRunner::Stub> stubs_;  // before open()
 };
 
 TEST_F(WorkflowRuntimeTest, InputsFollowFanOutAndFanIn) {
@@ -302,6 +304,40 @@ config:
   EXPECT_EQ(line.record["message"], "called");
   EXPECT_EQ(line.record["args"], nlohmann::json::parse(R"([{"own": "Bearer [REDACTED]"}])"));
   EXPECT_EQ(line.record["time"].get<std::string>().size(), 24u);  // 2026-01-01T00:00:00.000Z
+}
+
+// A pipeline fixture's per-node secrets reach only that node, but are hidden wherever they show:
+// its output, what it logs, and what a downstream node makes of them.
+TEST_F(WorkflowRuntimeTest, PerNodeFixtureSecretsAreRedactedToo) {
+  StubbingNodeRunner::Stub with_secret;
+  with_secret.secrets = {{"vault", {{"token", "per-node-secret-9876"}}}};
+  stubs_["leak"] = with_secret;
+  auto runtime = open(R"(name: leaky
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  leak: {path: nodes/leak.js}
+  echo: {path: nodes/echo.js}
+edges:
+  - {from: leak, to: echo}
+)",
+                      {{"nodes/leak.js",
+                        "export default (ctx) => {\n"
+                        "  console.log('token', ctx.secrets.vault.token);\n"
+                        "  return { token: ctx.secrets.vault.token };\n"
+                        "};\n"},
+                       {"nodes/echo.js",
+                        "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs["leak"]["token"], "[REDACTED]");
+  EXPECT_EQ(result.outputs["echo"]["seen"], "got [REDACTED]");
+  ASSERT_EQ(result.logs.size(), 1u);
+  EXPECT_EQ(result.logs[0].line.text.find("per-node-secret-9876"), std::string::npos)
+      << result.logs[0].line.text;
+  EXPECT_EQ(result.to_json_text().find("per-node-secret-9876"), std::string::npos);
+  EXPECT_EQ(runtime->redactor().redact(std::string("x per-node-secret-9876 y")), "x [REDACTED] y");
 }
 
 TEST_F(WorkflowRuntimeTest, MountedConfigOverridesApplyToLaterExecutions) {
