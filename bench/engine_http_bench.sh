@@ -34,19 +34,31 @@ wrk.method = "POST"
 wrk.body = '{"n": 0}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
+# A wrk report as "N/s p50 … p99 …", and with a server's pid, its CPU per request (user +
+# system, from /proc): what a request costs, however noisy this VM's wall clock is.
 summary() {
   python3 -c '
 import re, sys
 text = sys.stdin.read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+requests = int(re.search(r"(\d+) requests in", text).group(1))
 def pct(p):
     m = re.search(p + r"%\s+([\d.]+)(us|ms|s)", text)
     v = float(m.group(1)); unit = m.group(2)
     return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 p50, p99 = pct("50"), pct("99")
-print(f"{rps:,.0f}/s p50 {p50:.2f} ms p99 {p99:.2f} ms")'
+cpu = f" cpu {float(sys.argv[1]) * 1e4 / requests:.1f} us/req" if len(sys.argv) > 1 else ""
+print(f"{rps:,.0f}/s p50 {p50:.2f} ms p99 {p99:.2f} ms{cpu}")' "$@"
 }
-health=$(wrk -t2 -c16 -d3s --latency "http://127.0.0.1:$port/health" | summary)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # clock ticks, 100 a second
+# wrk against URL (extra wrk arguments first) while counting server PID's CPU.
+measure() {
+  local pid=$1; shift
+  local before; before=$(cpu_ticks "$pid")
+  local report; report=$(wrk -t2 -c16 -d3s --latency "$@")
+  echo "$report" | summary $(( $(cpu_ticks "$pid") - before ))
+}
+health=$(measure $engine "http://127.0.0.1:$port/health")
 echo "  floor GET /health, our server: $health"
 # The anchor: the old engine on the same workflow (its format: nodes.<name>.path, .ts files).
 mkdir -p "$tmp/old/nodes"
@@ -62,14 +74,15 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 anchor=1
+old_deno=$(pgrep -P $old deno || echo $old)  # serve.sh execs deno; its CPU is the anchor's
 if ! kill -0 $old 2>/dev/null; then
   echo "  anchor (old Deno engine): not available — $(tail -1 "$tmp/old.log")"
   anchor=0
 fi
 ours=() theirs=()
 for _ in $(seq "${ROUNDS:-3}"); do
-  ours+=("$(wrk -t2 -c16 -d3s --latency -s "$tmp/post.lua" "http://127.0.0.1:$port/run" | summary)")
-  [ $anchor -eq 1 ] && theirs+=("$(wrk -t2 -c16 -d3s --latency -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run" | summary)")
+  ours+=("$(measure $engine -s "$tmp/post.lua" "http://127.0.0.1:$port/run")")
+  [ $anchor -eq 1 ] && theirs+=("$(measure "$old_deno" -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run")")
 done
 python3 - "${#ours[@]}" "${ours[@]}" "${theirs[@]}" <<'PY'
 import os, re, statistics, sys
@@ -78,7 +91,8 @@ ours, old = sys.argv[2:2 + n], sys.argv[2 + n:]
 def fig(runs):
     rps = statistics.median(float(re.match(r"([\d,]+)", t).group(1).replace(",", "")) for t in runs)
     p99 = statistics.median(float(re.search(r"p99 ([\d.]+)", t).group(1)) for t in runs)
-    return rps, p99
+    cpu = statistics.median(float(re.search(r"cpu ([\d.]+)", t).group(1)) for t in runs)
+    return rps, p99, cpu
 o = fig(ours)
 print(f"  POST /run, 3-node trivial workflow, --http-loop {os.environ.get('HTTP_LOOP', 'isolates')}, median of {n} rounds: {o[0]:,.0f}/s p99 {o[1]:.2f} ms")
 print("    rounds: " + " | ".join(ours))
@@ -87,4 +101,5 @@ if old:
     print(f"  anchor old engine (randybias/tentacular@653616c under Deno 2.9.6), same workflow: {a[0]:,.0f}/s p99 {a[1]:.2f} ms")
     print("    rounds: " + " | ".join(old))
     print(f"  ratio {o[0] / a[0]:.2f}x the old engine's throughput (target >= 1.5x), p99 {o[1]:.2f} vs {a[1]:.2f} ms")
+    print(f"  server CPU per request (median): ours {o[2]:.1f} us, the old engine {a[2]:.1f} us")
 PY
