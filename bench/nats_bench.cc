@@ -1,14 +1,14 @@
 // JetStream through the engine vs raw: messages/s of a queue trigger running a trivial 3-node
 // workflow (QueueConsumer + V8), against the raw consume+ack rate of the same nats-server in the
 // same run (a pull consumer fetching 256 at a time and acking each). Target: >= 50% of raw.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
-
-#include <sys/resource.h>
 
 #include "engine/nats/pull_consumer.h"
 #include "engine/server/queue_consumer.h"
@@ -57,7 +57,8 @@ struct ProcessCost {
 }  // namespace
 
 int main() {
-  if (const char* count = std::getenv("NATS_BENCH_MESSAGES")) kMessages = std::max(1000, std::atoi(count));
+  if (const char* count = std::getenv("NATS_BENCH_MESSAGES"))
+    kMessages = std::max(1000, std::atoi(count));
   testing::NatsServerProcess server;
   if (!server.start()) {
     std::fprintf(stderr, "nats-server did not start:\n%s\n", server.log().c_str());

@@ -24,8 +24,8 @@ struct ServeOptions {
   size_t isolates = 0;
   size_t max_body_bytes = 4u << 20;
   int grace_seconds = 30;
-  std::string nats_url;  // overrides config nats_url
-  std::string cron = "auto";  // auto (on unless in Kubernetes) | on | off
+  std::string nats_url;                // overrides config nats_url
+  std::string cron = "auto";           // auto (on unless in Kubernetes) | on | off
   std::string http_loop = "isolates";  // isolates (HTTP on each isolate's thread) | single
 };
 

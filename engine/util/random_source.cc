@@ -2,7 +2,6 @@
 
 #include <openssl/rand.h>
 
-
 namespace pd {
 
 void SystemRandom::fill(uint8_t* data, size_t size) {
