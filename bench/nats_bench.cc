@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -53,6 +56,20 @@ struct ProcessCost {
     return text;
   }
 };
+
+// Voluntary context switches by thread name, summed over the threads of each name.
+std::map<std::string, long> switches_by_thread() {
+  std::map<std::string, long> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm"), status(task.path() / "status");
+    std::string name, line;
+    std::getline(comm, name);
+    while (std::getline(status, line)) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) out[name] += std::atol(line.c_str() + 24);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -117,12 +134,20 @@ int main() {
                                  runtime.value()->workflow().triggers[0]);
   started = Steady::now();
   ProcessCost engine_cost = ProcessCost::now();
+  std::map<std::string, long> threads_before = switches_by_thread();
   if (!consumer.start().is_ok()) return 1;
   while (metrics.counter("success", "in") < kMessages)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   double engine_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double engine_rate = kMessages / engine_seconds;
   std::string engine_cost_text = ProcessCost::now().per_message_since(engine_cost);
+  if (std::getenv("NATS_BENCH_THREADS")) {
+    // Threads started with the consumer count from zero.
+    for (const auto& [name, count] : switches_by_thread()) {
+      std::printf("    %-16s %.3f voluntary switches per message\n", name.c_str(),
+                  static_cast<double>(count - threads_before[name]) / kMessages);
+    }
+  }
   consumer.stop(std::chrono::seconds(5));
   std::printf(
       "  JetStream queue trigger, 3-node trivial workflow: %.0f messages/s (%d in %.2f s)\n",

@@ -19,6 +19,7 @@
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
 #include "engine/util/paths.h"
+#include "engine/util/thread_name.h"
 #include "engine/util/worker_pool.h"
 
 namespace pd::js {
@@ -428,6 +429,7 @@ std::optional<SteadyTime> Runtime::Impl::next_wake() const {
 }
 
 void Runtime::Impl::loop_main(std::promise<void>& started) {
+  name_this_thread("pd-isolate");
   create_isolate();
   started.set_value();
   {

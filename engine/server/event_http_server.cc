@@ -20,6 +20,8 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/util/thread_name.h"
+
 namespace pd::server {
 namespace {
 
@@ -384,7 +386,10 @@ void EventHttpServer::serve() {
     if (!on_this_thread) {
       on_this_thread = loops_[i];
     } else {
-      threads.emplace_back([loop = loops_[i]] { loop->run_on_own_thread(); });
+      threads.emplace_back([loop = loops_[i]] {
+        name_this_thread("pd-http");
+        loop->run_on_own_thread();
+      });
     }
   }
   if (on_this_thread) on_this_thread->run_on_own_thread();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/server/message_input.h"
+#include "engine/util/thread_name.h"
 
 namespace pd::server {
 
@@ -159,6 +160,7 @@ bool QueueConsumer::wait_for_token() {
 }
 
 void QueueConsumer::pull_loop() {
+  name_this_thread("pd-queue-pull");
   while (!stopping_) {
     if (!wait_for_capacity(refill_)) break;
     int room = max_in_flight_ - in_flight_.load();
@@ -190,6 +192,7 @@ void QueueConsumer::pull_loop() {
 }
 
 void QueueConsumer::heartbeat_loop() {
+  name_this_thread("pd-queue-beat");
   // In-progress acks at a third of ack_wait keep long executions from being redelivered.
   auto period = std::max(std::chrono::milliseconds(100), ack_wait_ / 3);
   for (;;) {
@@ -265,6 +268,7 @@ void QueueConsumer::settled(std::shared_ptr<Pending> pending,
 }
 
 void QueueConsumer::settle_loop() {
+  name_this_thread("pd-queue-settle");
   std::vector<Settled> batch;
   for (;;) {
     {

@@ -1,9 +1,16 @@
 #include "engine/util/worker_pool.h"
 
+#include "engine/util/thread_name.h"
+
 namespace pd {
 
 WorkerPool::WorkerPool(size_t threads) {
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      name_this_thread("pd-worker");
+      run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {
