@@ -66,7 +66,7 @@ sed 's|nodes/step.js|./nodes/step.ts|' "$tmp/wf/workflow.yaml" > "$tmp/old/workf
 echo 'export default async function run(_ctx: unknown, input: any) { return { n: (input?.n ?? 0) + 1 }; }' > "$tmp/old/nodes/step.ts"
 old_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$(dirname "${BASH_SOURCE[0]}")/old_engine/serve.sh" "$build/old-engine" "$old_port" "$tmp/old/workflow.yaml" >"$tmp/old.log" 2>&1 &
-old=$!
+old=$!  # serve.sh execs deno: this pid is the anchor's process, whose CPU is counted
 trap 'kill $engine $old 2>/dev/null; wait $engine $old 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 200); do
   curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "http://127.0.0.1:$old_port/run" >/dev/null 2>&1 && break
@@ -74,7 +74,6 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 anchor=1
-old_deno=$(pgrep -P $old deno || echo $old)  # serve.sh execs deno; its CPU is the anchor's
 if ! kill -0 $old 2>/dev/null; then
   echo "  anchor (old Deno engine): not available — $(tail -1 "$tmp/old.log")"
   anchor=0
@@ -82,7 +81,7 @@ fi
 ours=() theirs=()
 for _ in $(seq "${ROUNDS:-3}"); do
   ours+=("$(measure $engine -s "$tmp/post.lua" "http://127.0.0.1:$port/run")")
-  [ $anchor -eq 1 ] && theirs+=("$(measure "$old_deno" -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run")")
+  [ $anchor -eq 1 ] && theirs+=("$(measure $old -s "$tmp/post.lua" "http://127.0.0.1:$old_port/run")")
 done
 python3 - "${#ours[@]}" "${ours[@]}" "${theirs[@]}" <<'PY'
 import os, re, statistics, sys

@@ -24,7 +24,11 @@ using Steady = std::chrono::steady_clock;
 namespace {
 
 // NATS_BENCH_MESSAGES overrides the count (a longer run to profile).
-int kMessages = 20000;
+int message_count() {
+  const char* count = std::getenv("NATS_BENCH_MESSAGES");
+  return count ? std::max(1000, std::atoi(count)) : 20000;
+}
+const int kMessages = message_count();
 
 void publish(nats::NatsClient& client, const std::string& subject) {
   for (int i = 0; i < kMessages; ++i) {
@@ -74,8 +78,6 @@ std::map<std::string, long> switches_by_thread() {
 }  // namespace
 
 int main() {
-  if (const char* count = std::getenv("NATS_BENCH_MESSAGES"))
-    kMessages = std::max(1000, std::atoi(count));
   testing::NatsServerProcess server;
   if (!server.start()) {
     std::fprintf(stderr, "nats-server did not start:\n%s\n", server.log().c_str());

@@ -17,12 +17,7 @@ double epoch_ms(std::chrono::system_clock::time_point t) {
       std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
-// Timeout, retries and scheduling as the effective config says (overrides may change them).
-struct Settings {
-  std::chrono::milliseconds timeout{30000};
-  int retries = 0;
-  bool eager = false;
-};
+using Settings = ExecutionEnvironment::Settings;
 
 Result<Settings> settings_from(const nlohmann::json& config) {
   Settings out;
@@ -61,17 +56,13 @@ Result<Settings> settings_from(const nlohmann::json& config) {
 
 std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
     const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
-    const std::optional<KubeTarget>& kube, const nlohmann::json& also_redacted) {
+    const std::optional<KubeTarget>& kube, SecretRedactor redactor) {
   auto env = std::make_shared<ExecutionEnvironment>();
   env->config = std::move(config);
   env->secrets = std::move(secrets);
-  env->redactor = also_redacted.is_null()
-                      ? SecretRedactor(env->secrets)
-                      : SecretRedactor(nlohmann::json::array({env->secrets, also_redacted}));
+  env->redactor = std::move(redactor);
   if (Result<Settings> settings = settings_from(env->config); settings.is_ok()) {
-    env->timeout = settings.value().timeout;
-    env->retries = settings.value().retries;
-    env->eager = settings.value().eager;
+    env->settings = settings.value();
   } else {
     env->settings_error = settings.status().message();
   }
@@ -133,8 +124,7 @@ std::string ExecutionResult::to_json_text() const {
 struct DagExecutor::Execution {
   std::mutex mutex;
   ExecutionRequest request;
-  Settings settings;
-  std::shared_ptr<const ExecutionEnvironment> env;  // its config, secrets, redactor
+  std::shared_ptr<const ExecutionEnvironment> env;  // its config, settings, redactor
   ExecutionResult result;
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
@@ -168,9 +158,10 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
   if (request.input.is_null()) request.input = nlohmann::json::object();
   run->result.execution_id = request.execution_id;
   run->result.started_ms = epoch_ms(clock_.now());
-  run->env = request.environment ? std::move(request.environment)
-                                 : make_execution_environment(workflow_.name, request.config,
-                                                              request.secrets, request.kube);
+  run->env = request.environment
+                 ? std::move(request.environment)
+                 : make_execution_environment(workflow_.name, request.config, request.secrets,
+                                              request.kube, SecretRedactor(request.secrets));
   run->done = std::move(done);
   run->lane = request.lane;
   run->request = std::move(request);
@@ -180,13 +171,12 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     run->done(std::move(run->result));
     return;
   }
-  run->settings = {run->env->timeout, run->env->retries, run->env->eager};
   run->shared_ctx = execution_context_json(run->env->context_members, run->request.execution_id,
                                            run->request.trigger);
   std::vector<std::string> first;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
-    if (run->settings.eager) {
+    if (run->env->settings.eager) {
       for (const std::string& node : plan_.node_order) {
         auto up = plan_.upstream.find(node);
         run->waiting_on[node] = up == plan_.upstream.end() ? 0 : up->second.size();
@@ -222,7 +212,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
   NodeInvocation invocation;
   invocation.node = node;
   invocation.path = spec_node.path;
-  invocation.timeout = run->settings.timeout;
+  invocation.timeout = run->env->settings.timeout;
   auto net = spec_node.capabilities.find("net");
   if (net != spec_node.capabilities.end()) invocation.net = net->second;
   invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
@@ -284,7 +274,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
               run->result.output_texts[node] = std::move(outcome.output_json);
             }
             run->result.outputs[node] = std::move(redacted);
-          } else if (attempt_index < run->settings.retries) {
+          } else if (attempt_index < run->env->settings.retries) {
             retry = true;
           } else {
             const Status& status = outcome.output.status();
@@ -313,7 +303,7 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
     std::lock_guard<std::mutex> lock(run->mutex);
     run->result.node_timings[node].completed_ms = epoch_ms(clock_.now());
     run->running--;
-    if (run->settings.eager) {
+    if (run->env->settings.eager) {
       if (!run->failed && run->result.outputs.contains(node)) {
         auto down = downstream_.find(node);
         if (down != downstream_.end()) {

@@ -33,16 +33,18 @@ struct ExecutionEnvironment {
   nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
   SecretRedactor redactor;
   // Timeout, retries and scheduling as the config says (overrides may change them).
-  std::chrono::milliseconds timeout{30000};
-  int retries = 0;
-  bool eager = false;
+  struct Settings {
+    std::chrono::milliseconds timeout{30000};
+    int retries = 0;
+    bool eager = false;
+  } settings;
   std::string settings_error;   // why the config's timeout/retries/scheduling cannot be used
   std::string context_members;  // environment_context_json
 };
-// `also_redacted`: secrets beyond ctx.secrets that nodes may see (per-node fixture overrides).
+// `redactor` hides `secrets` and whatever else nodes may see (per-node fixture secrets).
 std::shared_ptr<const ExecutionEnvironment> make_execution_environment(
     const std::string& workflow, nlohmann::json config, nlohmann::json secrets,
-    const std::optional<KubeTarget>& kube, const nlohmann::json& also_redacted = nullptr);
+    const std::optional<KubeTarget>& kube, SecretRedactor redactor);
 
 struct ExecutionRequest {
   std::string execution_id;  // made up when empty

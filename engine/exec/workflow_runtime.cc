@@ -39,10 +39,9 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
     return Status(secrets.status().code(), "secrets: " + secrets.status().message());
   r.secrets_ = std::move(secrets).value();
   // Per-node fixture secrets reach only their node's ctx, but must be hidden everywhere.
-  for (const auto& [node, stub] : r.options_.stubs) {
-    if (!stub.secrets.empty()) r.stub_secrets_.push_back(stub.secrets);
-  }
-  r.redactor_ = SecretRedactor(nlohmann::json::array({r.secrets_, r.stub_secrets_}));
+  nlohmann::json redacted = nlohmann::json::array({r.secrets_});
+  for (const auto& [node, stub] : r.options_.stubs) redacted.push_back(stub.secrets);
+  r.redactor_ = SecretRedactor(redacted);
   r.config_ =
       std::make_unique<RuntimeConfig>(nlohmann::json(r.loaded_->workflow.config.values),
                                       r.options_.config_dir, fs, clock, r.options_.config_recheck);
@@ -160,7 +159,7 @@ Result<std::shared_ptr<const ExecutionEnvironment>> WorkflowRuntime::current_env
     nlohmann::json merged = config->value();
     deep_merge(merged, options_.config_overlay);
     environment_ = make_execution_environment(loaded_->workflow.name, std::move(merged), secrets_,
-                                              options_.kube, stub_secrets_);
+                                              options_.kube, redactor_);
     environment_config_ = std::move(config);
   }
   return environment_;

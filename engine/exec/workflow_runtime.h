@@ -105,7 +105,6 @@ class WorkflowRuntime {
   std::unique_ptr<ThreadDelayScheduler> thread_delays_;
   nlohmann::json secrets_;
   SecretRedactor redactor_;
-  nlohmann::json stub_secrets_ = nlohmann::json::array();  // options.stubs' secrets
   std::unique_ptr<RuntimeConfig> config_;
   std::mutex environment_mutex_;  // executions start on every lane
   std::shared_ptr<const Result<nlohmann::json>> environment_config_;  // environment_ made from it
