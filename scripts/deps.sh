@@ -18,7 +18,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format clang-tidy
   libcli11-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libnats-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libuv1-dev zlib1g-dev nats-server
-  libevent-dev  # pd-engine's HTTP server (evhttp)
+  libevent-dev libhttp-parser-dev  # pd-engine's HTTP server (event loops, request parsing)
   libgoogle-perftools-dev  # tcmalloc (minimal), pd-engine's allocator
   wrk  # load generator for bench/
   # runtime libraries of libnode108 (installed normally; libnode itself is unpacked below)

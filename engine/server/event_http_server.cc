@@ -1,24 +1,25 @@
 #include "engine/server/event_http_server.h"
 
 #include <arpa/inet.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include <event2/thread.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
-#include <strings.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
+#include <ctime>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "engine/util/thread_name.h"
 
@@ -27,7 +28,7 @@ namespace {
 
 // Process-wide, once: libevent's locking must be on before the first event base exists (it is
 // what lets responders on other threads wake the loop), and a write to a client that hung up
-// must fail with EPIPE instead of killing the process (libevent writes with plain writev).
+// must fail with EPIPE instead of killing the process.
 void prepare_process_for_libevent() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -36,52 +37,47 @@ void prepare_process_for_libevent() {
   });
 }
 
-std::string method_name(evhttp_cmd_type command) {
-  switch (command) {
-    case EVHTTP_REQ_GET:
-      return "GET";
-    case EVHTTP_REQ_POST:
-      return "POST";
-    case EVHTTP_REQ_HEAD:
-      return "HEAD";
-    case EVHTTP_REQ_PUT:
-      return "PUT";
-    case EVHTTP_REQ_DELETE:
-      return "DELETE";
-    case EVHTTP_REQ_OPTIONS:
-      return "OPTIONS";
-    case EVHTTP_REQ_TRACE:
-      return "TRACE";
-    case EVHTTP_REQ_CONNECT:
-      return "CONNECT";
-    case EVHTTP_REQ_PATCH:
-      return "PATCH";
+// A non-blocking listening socket on host:port (port 0: any free one).
+Result<int> listen_on(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string where = host + ":" + std::to_string(port);
+  int resolved = getaddrinfo(host.empty() ? nullptr : host.c_str(), std::to_string(port).c_str(),
+                             &hints, &found);
+  if (resolved != 0) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + where + ": " + gai_strerror(resolved));
   }
-  return "UNKNOWN";
-}
-
-}  // namespace
-
-namespace {
-const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers,
-                               std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return &value;
+  std::string why = "no address";
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      why = std::strerror(errno);
+      continue;
     }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0) {
+      freeaddrinfo(found);
+      return fd;
+    }
+    why = std::strerror(errno);
+    ::close(fd);
   }
-  return nullptr;
+  freeaddrinfo(found);
+  return Status(StatusCode::kUnavailable, "cannot listen on " + where + ": " + why);
 }
+
+// While a request is with its handler, reading stops once this much more has arrived: a client
+// pipelining without pause waits in the kernel, not in our memory.
+constexpr size_t kMaxBufferedWhileBusy = 256u << 10;
+
+constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
 }  // namespace
-
-std::string ServerRequest::header(std::string_view name) const {
-  const std::string* value = find_header(headers, name);
-  return value ? *value : "";
-}
-
-bool ServerRequest::has_header(std::string_view name) const {
-  return find_header(headers, name) != nullptr;
-}
 
 // What every loop serves, and how serve() learns that a loop is done.
 struct EventHttpServer::Routes {
@@ -94,86 +90,128 @@ struct EventHttpServer::Routes {
   size_t finished = 0;
 };
 
-// One event base with its own evhttp. Loop-thread state is touched only by the thread that runs
-// the base (its own, or the adopter calling wait()).
+// One event base, its share of the listening socket and its connections. Loop-thread state is
+// touched only by the thread that runs the base (its own, or the adopter calling wait()).
 struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
+  struct Connection {
+    Connection(Loop& owner, uint64_t connection_id, int socket, const HttpLimits& limits)
+        : loop(owner), id(connection_id), fd(socket), stream(limits) {}
+    Loop& loop;
+    uint64_t id;
+    int fd;
+    event* readable = nullptr;  // edge-triggered, added once: no epoll_ctl per request
+    event* writable = nullptr;  // added only while a reply waits for room in the socket
+    bool writable_added = false;
+    HttpRequestStream stream;
+    ReplyFraming framing;  // of the request with its handler
+    std::string output;    // reply bytes not yet written
+    size_t written = 0;
+    size_t answers_in_output = 0;  // handlers' answers among them
+    bool handed = false;           // a request is with its handler
+    bool read_closed = false;      // the client sent EOF
+    bool read_paused = false;      // kMaxBufferedWhileBusy reached
+    bool close_after_write = false;
+    bool advancing = false;
+    bool dead = false;
+    std::chrono::steady_clock::time_point last_active;
+  };
+
   std::shared_ptr<Routes> shared;
+  HttpLimits limits;
+  std::chrono::seconds idle_timeout;
   event_base* base = nullptr;
-  evhttp* http = nullptr;
-  evhttp_bound_socket* socket = nullptr;
-  event* wake_event = nullptr;  // answers from other threads, stop, LoopWaiter::wake
-  event* finish_event =
-      nullptr;  // frees evhttp from the loop's top level, never from its callbacks
+  int listen_fd = -1;
+  event* accept_event = nullptr;
+  event* accept_again = nullptr;  // resumes accepting after the process ran out of descriptors
+  event* wake_event = nullptr;    // answers from other threads, stop, LoopWaiter::wake
+  event* finish_event = nullptr;  // finishes from the loop's top level, never from a callback
   event* backstop_event = nullptr;  // gives up on replies still being written
   event* timeout_event = nullptr;   // bounds wait()
-  event* accept_again = nullptr;    // re-enables the listener on the next pass
+  event* idle_sweep = nullptr;      // closes keep-alive connections idle for idle_timeout
+  event* reap_event = nullptr;      // frees closed connections from the top level
   bool own_thread = true;
 
   // Shared with responders on other threads.
   std::mutex mutex;
-  std::vector<std::pair<evhttp_request*, ServerReply>> answers;
+  std::vector<std::pair<uint64_t, ServerReply>> answers;
   bool stop_requested = false;
   bool closed = false;  // the server is gone: answers are dropped
   std::atomic<std::thread::id> loop_thread{};
 
   // Loop thread only.
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections;
+  std::vector<std::unique_ptr<Connection>> dead;
+  uint64_t next_connection = 1;
   size_t unanswered = 0;  // handed to a handler, no answer yet
-  size_t unwritten = 0;   // answered, reply not yet written out
+  size_t unwritten = 0;   // handed to a handler, its answer not yet written out
   bool stopping = false;
   bool finishing = false;
+  time_t date_second = 0;
+  std::string date_text;
 
   Loop(std::shared_ptr<Routes> routes, const EventHttpServerOptions& options)
-      : shared(std::move(routes)) {
+      : shared(std::move(routes)),
+        limits{options.max_body_bytes, 64u << 10},
+        idle_timeout(std::max(1, options.idle_timeout_seconds)) {
     base = event_base_new();
-    http = evhttp_new(base);
-    evhttp_set_max_body_size(http, static_cast<ev_ssize_t>(options.max_body_bytes));
-    evhttp_set_timeout(http, options.idle_timeout_seconds);
-    // libevent's default lets a request's headers grow without bound.
-    evhttp_set_max_headers_size(http, 64 * 1024);
-    evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
-                                         EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-                                         EVHTTP_REQ_OPTIONS);
-    evhttp_set_gencb(http, &Loop::on_request, this);
     wake_event = event_new(base, -1, 0, &Loop::on_wake, this);
     finish_event = event_new(base, -1, 0, &Loop::on_finish, this);
     backstop_event = evtimer_new(base, &Loop::on_finish, this);
     timeout_event = evtimer_new(
         base, [](evutil_socket_t, short, void*) {}, nullptr);
     accept_again = evtimer_new(base, &Loop::on_accept_again, this);
-    evhttp_set_bevcb(http, &Loop::on_accepted, this);
+    reap_event = event_new(base, -1, 0, &Loop::on_reap, this);
+    idle_sweep = event_new(base, -1, EV_PERSIST, &Loop::on_idle_sweep, this);
+    timeval every{static_cast<time_t>(idle_timeout.count()), 0};
+    evtimer_add(idle_sweep, &every);
   }
   ~Loop() override {
-    if (http) evhttp_free(http);
-    for (event* e : {wake_event, finish_event, backstop_event, timeout_event, accept_again}) {
+    for (auto& [id, connection] : connections) release(*connection);
+    if (accept_event) event_free(accept_event);
+    if (listen_fd >= 0) ::close(listen_fd);
+    for (event* e : {wake_event, finish_event, backstop_event, timeout_event, accept_again,
+                     reap_event, idle_sweep}) {
       event_free(e);
     }
     event_base_free(base);
   }
 
-  static void on_request(evhttp_request* req, void* arg) { static_cast<Loop*>(arg)->handle(req); }
+  void listen(int fd) {
+    listen_fd = fd;
+    // Level-triggered, one connection per callback: a burst of connections (a client opening
+    // its pool) is shared by the idle loops, and a busy one (running JavaScript, not polling)
+    // leaves new connections to the others.
+    accept_event = event_new(base, fd, EV_READ | EV_PERSIST, &Loop::on_acceptable, this);
+    event_add(accept_event, nullptr);
+  }
+
   static void on_wake(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->drain(); }
   static void on_finish(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->finish(); }
-  // Every loop accepts from one socket, and libevent's listener would take every connection
-  // waiting at once: a burst of connections (a client opening its pool) would all land on the
-  // loop that woke first. One connection per pass instead, so idle loops share a burst and a
-  // busy one (running JavaScript, not polling) leaves new connections to the others.
-  static bufferevent* on_accepted(event_base* base, void* arg) {
-    Loop* loop = static_cast<Loop*>(arg);
-    if (loop->socket) {
-      evconnlistener_disable(evhttp_bound_socket_get_listener(loop->socket));
-      timeval now{0, 0};
-      evtimer_add(loop->accept_again, &now);
-    }
-    return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);  // evhttp's own default
-  }
+  static void on_reap(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->dead.clear(); }
   static void on_accept_again(evutil_socket_t, short, void* arg) {
     Loop* loop = static_cast<Loop*>(arg);
-    if (loop->socket) evconnlistener_enable(evhttp_bound_socket_get_listener(loop->socket));
+    if (loop->accept_event && !loop->stopping) event_add(loop->accept_event, nullptr);
   }
-  static void on_written(evhttp_request*, void* arg) {
+  static void on_acceptable(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->accept(); }
+  static void on_readable(evutil_socket_t, short, void* arg) {
+    Connection* c = static_cast<Connection*>(arg);
+    c->loop.read_input(*c);
+    c->loop.advance(*c);
+  }
+  static void on_writable(evutil_socket_t, short, void* arg) {
+    Connection* c = static_cast<Connection*>(arg);
+    c->loop.flush(*c);
+  }
+  static void on_idle_sweep(evutil_socket_t, short, void* arg) {
     Loop* loop = static_cast<Loop*>(arg);
-    loop->unwritten--;
-    loop->maybe_finish();
+    auto now = std::chrono::steady_clock::now();
+    std::vector<Connection*> idle;
+    for (auto& [id, c] : loop->connections) {
+      if (!c->handed && c->output.empty() && now - c->last_active >= loop->idle_timeout) {
+        idle.push_back(c.get());
+      }
+    }
+    for (Connection* c : idle) loop->close_connection(*c);
   }
 
   // --- LoopWaiter: an adopter's thread runs the base here ---
@@ -203,8 +241,6 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       std::lock_guard<std::mutex> lock(mutex);
       if (stop_requested) event_active(wake_event, EV_READ, 0);
     }
-    // Answers from other threads arrive through the wake event: keep looping with nothing to
-    // watch.
     event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
     loop_thread = std::thread::id();
   }
@@ -222,68 +258,234 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     answers.clear();
   }
 
-  void handle(evhttp_request* req) {
-    ServerRequest request;
-    request.method = method_name(evhttp_request_get_command(req));
-    const evhttp_uri* uri = evhttp_request_get_evhttp_uri(req);
-    const char* path = uri ? evhttp_uri_get_path(uri) : nullptr;
-    request.path = path && *path ? path : "/";
-    evkeyvalq* headers = evhttp_request_get_input_headers(req);
-    for (evkeyval* h = headers->tqh_first; h; h = h->next.tqe_next) {
-      request.headers.emplace_back(h->key, h->value);
+  // --- connections ---
+  void accept() {
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors: the connection waits in the backlog; try again shortly instead
+        // of spinning on a listener that stays readable.
+        event_del(accept_event);
+        timeval later{0, 100000};
+        evtimer_add(accept_again, &later);
+      }
+      return;  // EAGAIN: another loop took it
     }
-    evbuffer* input = evhttp_request_get_input_buffer(req);
-    size_t length = evbuffer_get_length(input);
-    request.body.resize(length);
-    if (length > 0) evbuffer_copyout(input, request.body.data(), length);
-    unanswered++;
-    unwritten++;
-    evhttp_request_set_on_complete_cb(req, &Loop::on_written, this);
-    auto found = shared->routes.find({request.method, request.path});
-    const RouteHandler& handler = found != shared->routes.end() ? found->second : shared->fallback;
-    handler(request, responder(req));
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    uint64_t id = next_connection++;
+    auto connection = std::make_unique<Connection>(*this, id, fd, limits);
+    Connection* c = connection.get();
+    c->last_active = std::chrono::steady_clock::now();
+    c->readable = event_new(base, fd, EV_READ | EV_PERSIST | EV_ET, &Loop::on_readable, c);
+    c->writable = event_new(base, fd, EV_WRITE | EV_PERSIST | EV_ET, &Loop::on_writable, c);
+    event_add(c->readable, nullptr);  // edge-triggered: reports data already there, too
+    connections.emplace(id, std::move(connection));
   }
 
-  Responder responder(evhttp_request* req) {
-    return [self = shared_from_this(), req](ServerReply reply) {
+  // Reads what has arrived (edge-triggered: until the socket is drained, or while a request is
+  // with its handler, until kMaxBufferedWhileBusy).
+  void read_input(Connection& c) {
+    if (c.dead || c.read_closed) return;
+    c.last_active = std::chrono::steady_clock::now();
+    char chunk[16384];
+    for (;;) {
+      if (c.handed && c.stream.buffered() >= kMaxBufferedWhileBusy) {
+        c.read_paused = true;
+        return;
+      }
+      ssize_t n = ::read(c.fd, chunk, sizeof chunk);
+      if (n > 0) {
+        c.stream.append(chunk, static_cast<size_t>(n));
+        // A short read drained the socket; what arrives later is a new edge.
+        if (static_cast<size_t>(n) < sizeof chunk) return;
+        continue;
+      }
+      if (n == 0) {
+        c.read_closed = true;
+        return;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) close_connection(c);  // reset by the peer
+      return;
+    }
+  }
+
+  // Hands the connection's next complete request to its handler, answers what the stream
+  // answers itself (100 Continue, 400, 413), and closes a connection that has nothing left.
+  void advance(Connection& c) {
+    if (c.advancing) return;  // an answer given synchronously: the caller's loop goes on
+    c.advancing = true;
+    while (!c.dead && !c.handed && !c.close_after_write) {
+      if (stopping) {
+        if (c.output.empty()) close_connection(c);
+        break;
+      }
+      if (c.read_paused) {
+        c.read_paused = false;
+        read_input(c);
+        continue;
+      }
+      HttpRequestStream::Step step = c.stream.next();
+      if (step == HttpRequestStream::Step::kNeedMore) {
+        if (c.read_closed && c.output.empty()) close_connection(c);
+        break;
+      }
+      if (step == HttpRequestStream::Step::kContinue) {
+        c.output += kContinue;
+        flush(c);
+        continue;
+      }
+      if (step == HttpRequestStream::Step::kError) {
+        c.close_after_write = true;
+        append_http_reply(c.output, c.stream.error_reply(),
+                          ReplyFraming{1, false, false, http_date()});
+        flush(c);
+        break;
+      }
+      c.handed = true;
+      c.framing = ReplyFraming{c.stream.http_minor(), c.stream.keep_alive(), c.stream.is_head()};
+      unanswered++;
+      unwritten++;
+      const ServerRequest& request = c.stream.request();
+      auto found = shared->routes.find({request.method, request.path});
+      const RouteHandler& handler =
+          found != shared->routes.end() ? found->second : shared->fallback;
+      handler(request, responder(c.id));
+    }
+    c.advancing = false;
+  }
+
+  Responder responder(uint64_t connection) {
+    return [self = shared_from_this(), connection](ServerReply reply) {
       if (std::this_thread::get_id() == self->loop_thread.load()) {
-        return self->send(req, std::move(reply));
+        return self->send(connection, std::move(reply));
       }
       std::lock_guard<std::mutex> lock(self->mutex);
       if (self->closed) return;
       bool was_empty = self->answers.empty();
-      self->answers.emplace_back(req, std::move(reply));
+      self->answers.emplace_back(connection, std::move(reply));
       if (was_empty) event_active(self->wake_event, EV_READ, 0);
     };
   }
 
-  void send(evhttp_request* req, ServerReply reply) {
+  void send(uint64_t connection, ServerReply reply) {
     unanswered--;
-    // A client that went away leaves the request without a connection: libevent frees it here
-    // and never reports it written.
-    if (evhttp_request_get_connection(req) == nullptr) unwritten--;
-    evkeyvalq* headers = evhttp_request_get_output_headers(req);
-    evhttp_add_header(headers, "Content-Type", reply.content_type.c_str());
-    evbuffer* body = evbuffer_new();
-    evbuffer_add(body, reply.body.data(), reply.body.size());
-    evhttp_send_reply(req, reply.status, nullptr, body);
-    evbuffer_free(body);
+    auto found = connections.find(connection);
+    if (found == connections.end()) {  // the client went away: nobody to tell
+      unwritten--;
+      maybe_finish();
+      return;
+    }
+    Connection& c = *found->second;
+    c.handed = false;
+    ReplyFraming framing = c.framing;
+    framing.keep_alive = framing.keep_alive && !stopping && !c.read_closed;
+    framing.date = http_date();
+    if (!framing.keep_alive) c.close_after_write = true;
+    append_http_reply(c.output, reply, framing);
+    c.answers_in_output++;
+    flush(c);
+    maybe_finish();
+    if (!c.dead) advance(c);
+  }
+
+  // Writes what the socket takes; the rest waits for it to become writable.
+  void flush(Connection& c) {
+    while (!c.dead && c.written < c.output.size()) {
+      ssize_t n =
+          ::send(c.fd, c.output.data() + c.written, c.output.size() - c.written, MSG_NOSIGNAL);
+      if (n >= 0) {
+        c.written += static_cast<size_t>(n);
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!c.writable_added) {
+          event_add(c.writable, nullptr);
+          c.writable_added = true;
+        }
+        return;
+      }
+      close_connection(c);  // the client hung up
+      return;
+    }
+    if (c.dead) return;
+    c.output.clear();
+    c.written = 0;
+    if (c.writable_added) {
+      event_del(c.writable);
+      c.writable_added = false;
+    }
+    c.last_active = std::chrono::steady_clock::now();
+    if (c.answers_in_output > 0) {
+      unwritten -= c.answers_in_output;
+      c.answers_in_output = 0;
+      maybe_finish();
+    }
+    if (c.close_after_write) {
+      shutdown(c.fd, SHUT_WR);
+      close_connection(c);
+    } else if (stopping && !c.handed) {
+      close_connection(c);
+    }
+  }
+
+  void release(Connection& c) {
+    event_free(c.readable);
+    event_free(c.writable);
+    ::close(c.fd);
+  }
+
+  // Closes now; the object lives until the loop's top level (callbacks may still hold it).
+  void close_connection(Connection& c) {
+    if (c.dead) return;
+    c.dead = true;
+    unwritten -= c.answers_in_output;
+    c.answers_in_output = 0;
+    release(c);
+    auto found = connections.find(c.id);
+    dead.push_back(std::move(found->second));
+    connections.erase(found);
+    event_active(reap_event, EV_READ, 0);
     maybe_finish();
   }
 
+  // The Date header's value, formatted once a second.
+  std::string_view http_date() {
+    time_t now = std::time(nullptr);
+    if (now != date_second) {
+      date_second = now;
+      tm utc{};
+      gmtime_r(&now, &utc);
+      char text[64];
+      size_t size = strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+      date_text.assign(text, size);
+    }
+    return date_text;
+  }
+
   void drain() {
-    std::vector<std::pair<evhttp_request*, ServerReply>> batch;
+    std::vector<std::pair<uint64_t, ServerReply>> batch;
     bool stop_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
       batch.swap(answers);
       stop_now = stop_requested && !stopping;
     }
-    for (auto& [req, reply] : batch) send(req, std::move(reply));
+    for (auto& [connection, reply] : batch) send(connection, std::move(reply));
     if (stop_now) {
       stopping = true;
-      if (socket) evhttp_del_accept_socket(http, socket);
-      socket = nullptr;
+      if (accept_event) event_del(accept_event);
+      evtimer_del(accept_again);
+      if (listen_fd >= 0) ::close(listen_fd);
+      listen_fd = -1;
+      // Idle keep-alive connections close now; the others once their answers are written.
+      std::vector<Connection*> idle;
+      for (auto& [id, c] : connections) {
+        if (!c->handed && c->output.empty()) idle.push_back(c.get());
+      }
+      for (Connection* c : idle) close_connection(*c);
       maybe_finish();
     }
   }
@@ -294,8 +496,8 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       finishing = true;
       event_active(finish_event, EV_READ, 0);
     } else if (!evtimer_pending(backstop_event, nullptr)) {
-      // A connection that breaks while its reply is being written is freed by libevent without
-      // a word: do not wait for it longer than a second.
+      // A client that stops reading would keep its reply unwritten forever: do not wait for it
+      // longer than a second.
       timeval second{1, 0};
       evtimer_add(backstop_event, &second);
     }
@@ -306,8 +508,10 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   void finish() {
     finishing = true;
     evtimer_del(backstop_event);
-    if (http) evhttp_free(http);
-    http = nullptr;
+    evtimer_del(idle_sweep);
+    std::vector<Connection*> left;
+    for (auto& [id, c] : connections) left.push_back(c.get());
+    for (Connection* c : left) close_connection(*c);
     if (own_thread) event_base_loopexit(base, nullptr);
     std::lock_guard<std::mutex> lock(shared->mutex);
     shared->finished++;
@@ -341,31 +545,26 @@ void EventHttpServer::route(const std::string& method, const std::string& path,
 void EventHttpServer::set_fallback(RouteHandler handler) { routes_->fallback = std::move(handler); }
 
 Status EventHttpServer::bind() {
-  Loop& first = *loops_.front();
-  first.socket = evhttp_bind_socket_with_handle(first.http, options_.host.c_str(),
-                                                static_cast<ev_uint16_t>(options_.port));
-  if (!first.socket) {
-    return Status(StatusCode::kUnavailable,
-                  "cannot listen on " + options_.host + ":" + std::to_string(options_.port));
-  }
-  evutil_socket_t fd = evhttp_bound_socket_get_fd(first.socket);
+  Result<int> listening = listen_on(options_.host, options_.port);
+  if (!listening.is_ok()) return listening.status();
+  int fd = listening.value();
   sockaddr_storage address{};
   socklen_t size = sizeof(address);
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
   port_ = address.ss_family == AF_INET6
               ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
               : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+  loops_.front()->listen(fd);
   // The other loops accept from the same socket (each through a descriptor of its own, which it
   // closes when it stops): an idle loop takes the next connection.
   for (size_t i = 1; i < loops_.size(); ++i) {
-    evutil_socket_t copy = dup(fd);
-    if (copy < 0 || evutil_make_socket_nonblocking(copy) != 0 ||
-        !(loops_[i]->socket = evhttp_accept_socket_with_handle(loops_[i]->http, copy))) {
-      if (copy >= 0) ::close(copy);
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
       return Status(StatusCode::kUnavailable, "cannot share the listening socket on " +
                                                   options_.host + ":" + std::to_string(port_) +
-                                                  " between event loops");
+                                                  " between event loops: " + std::strerror(errno));
     }
+    loops_[i]->listen(copy);
   }
   return Status();
 }

@@ -1,11 +1,13 @@
-// An HTTP/1.1 server on one or more event loops (libevent's evhttp): connections, request
-// parsing, keep-alive, limits (a body over the limit: 413; headers over 64 KiB: 400) and
-// 100-continue are libevent's. Every loop accepts from the same listening socket, so whichever
-// is free takes the next connection. A loop runs on a thread of its own, or on a thread someone
-// else drives — a V8 isolate's loop, through LoopWaiter — so that a request is read, executed and
-// answered on one thread. Handlers run on their loop's thread and answer later, from any thread,
-// through their Responder, so no thread sits waiting while an execution runs: answers that
-// arrive together are written in one pass of the loop.
+// An HTTP/1.1 server on one or more libevent event loops: each connection is read and written
+// with edge-triggered events (no epoll_ctl per request) and parsed by HttpRequestStream
+// (http_wire.h), which applies the limits (a body over the limit: 413; headers over 64 KiB:
+// 400; both as JSON) and 100-continue; keep-alive, pipelining (answered in order) and an idle
+// timeout. Every loop accepts from the same listening socket, so whichever is free takes the
+// next connection. A loop runs on a thread of its own, or on a thread someone else drives — a
+// V8 isolate's loop, through LoopWaiter — so that a request is read, executed and answered on
+// one thread. Handlers run on their loop's thread and answer later, from any thread, through
+// their Responder, so no thread sits waiting while an execution runs: answers that arrive
+// together are written in one pass of the loop.
 // Handlers must not block the loop; work that waits belongs on a thread of its own.
 #pragma once
 
@@ -16,27 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "engine/server/http_wire.h"
 #include "engine/util/loop_waiter.h"
 #include "engine/util/status.h"
 
 namespace pd::server {
-
-struct ServerRequest {
-  std::string method;                                        // "GET", "POST", …
-  std::string path;                                          // without the query string
-  std::vector<std::pair<std::string, std::string>> headers;  // as received
-  std::string body;
-
-  // The first value of a header (names compare case-insensitively); "" when absent.
-  std::string header(std::string_view name) const;
-  bool has_header(std::string_view name) const;
-};
-
-struct ServerReply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-};
 
 // Answers one request; call it once, from any thread.
 using Responder = std::function<void(ServerReply)>;
