@@ -154,7 +154,7 @@ DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
 
 void DagExecutor::execute(ExecutionRequest request, std::function<void(ExecutionResult)> done) {
   auto run = std::make_shared<Execution>();
-  if (request.execution_id.empty()) request.execution_id = new_execution_id();
+  if (request.execution_id.empty()) request.execution_id = random_uuid(execution_ids_);
   if (request.input.is_null()) request.input = nlohmann::json::object();
   run->result.execution_id = request.execution_id;
   run->result.started_ms = epoch_ms(clock_.now());

@@ -22,6 +22,7 @@
 #include "engine/spec/workflow.h"
 #include "engine/util/clock.h"
 #include "engine/util/delay_scheduler.h"
+#include "engine/util/random_source.h"
 
 namespace pd::exec {
 
@@ -120,6 +121,7 @@ class DagExecutor {
   ExecutorOptions options_;
   std::map<std::string, const spec::Node*> nodes_;
   std::map<std::string, std::vector<std::string>> downstream_;
+  BufferedSystemRandom execution_ids_;  // one getpid() per 256 ids instead of one per id
 };
 
 // A random (v4) UUID for execution ids.

@@ -2,10 +2,25 @@
 
 #include <openssl/rand.h>
 
+#include <cstring>
+
 namespace pd {
 
 void SystemRandom::fill(uint8_t* data, size_t size) {
   if (size > 0) RAND_bytes(data, static_cast<int>(size));
+}
+
+void BufferedSystemRandom::fill(uint8_t* data, size_t size) {
+  if (size > sizeof(block_)) return SystemRandom().fill(data, size);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (sizeof(block_) - used_ < size) {
+    RAND_bytes(block_, static_cast<int>(sizeof(block_)));
+    used_ = 0;
+  }
+  std::memcpy(data, block_ + used_, size);
+  // Handed out once: a later fill never sees these bytes again.
+  std::memset(block_ + used_, 0, size);
+  used_ += size;
 }
 
 void SeededRandom::fill(uint8_t* data, size_t size) {

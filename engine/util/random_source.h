@@ -24,6 +24,19 @@ class SystemRandom : public RandomSource {
   void fill(uint8_t* data, size_t size) override;
 };
 
+// The same CSPRNG, drawn 4 KiB at a time: RAND_bytes asks the kernel for the process id on
+// every call (to notice a fork), a system call per execution id otherwise. Thread-safe. A forked
+// child would repeat the parent's remaining block, so it is for processes that do not fork.
+class BufferedSystemRandom : public RandomSource {
+ public:
+  void fill(uint8_t* data, size_t size) override;
+
+ private:
+  std::mutex mutex_;
+  uint8_t block_[4096];
+  size_t used_ = sizeof(block_);
+};
+
 // The same bytes for the same seed; thread-safe. For tests and fixtures, never for secrets.
 class SeededRandom : public RandomSource {
  public:
