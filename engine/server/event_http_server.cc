@@ -349,6 +349,9 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       unwritten++;
       const ServerRequest& request = c.stream.request();
       auto found = shared->routes.find({request.method, request.path});
+      if (found == shared->routes.end() && request.method == "HEAD") {
+        found = shared->routes.find({"GET", request.path});  // answered without its body
+      }
       const RouteHandler& handler =
           found != shared->routes.end() ? found->second : shared->fallback;
       handler(request, responder(c.id));

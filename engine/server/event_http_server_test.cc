@@ -1,6 +1,7 @@
-// The event-loop HTTP server with a real client (httplib) on loopback: answers given later from
-// other threads, keep-alive, header lookup, the 404 fallback, the body limit, and a stop that
-// waits for the answers still owed.
+// The event-loop HTTP server with real clients (httplib, raw sockets) on loopback: answers given
+// later from other threads, keep-alive, pipelining in order, HEAD, 100-continue, HTTP/1.0,
+// header lookup, the 404 fallback, JSON 400/413 answers, and a stop that waits for the answers
+// still owed.
 #include "engine/server/event_http_server.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,11 @@
 #include <cstdlib>
 #include <future>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace pd::server {
 namespace {
@@ -86,6 +92,9 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
   auto big = client_->Post("/small", std::string(65, 'x'), "text/plain");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(big->body,
+            "{\n  \"error\": \"the request body is larger than the limit of 64 bytes\"\n}\n");
+  EXPECT_EQ(big->get_header_value("Content-Type"), "application/json");
   EXPECT_EQ(client_->Post("/small", std::string(64, 'x'), "text/plain")->status, 200);
   // Headers over 64 KiB: libevent answers 400 and closes while the client may still be
   // sending, so the client may see only the reset. The server carries on either way.
@@ -95,6 +104,100 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
     EXPECT_EQ(oversized->status, 400);
   }
   EXPECT_EQ(client_->Post("/small", "ok", "text/plain")->status, 200);
+}
+
+// Sends `bytes` on a fresh connection and reads until the server closes it.
+std::string exchange(int port, const std::string& bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return "";
+  send(fd, bytes.data(), bytes.size(), 0);
+  std::string out;
+  char chunk[4096];
+  for (ssize_t n; (n = recv(fd, chunk, sizeof chunk, 0)) > 0;) out.append(chunk, n);
+  close(fd);
+  return out;
+}
+
+TEST_F(EventHttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsLate) {
+  server_.route("POST", "/late", [](const ServerRequest& req, Responder respond) {
+    std::thread([body = req.body, respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      respond({200, "late:" + body, "text/plain"});
+    }).detach();
+  });
+  server_.route("GET", "/now", [](const ServerRequest&, Responder respond) {
+    respond({200, "now", "text/plain"});
+  });
+  start();
+  std::string replies = exchange(
+      server_.port(),
+      "POST /late HTTP/1.1\r\nContent-Length: 1\r\n\r\n1"
+      "GET /now HTTP/1.1\r\n\r\n"
+      "HEAD /now HTTP/1.1\r\n\r\n"
+      "GET /now HTTP/1.1\r\nConnection: close\r\n\r\n");
+  size_t late = replies.find("\r\n\r\nlate:1");
+  size_t now = replies.find("\r\n\r\nnow");
+  ASSERT_NE(late, std::string::npos) << replies;
+  ASSERT_NE(now, std::string::npos) << replies;
+  EXPECT_LT(late, now);
+  // Four replies; HEAD is answered by the GET route, with its length and without its body.
+  size_t count = 0;
+  for (size_t at = 0; (at = replies.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) count++;
+  EXPECT_EQ(count, 4u) << replies;
+  // The HEAD reply (the third) ends at its blank line: the fourth's status line follows.
+  size_t third = replies.find("HTTP/1.1 200 OK", now);
+  size_t fourth = replies.find("HTTP/1.1 200 OK", third + 1);
+  ASSERT_NE(fourth, std::string::npos) << replies;
+  EXPECT_EQ(replies.substr(fourth - 4, 4), "\r\n\r\n") << replies;
+  EXPECT_NE(replies.substr(third, fourth - third).find("Content-Length: 3\r\n"), std::string::npos);
+  EXPECT_NE(replies.find("Connection: close"), std::string::npos);
+}
+
+TEST_F(EventHttpServerTest, BadRequestsGetAJson400AndHttp10ConnectionsClose) {
+  server_.route("GET", "/now", [](const ServerRequest&, Responder respond) {
+    respond({200, "now", "text/plain"});
+  });
+  start();
+  std::string bad = exchange(server_.port(), "NONSENSE\r\n\r\n");
+  EXPECT_EQ(bad.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << bad;
+  EXPECT_NE(bad.find("\"error\": \"malformed HTTP request: invalid HTTP method\""),
+            std::string::npos)
+      << bad;
+  // HTTP/1.0 without keep-alive: answered, then closed (exchange returns only on close).
+  std::string old = exchange(server_.port(), "GET /now HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(old.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << old;
+  EXPECT_EQ(old.substr(old.size() - 3), "now");
+}
+
+TEST_F(EventHttpServerTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {
+  server_.route("POST", "/echo", [](const ServerRequest& req, Responder respond) {
+    respond({200, req.body, "text/plain"});
+  });
+  start();
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server_.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  std::string head =
+      "POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nConnection: close\r\n"
+      "Content-Length: 2\r\n\r\n";
+  send(fd, head.data(), head.size(), 0);
+  char chunk[4096];
+  ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(chunk, n), "HTTP/1.1 100 Continue\r\n\r\n");
+  send(fd, "ok", 2, 0);
+  std::string rest;
+  while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0) rest.append(chunk, n);
+  close(fd);
+  EXPECT_EQ(rest.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << rest;
+  EXPECT_EQ(rest.substr(rest.size() - 2), "ok");
 }
 
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
