@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <condition_variable>
+#include <future>
 #include <thread>
 
 #include "engine/spec/test_workflow_dir.h"
@@ -361,6 +362,49 @@ config:
   ExecutionResult bad = runtime->execute_and_wait({});
   EXPECT_FALSE(bad.success);
   EXPECT_EQ(bad.errors["config"], "config.timeout: \"soon\" is not a duration (e.g. \"30s\", \"2m\")");
+}
+
+// ctx as the old engine gave it: plain own properties in its order (spread and Object.keys see
+// them), and in a long-lived context a call's changes to its ctx do not reach the next call.
+TEST_F(WorkflowRuntimeTest, CtxHasPlainPropertiesInOrderAndChangesStayWithinTheCall) {
+  auto runtime = open(R"(name: look
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  look: {path: nodes/look.js}
+config:
+  region: eu
+)",
+                      {{"nodes/look.js",
+                        "export default (ctx) => {\n"
+                        "  const keys = Object.keys(ctx);\n"
+                        "  const spread = Object.keys({ ...ctx });\n"
+                        "  const before = ctx.config.counter ?? 0;\n"
+                        "  ctx.config.counter = before + 1;\n"
+                        "  ctx.secrets = { replaced: true };\n"
+                        "  const kind = typeof Object.getOwnPropertyDescriptor(ctx, 'config').value;\n"
+                        "  return { keys, spread, before, region: ctx.config.region,\n"
+                        "           replaced: ctx.secrets.replaced, kind, subject: ctx.trigger?.subject ?? null };\n"
+                        "};\n"}});
+  ASSERT_TRUE(runtime);
+  auto run = [&](nlohmann::json trigger) {
+    std::promise<ExecutionResult> done;
+    runtime->execute(nlohmann::json::object(), [&](ExecutionResult r) { done.set_value(std::move(r)); },
+                     "", trigger);
+    return done.get_future().get();
+  };
+  ExecutionResult first = run({{"subject", "orders.new"}});
+  ASSERT_TRUE(first.success) << first.errors.dump();
+  EXPECT_EQ(first.outputs["look"], nlohmann::json::parse(R"({
+    "keys": ["workflow", "node", "executionId", "config", "secrets", "trigger", "fetch"],
+    "spread": ["workflow", "node", "executionId", "config", "secrets", "trigger", "fetch"],
+    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": "orders.new"})"));
+  ExecutionResult second = run(nullptr);  // same context: nothing leaked from the first call
+  ASSERT_TRUE(second.success) << second.errors.dump();
+  EXPECT_EQ(second.outputs["look"], nlohmann::json::parse(R"({
+    "keys": ["workflow", "node", "executionId", "config", "secrets", "fetch"],
+    "spread": ["workflow", "node", "executionId", "config", "secrets", "fetch"],
+    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": null})"));
 }
 
 }  // namespace
