@@ -200,6 +200,33 @@ TEST_F(EventHttpServerTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {
   EXPECT_EQ(rest.substr(rest.size() - 2), "ok");
 }
 
+TEST(EventHttpServerIdle, KeptAliveConnectionsWithNothingToSayAreClosed) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 64, 1});
+  server.route("GET", "/now", [](const ServerRequest&, Responder respond) {
+    respond({200, "now", "text/plain"});
+  });
+  ASSERT_TRUE(server.bind().is_ok());
+  std::thread serving([&] { server.serve(); });
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  timeval limit{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::string ask = "GET /now HTTP/1.1\r\n\r\n";
+  send(fd, ask.data(), ask.size(), 0);
+  char chunk[4096];
+  ASSERT_GT(recv(fd, chunk, sizeof chunk, 0), 0);  // the answer; the connection stays open
+  auto idle_since = std::chrono::steady_clock::now();
+  EXPECT_EQ(recv(fd, chunk, sizeof chunk, 0), 0);  // then closed by the server, not the timeout
+  EXPECT_LT(std::chrono::steady_clock::now() - idle_since, std::chrono::seconds(5));
+  close(fd);
+  server.stop();
+  serving.join();
+}
+
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
   OwedAnswer& owed = owe_answers_on("/slow");
   start();
