@@ -122,9 +122,9 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event_base* base = nullptr;
   int listen_fd = -1;
   event* accept_event = nullptr;
-  event* accept_again = nullptr;  // resumes accepting after the process ran out of descriptors
-  event* wake_event = nullptr;    // answers from other threads, stop, LoopWaiter::wake
-  event* finish_event = nullptr;  // finishes from the loop's top level, never from a callback
+  event* accept_again = nullptr;    // resumes accepting after the process ran out of descriptors
+  event* wake_event = nullptr;      // answers from other threads, stop, LoopWaiter::wake
+  event* finish_event = nullptr;    // finishes from the loop's top level, never from a callback
   event* backstop_event = nullptr;  // gives up on replies still being written
   event* timeout_event = nullptr;   // bounds wait()
   event* idle_sweep = nullptr;      // closes keep-alive connections idle for idle_timeout
@@ -192,7 +192,9 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     Loop* loop = static_cast<Loop*>(arg);
     if (loop->accept_event && !loop->stopping) event_add(loop->accept_event, nullptr);
   }
-  static void on_acceptable(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->accept(); }
+  static void on_acceptable(evutil_socket_t, short, void* arg) {
+    static_cast<Loop*>(arg)->accept();
+  }
   static void on_readable(evutil_socket_t, short, void* arg) {
     Connection* c = static_cast<Connection*>(arg);
     c->loop.read_input(*c);
@@ -362,7 +364,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   Responder responder(uint64_t connection) {
     return [self = shared_from_this(), connection](ServerReply reply) {
       if (std::this_thread::get_id() == self->loop_thread.load()) {
-        return self->send(connection, std::move(reply));
+        return self->send(connection, reply);
       }
       std::lock_guard<std::mutex> lock(self->mutex);
       if (self->closed) return;
@@ -372,7 +374,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     };
   }
 
-  void send(uint64_t connection, ServerReply reply) {
+  void send(uint64_t connection, const ServerReply& reply) {
     unanswered--;
     auto found = connections.find(connection);
     if (found == connections.end()) {  // the client went away: nobody to tell
@@ -476,7 +478,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       batch.swap(answers);
       stop_now = stop_requested && !stopping;
     }
-    for (auto& [connection, reply] : batch) send(connection, std::move(reply));
+    for (auto& [connection, reply] : batch) send(connection, reply);
     if (stop_now) {
       stopping = true;
       if (accept_event) event_del(accept_event);
@@ -530,7 +532,7 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options)
     loops_.push_back(std::make_shared<Loop>(routes_, options_));
   }
   adopted_.assign(loops_.size(), false);
-  routes_->fallback = [](const ServerRequest& request, Responder respond) {
+  routes_->fallback = [](const ServerRequest& request, const Responder& respond) {
     respond(
         {404, "{\n  \"error\": \"no route for " + request.method + " " + request.path + "\"\n}\n"});
   };

@@ -4,19 +4,18 @@
 // still owed.
 #include "engine/server/event_http_server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <thread>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace pd::server {
 namespace {
@@ -106,14 +105,22 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
   EXPECT_EQ(client_->Post("/small", "ok", "text/plain")->status, 200);
 }
 
-// Sends `bytes` on a fresh connection and reads until the server closes it.
-std::string exchange(int port, const std::string& bytes) {
+// A socket connected to the server on loopback, or -1.
+int connect_to(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return "";
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  close(fd);
+  return -1;
+}
+
+// Sends `bytes` on a fresh connection and reads until the server closes it.
+std::string exchange(int port, const std::string& bytes) {
+  int fd = connect_to(port);
+  if (fd < 0) return "";
   send(fd, bytes.data(), bytes.size(), 0);
   std::string out;
   char chunk[4096];
@@ -133,12 +140,11 @@ TEST_F(EventHttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstI
     respond({200, "now", "text/plain"});
   });
   start();
-  std::string replies = exchange(
-      server_.port(),
-      "POST /late HTTP/1.1\r\nContent-Length: 1\r\n\r\n1"
-      "GET /now HTTP/1.1\r\n\r\n"
-      "HEAD /now HTTP/1.1\r\n\r\n"
-      "GET /now HTTP/1.1\r\nConnection: close\r\n\r\n");
+  std::string replies = exchange(server_.port(),
+                                 "POST /late HTTP/1.1\r\nContent-Length: 1\r\n\r\n1"
+                                 "GET /now HTTP/1.1\r\n\r\n"
+                                 "HEAD /now HTTP/1.1\r\n\r\n"
+                                 "GET /now HTTP/1.1\r\nConnection: close\r\n\r\n");
   size_t late = replies.find("\r\n\r\nlate:1");
   size_t now = replies.find("\r\n\r\nnow");
   ASSERT_NE(late, std::string::npos) << replies;
@@ -146,7 +152,8 @@ TEST_F(EventHttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstI
   EXPECT_LT(late, now);
   // Four replies; HEAD is answered by the GET route, with its length and without its body.
   size_t count = 0;
-  for (size_t at = 0; (at = replies.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) count++;
+  for (size_t at = 0; (at = replies.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at)
+    count++;
   EXPECT_EQ(count, 4u) << replies;
   // The HEAD reply (the third) ends at its blank line: the fourth's status line follows.
   size_t third = replies.find("HTTP/1.1 200 OK", now);
@@ -178,12 +185,8 @@ TEST_F(EventHttpServerTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {
     respond({200, req.body, "text/plain"});
   });
   start();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(server_.port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  int fd = connect_to(server_.port());
+  ASSERT_GE(fd, 0);
   std::string head =
       "POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nConnection: close\r\n"
       "Content-Length: 2\r\n\r\n";
@@ -207,12 +210,8 @@ TEST(EventHttpServerIdle, KeptAliveConnectionsWithNothingToSayAreClosed) {
   });
   ASSERT_TRUE(server.bind().is_ok());
   std::thread serving([&] { server.serve(); });
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(server.port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  int fd = connect_to(server.port());
+  ASSERT_GE(fd, 0);
   timeval limit{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   std::string ask = "GET /now HTTP/1.1\r\n\r\n";

@@ -137,14 +137,13 @@ int HttpRequestStream::on_headers_complete(http_parser* parser) {
   http_parser_url_init(&url);
   if (http_parser_parse_url(self.url_.data(), self.url_.size(), method == HTTP_CONNECT, &url) !=
       0) {
-    self.fail(400, "malformed HTTP request: the request target \"" + self.url_ +
-                       "\" is not a URL");
+    self.fail(400, "malformed HTTP request: the request target \"" + self.url_ + "\" is not a URL");
     return -1;
   }
-  self.request_.path = (url.field_set & (1 << UF_PATH))
-                           ? self.url_.substr(url.field_data[UF_PATH].off,
-                                              url.field_data[UF_PATH].len)
-                           : "/";
+  self.request_.path =
+      (url.field_set & (1 << UF_PATH))
+          ? self.url_.substr(url.field_data[UF_PATH].off, url.field_data[UF_PATH].len)
+          : "/";
   bool chunked = (parser->flags & F_CHUNKED) != 0;
   bool has_length = (parser->flags & F_CONTENTLENGTH) != 0;
   if (has_length && parser->content_length > self.limits_.max_body_bytes) {

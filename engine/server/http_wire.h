@@ -31,8 +31,8 @@ struct ServerReply {
 };
 
 struct HttpLimits {
-  size_t max_body_bytes = 4u << 20;      // more: 413
-  size_t max_header_bytes = 64u << 10;   // request line and headers; more: 400
+  size_t max_body_bytes = 4u << 20;     // more: 413
+  size_t max_header_bytes = 64u << 10;  // request line and headers; more: 400
 };
 
 // One connection's requests, one at a time: append() what was read, then next() until it asks

@@ -58,8 +58,8 @@ TEST(HttpRequestStream, ChunkedBodiesAreJoinedAndLimited) {
   EXPECT_EQ(stream.request().body, "abcde");
 
   HttpRequestStream big(small_limits());
-  feed(big, "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" +
-                std::string(17, 'x') + "\r\n0\r\n\r\n");
+  feed(big, "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n" + std::string(17, 'x') +
+                "\r\n0\r\n\r\n");
   ASSERT_EQ(big.next(), Step::kError);
   EXPECT_EQ(big.error_reply().status, 413);
   EXPECT_EQ(big.error_reply().body,
