@@ -34,17 +34,23 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
-namespace {
-
-bool port_accepts(int port) {
+int connect_to_loopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) return fd;
   close(fd);
-  return ok;
+  return -1;
+}
+
+namespace {
+
+bool port_accepts(int port) {
+  int fd = connect_to_loopback(port);
+  if (fd >= 0) close(fd);
+  return fd >= 0;
 }
 
 }  // namespace

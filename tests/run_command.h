@@ -24,6 +24,8 @@ std::string shell_quote(const std::string& text);
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int free_loopback_port();
+// A socket connected to 127.0.0.1:port (the caller closes it), or -1.
+int connect_to_loopback(int port);
 
 // `command` running under /bin/sh with its output in `log_file`; stopped (SIGTERM, then SIGKILL
 // after 5 s) when destroyed unless stopped before.

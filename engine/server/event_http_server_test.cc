@@ -17,6 +17,8 @@
 #include <future>
 #include <thread>
 
+#include "tests/run_command.h"
+
 namespace pd::server {
 namespace {
 
@@ -105,21 +107,9 @@ TEST_F(EventHttpServerTest, UnknownRoutesGetA404AndLargeBodiesA413) {
   EXPECT_EQ(client_->Post("/small", "ok", "text/plain")->status, 200);
 }
 
-// A socket connected to the server on loopback, or -1.
-int connect_to(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
-  close(fd);
-  return -1;
-}
-
 // Sends `bytes` on a fresh connection and reads until the server closes it.
 std::string exchange(int port, const std::string& bytes) {
-  int fd = connect_to(port);
+  int fd = testing::connect_to_loopback(port);
   if (fd < 0) return "";
   send(fd, bytes.data(), bytes.size(), 0);
   std::string out;
@@ -185,7 +175,7 @@ TEST_F(EventHttpServerTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {
     respond({200, req.body, "text/plain"});
   });
   start();
-  int fd = connect_to(server_.port());
+  int fd = testing::connect_to_loopback(server_.port());
   ASSERT_GE(fd, 0);
   std::string head =
       "POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nConnection: close\r\n"
@@ -210,7 +200,7 @@ TEST(EventHttpServerIdle, KeptAliveConnectionsWithNothingToSayAreClosed) {
   });
   ASSERT_TRUE(server.bind().is_ok());
   std::thread serving([&] { server.serve(); });
-  int fd = connect_to(server.port());
+  int fd = testing::connect_to_loopback(server.port());
   ASSERT_GE(fd, 0);
   timeval limit{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
