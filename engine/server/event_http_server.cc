@@ -88,6 +88,7 @@ struct EventHttpServer::Routes {
   // Loops done. Never reset: an adopted loop serves (and may finish, on an early stop()) before
   // serve() is even called, and a reset there lost that finish and left serve() waiting forever.
   size_t finished = 0;
+  std::vector<Loop*> loops;  // every loop of the server, for handing connections over
 };
 
 // One event base, its share of the listening socket and its connections. Loop-thread state is
@@ -131,9 +132,17 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event* reap_event = nullptr;      // frees closed connections from the top level
   bool own_thread = true;
 
-  // Shared with responders on other threads.
+  // Shared with responders and the other loops.
   std::mutex mutex;
   std::vector<std::pair<uint64_t, ServerReply>> answers;
+  std::vector<int> handed_over;  // connections another loop accepted for this one
+  // Connections this loop has or is being handed; whether it is accepting, and whether it is
+  // responsive: polling now, or stopped polling less than kResponsive ago (an adopter running
+  // a long node is not, and gets no new connections meanwhile).
+  std::atomic<int> assigned{0};
+  std::atomic<bool> accepting{true};
+  std::atomic<bool> polling{false};
+  std::atomic<int64_t> polled_until_ns{0};
   bool stop_requested = false;
   bool closed = false;  // the server is gone: answers are dropped
   std::atomic<std::thread::id> loop_thread{};
@@ -167,6 +176,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   }
   ~Loop() override {
     for (auto& [id, connection] : connections) release(*connection);
+    for (int fd : handed_over) ::close(fd);
     if (accept_event) event_free(accept_event);
     if (listen_fd >= 0) ::close(listen_fd);
     for (event* e : {wake_event, finish_event, backstop_event, timeout_event, accept_again,
@@ -220,19 +230,29 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   void wait(std::optional<std::chrono::steady_clock::time_point> until) override {
     loop_thread = std::this_thread::get_id();
     auto now = std::chrono::steady_clock::now();
+    polling = true;
     if (until && *until <= now) {
       event_base_loop(base, EVLOOP_NONBLOCK);
-      return;
+    } else {
+      if (until) {
+        auto micros = std::chrono::duration_cast<std::chrono::microseconds>(*until - now).count();
+        timeval delay{static_cast<time_t>(micros / 1000000),
+                      static_cast<suseconds_t>(micros % 1000000)};
+        evtimer_add(timeout_event, &delay);
+      }
+      // Returns once the callbacks of at least one event have run (a request, a wake, the
+      // timer).
+      event_base_loop(base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY);
+      if (until) evtimer_del(timeout_event);
     }
-    if (until) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(*until - now).count();
-      timeval delay{static_cast<time_t>(micros / 1000000),
-                    static_cast<suseconds_t>(micros % 1000000)};
-      evtimer_add(timeout_event, &delay);
-    }
-    // Returns once the callbacks of at least one event have run (a request, a wake, the timer).
-    event_base_loop(base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY);
-    if (until) evtimer_del(timeout_event);
+    polled_until_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    polling = false;
+  }
+  bool responsive(std::chrono::steady_clock::time_point now) const {
+    constexpr auto kResponsive = std::chrono::milliseconds(5);
+    return own_thread || polling.load() ||
+           now.time_since_epoch().count() - polled_until_ns.load() <
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(kResponsive).count();
   }
   void wake() override { event_active(wake_event, EV_READ, 0); }
 
@@ -275,6 +295,25 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // Whichever loop woke first accepted it; the loop with the fewest connections serves it
+    // (among those accepting and responsive), so that a client's pool is split evenly and no
+    // isolate queues more requests than the others.
+    Loop* target = this;
+    auto now = std::chrono::steady_clock::now();
+    for (Loop* other : shared->loops) {
+      if (other != this && other->accepting.load() &&
+          other->assigned.load() < target->assigned.load() && other->responsive(now)) {
+        target = other;
+      }
+    }
+    target->assigned++;
+    if (target == this) return serve_connection(fd);
+    std::lock_guard<std::mutex> lock(target->mutex);
+    target->handed_over.push_back(fd);
+    event_active(target->wake_event, EV_READ, 0);
+  }
+
+  void serve_connection(int fd) {
     uint64_t id = next_connection++;
     auto connection = std::make_unique<Connection>(*this, id, fd, limits);
     Connection* c = connection.get();
@@ -446,6 +485,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   void close_connection(Connection& c) {
     if (c.dead) return;
     c.dead = true;
+    assigned--;
     unwritten -= c.answers_in_output;
     c.answers_in_output = 0;
     release(c);
@@ -472,15 +512,26 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
 
   void drain() {
     std::vector<std::pair<uint64_t, ServerReply>> batch;
+    std::vector<int> arrived;
     bool stop_now;
     {
       std::lock_guard<std::mutex> lock(mutex);
       batch.swap(answers);
+      arrived.swap(handed_over);
       stop_now = stop_requested && !stopping;
     }
     for (auto& [connection, reply] : batch) send(connection, reply);
+    for (int fd : arrived) {
+      if (stopping || stop_now) {
+        ::close(fd);
+        assigned--;
+      } else {
+        serve_connection(fd);
+      }
+    }
     if (stop_now) {
       stopping = true;
+      accepting = false;
       if (accept_event) event_del(accept_event);
       evtimer_del(accept_again);
       if (listen_fd >= 0) ::close(listen_fd);
@@ -530,6 +581,7 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options)
   options_.loops = std::max<size_t>(1, options_.loops);
   for (size_t i = 0; i < options_.loops; ++i) {
     loops_.push_back(std::make_shared<Loop>(routes_, options_));
+    routes_->loops.push_back(loops_.back().get());
   }
   adopted_.assign(loops_.size(), false);
   routes_->fallback = [](const ServerRequest& request, const Responder& respond) {
@@ -539,6 +591,7 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options)
 }
 
 EventHttpServer::~EventHttpServer() {
+  routes_->loops.clear();  // loops kept alive by a late responder hand nothing over
   for (const auto& loop : loops_) loop->close();
 }
 

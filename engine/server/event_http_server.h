@@ -2,8 +2,8 @@
 // with edge-triggered events (no epoll_ctl per request) and parsed by HttpRequestStream
 // (http_wire.h), which applies the limits (a body over the limit: 413; headers over 64 KiB:
 // 400; both as JSON) and 100-continue; keep-alive, pipelining (answered in order) and an idle
-// timeout. Every loop accepts from the same listening socket, so whichever is free takes the
-// next connection. A loop runs on a thread of its own, or on a thread someone else drives — a
+// timeout. Every loop accepts from the same listening socket; the
+// connection then goes to the responsive loop with the fewest connections. A loop runs on a thread of its own, or on a thread someone else drives — a
 // V8 isolate's loop, through LoopWaiter — so that a request is read, executed and answered on
 // one thread. Handlers run on their loop's thread and answer later, from any thread, through
 // their Responder, so no thread sits waiting while an execution runs: answers that arrive

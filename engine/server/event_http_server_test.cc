@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "tests/run_command.h"
@@ -279,7 +280,11 @@ class LoopDriver {
     paused_ = true;
     while (!idle_) std::this_thread::yield();
   }
-  void resume() { paused_ = false; }
+  // Returns once the driver runs the loop again.
+  void resume() {
+    paused_ = false;
+    while (idle_) std::this_thread::yield();
+  }
   std::thread::id id() const { return thread_.get_id(); }
 
  private:
@@ -324,6 +329,37 @@ TEST(EventHttpServerLoops, AdoptedLoopsShareThePortAndRunHandlersOnTheirDriversT
   EXPECT_EQ(ask(two), second.id());
   server.stop();
   serving.join();  // both loops answered everything and closed their connections
+}
+
+// However the loops race to accept, each serves half of a client's pool: no isolate queues more
+// requests than the others.
+TEST(EventHttpServerLoops, ConnectionsAreSplitEvenlyOverTheLoops) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 1024, 60, 2});
+  std::mutex mutex;
+  std::map<std::thread::id, int> handled;
+  server.route("GET", "/who", [&](const ServerRequest&, Responder respond) {
+    std::lock_guard<std::mutex> lock(mutex);
+    handled[std::this_thread::get_id()]++;
+    respond({200, "here"});
+  });
+  ASSERT_TRUE(server.bind().is_ok());
+  LoopDriver first(server.adopt_loop(0)), second(server.adopt_loop(1));
+  first.resume();
+  second.resume();
+  std::thread serving([&] { server.serve(); });
+  std::vector<std::unique_ptr<httplib::Client>> pool;
+  for (int i = 0; i < 8; ++i) {
+    pool.push_back(std::make_unique<httplib::Client>("127.0.0.1", server.port()));
+    pool.back()->set_keep_alive(true);
+    ASSERT_TRUE(pool.back()->Get("/who"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_EQ(handled[first.id()], 4);
+    EXPECT_EQ(handled[second.id()], 4);
+  }
+  server.stop();
+  serving.join();
 }
 
 // Adopted loops serve before serve() is called, so a stop() can be handled — and the loops
