@@ -114,6 +114,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     bool close_after_write = false;
     bool advancing = false;
     bool dead = false;
+    // The last answer written (or the accept), or the first byte of the request since.
     std::chrono::steady_clock::time_point last_active;
   };
 
@@ -128,7 +129,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event* finish_event = nullptr;    // finishes from the loop's top level, never from a callback
   event* backstop_event = nullptr;  // gives up on replies still being written
   event* timeout_event = nullptr;   // bounds wait()
-  event* idle_sweep = nullptr;      // closes keep-alive connections idle for idle_timeout
+  event* idle_sweep = nullptr;      // closes connections idle, or mid-request, for idle_timeout
   event* reap_event = nullptr;      // frees closed connections from the top level
   bool own_thread = true;
 
@@ -328,7 +329,10 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   // with its handler, until kMaxBufferedWhileBusy).
   void read_input(Connection& c) {
     if (c.dead || c.read_closed) return;
-    c.last_active = std::chrono::steady_clock::now();
+    // The idle timeout runs from the answer until a request's first byte, and then on until
+    // the request is complete: a request trickled in a byte at a time (slowloris) does not
+    // keep its connection forever.
+    if (!c.handed && !c.stream.mid_request()) c.last_active = std::chrono::steady_clock::now();
     char chunk[16384];
     for (;;) {
       if (c.handed && c.stream.buffered() >= kMaxBufferedWhileBusy) {

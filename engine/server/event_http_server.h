@@ -1,14 +1,15 @@
 // An HTTP/1.1 server on one or more libevent event loops: each connection is read and written
 // with edge-triggered events (no epoll_ctl per request) and parsed by HttpRequestStream
 // (http_wire.h), which applies the limits (a body over the limit: 413; headers over 64 KiB:
-// 400; both as JSON) and 100-continue; keep-alive, pipelining (answered in order) and an idle
-// timeout. Every loop accepts from the same listening socket; the
-// connection then goes to the responsive loop with the fewest connections. A loop runs on a thread of its own, or on a thread someone else drives — a
-// V8 isolate's loop, through LoopWaiter — so that a request is read, executed and answered on
-// one thread. Handlers run on their loop's thread and answer later, from any thread, through
-// their Responder, so no thread sits waiting while an execution runs: answers that arrive
-// together are written in one pass of the loop.
-// Handlers must not block the loop; work that waits belongs on a thread of its own.
+// 400; both as JSON) and 100-continue; keep-alive, pipelining (answered in order), and an idle
+// timeout that also bounds a request from its first byte to its last. Every loop accepts from
+// the same listening socket; the connection then goes to the responsive loop with the fewest
+// connections. A loop runs on a thread of its own, or on a thread someone else drives (a V8
+// isolate's loop, through LoopWaiter), so that a request is read, executed and answered on one
+// thread. Handlers run on their loop's thread and answer later, from any thread, through their
+// Responder, so no thread sits waiting while an execution runs: answers that arrive together
+// are written in one pass of the loop. Handlers must not block the loop; work that waits belongs
+// on a thread of its own.
 #pragma once
 
 #include <functional>

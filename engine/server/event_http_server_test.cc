@@ -217,6 +217,30 @@ TEST(EventHttpServerIdle, KeptAliveConnectionsWithNothingToSayAreClosed) {
   serving.join();
 }
 
+// The idle timeout also bounds a request that arrives a byte at a time (slowloris).
+TEST(EventHttpServerIdle, ARequestTrickledInIsCutOffAfterTheIdleTimeout) {
+  EventHttpServer server(EventHttpServerOptions{"127.0.0.1", 0, 64, 1});
+  ASSERT_TRUE(server.bind().is_ok());
+  std::thread serving([&] { server.serve(); });
+  int fd = testing::connect_to_loopback(server.port());
+  ASSERT_GE(fd, 0);
+  auto started = std::chrono::steady_clock::now();
+  std::string start = "GET /now HTTP/1.1\r\nX-Slow: ";
+  send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - started < std::chrono::seconds(6)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    closed = send(fd, "x", 1, MSG_NOSIGNAL) < 0;  // EPIPE/ECONNRESET once the server closed it
+    char chunk[64];
+    closed = closed || recv(fd, chunk, sizeof chunk, MSG_DONTWAIT) == 0;
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+  close(fd);
+  server.stop();
+  serving.join();
+}
+
 TEST_F(EventHttpServerTest, StopWaitsForTheAnswersStillOwed) {
   OwedAnswer& owed = owe_answers_on("/slow");
   start();

@@ -99,6 +99,7 @@ int HttpRequestStream::count_header_bytes(size_t length) {
 
 int HttpRequestStream::on_message_begin(http_parser* parser) {
   HttpRequestStream& self = stream_of(parser);
+  self.in_message_ = true;
   self.request_ = ServerRequest();
   self.url_.clear();
   self.in_value_ = false;
@@ -172,6 +173,7 @@ int HttpRequestStream::on_body(http_parser* parser, const char* at, size_t lengt
 int HttpRequestStream::on_message_complete(http_parser* parser) {
   HttpRequestStream& self = stream_of(parser);
   self.complete_ = true;
+  self.in_message_ = false;
   self.keep_alive_ = http_should_keep_alive(parser) != 0 && !parser->upgrade;
   self.http_minor_ = parser->http_major == 1 ? parser->http_minor : 1;
   http_parser_pause(parser, 1);

@@ -63,6 +63,8 @@ class HttpRequestStream {
   const ServerReply& error_reply() const { return error_; }
   // Bytes read and not yet parsed (pipelined requests waiting their turn).
   size_t buffered() const { return buffer_.size() - parsed_; }
+  // Part of a request has arrived, and not all of it.
+  bool mid_request() const { return in_message_ || buffered() > 0; }
 
  private:
   static int on_message_begin(http_parser* parser);
@@ -86,6 +88,7 @@ class HttpRequestStream {
   size_t header_bytes_ = 0;
   bool headers_done_ = false;
   bool complete_ = false;
+  bool in_message_ = false;
   bool continue_owed_ = false;
   bool keep_alive_ = true;
   int http_minor_ = 1;

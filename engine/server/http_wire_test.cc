@@ -40,14 +40,17 @@ TEST(HttpRequestStream, BytesArrivingOneAtATimeMakeTheSameRequest) {
   HttpRequestStream stream(small_limits());
   std::string text =
       "POST /hook HTTP/1.1\r\nX-Hub-Signature-256: sha256=ab\r\nContent-Length: 3\r\n\r\nabc";
+  EXPECT_FALSE(stream.mid_request());
   for (size_t i = 0; i + 1 < text.size(); ++i) {
     feed(stream, text.substr(i, 1));
     ASSERT_EQ(stream.next(), Step::kNeedMore) << "after byte " << i;
+    ASSERT_TRUE(stream.mid_request()) << "after byte " << i;
   }
   feed(stream, text.substr(text.size() - 1));
   ASSERT_EQ(stream.next(), Step::kRequest);
   EXPECT_EQ(stream.request().header("X-Hub-Signature-256"), "sha256=ab");
   EXPECT_EQ(stream.request().body, "abc");
+  EXPECT_FALSE(stream.mid_request());
 }
 
 TEST(HttpRequestStream, ChunkedBodiesAreJoinedAndLimited) {
