@@ -89,6 +89,14 @@ struct EventHttpServer::Routes {
   // serve() is even called, and a reset there lost that finish and left serve() waiting forever.
   size_t finished = 0;
   std::vector<Loop*> loops;  // every loop of the server, for handing connections over
+
+  // The route for a request; HEAD falls back to GET (answered without the body).
+  const RouteHandler& handler_for(const ServerRequest& request) const {
+    auto found = routes.find({request.method, request.path});
+    if (found == routes.end() && request.method == "HEAD")
+      found = routes.find({"GET", request.path});
+    return found != routes.end() ? found->second : fallback;
+  }
 };
 
 // One event base, its share of the listening socket and its connections. Loop-thread state is
@@ -131,7 +139,8 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event* timeout_event = nullptr;   // bounds wait()
   event* idle_sweep = nullptr;      // closes connections idle, or mid-request, for idle_timeout
   event* reap_event = nullptr;      // frees closed connections from the top level
-  bool own_thread = true;
+  // Read by the other loops (responsive()) while adopters may already drive their loops.
+  std::atomic<bool> own_thread{true};
 
   // Shared with responders and the other loops.
   std::mutex mutex;
@@ -143,7 +152,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   std::atomic<int> assigned{0};
   std::atomic<bool> accepting{true};
   std::atomic<bool> polling{false};
-  std::atomic<int64_t> polled_until_ns{0};
+  std::atomic<std::chrono::steady_clock::rep> polled_until{0};  // time_since_epoch()
   bool stop_requested = false;
   bool closed = false;  // the server is gone: answers are dropped
   std::atomic<std::thread::id> loop_thread{};
@@ -189,9 +198,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
 
   void listen(int fd) {
     listen_fd = fd;
-    // Level-triggered, one connection per callback: a burst of connections (a client opening
-    // its pool) is shared by the idle loops, and a busy one (running JavaScript, not polling)
-    // leaves new connections to the others.
+    // Level-triggered, one connection per callback; accept() then picks the loop to serve it.
     accept_event = event_new(base, fd, EV_READ | EV_PERSIST, &Loop::on_acceptable, this);
     event_add(accept_event, nullptr);
   }
@@ -246,14 +253,14 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       event_base_loop(base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY);
       if (until) evtimer_del(timeout_event);
     }
-    polled_until_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    polled_until = std::chrono::steady_clock::now().time_since_epoch().count();
     polling = false;
   }
   bool responsive(std::chrono::steady_clock::time_point now) const {
     constexpr auto kResponsive = std::chrono::milliseconds(5);
-    return own_thread || polling.load() ||
-           now.time_since_epoch().count() - polled_until_ns.load() <
-               std::chrono::duration_cast<std::chrono::steady_clock::duration>(kResponsive).count();
+    std::chrono::steady_clock::time_point last(
+        std::chrono::steady_clock::duration(polled_until.load()));
+    return own_thread || polling || now - last < kResponsive;
   }
   void wake() override { event_active(wake_event, EV_READ, 0); }
 
@@ -393,13 +400,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       unanswered++;
       unwritten++;
       const ServerRequest& request = c.stream.request();
-      auto found = shared->routes.find({request.method, request.path});
-      if (found == shared->routes.end() && request.method == "HEAD") {
-        found = shared->routes.find({"GET", request.path});  // answered without its body
-      }
-      const RouteHandler& handler =
-          found != shared->routes.end() ? found->second : shared->fallback;
-      handler(request, responder(c.id));
+      shared->handler_for(request)(request, responder(c.id));
     }
     c.advancing = false;
   }
@@ -407,7 +408,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   Responder responder(uint64_t connection) {
     return [self = shared_from_this(), connection](ServerReply reply) {
       if (std::this_thread::get_id() == self->loop_thread.load()) {
-        return self->send(connection, reply);
+        return self->answer(connection, reply);
       }
       std::lock_guard<std::mutex> lock(self->mutex);
       if (self->closed) return;
@@ -417,7 +418,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     };
   }
 
-  void send(uint64_t connection, const ServerReply& reply) {
+  void answer(uint64_t connection, const ServerReply& reply) {
     unanswered--;
     auto found = connections.find(connection);
     if (found == connections.end()) {  // the client went away: nobody to tell
@@ -442,7 +443,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   void flush(Connection& c) {
     while (!c.dead && c.written < c.output.size()) {
       ssize_t n =
-          ::send(c.fd, c.output.data() + c.written, c.output.size() - c.written, MSG_NOSIGNAL);
+          send(c.fd, c.output.data() + c.written, c.output.size() - c.written, MSG_NOSIGNAL);
       if (n >= 0) {
         c.written += static_cast<size_t>(n);
         continue;
@@ -524,7 +525,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       arrived.swap(handed_over);
       stop_now = stop_requested && !stopping;
     }
-    for (auto& [connection, reply] : batch) send(connection, reply);
+    for (auto& [connection, reply] : batch) answer(connection, reply);
     for (int fd : arrived) {
       if (stopping || stop_now) {
         ::close(fd);

@@ -86,7 +86,6 @@ class HttpRequestStream {
   std::string url_;
   bool in_value_ = false;
   size_t header_bytes_ = 0;
-  bool headers_done_ = false;
   bool complete_ = false;
   bool in_message_ = false;
   bool continue_owed_ = false;

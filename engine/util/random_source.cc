@@ -18,9 +18,7 @@ void BufferedSystemRandom::fill(uint8_t* data, size_t size) {
     used_ = 0;
   }
   std::memcpy(data, block_ + used_, size);
-  // Handed out once: a later fill never sees these bytes again.
-  std::memset(block_ + used_, 0, size);
-  used_ += size;
+  used_ += size;  // each byte is handed out once
 }
 
 void SeededRandom::fill(uint8_t* data, size_t size) {
