@@ -39,6 +39,7 @@ void BM_WorkflowExecutions(benchmark::State& state) {
   options.mounted_secrets = wf.temp.path() / "none";
   options.config_dir = wf.temp.path() / "none";
   options.isolates = 1;
+  options.outputs_as_text = true;  // as pd-engine serve
   auto runtime = pd::exec::WorkflowRuntime::open(platform(), options);
   if (!runtime.is_ok()) return state.SkipWithError(runtime.status().message().c_str());
   for (auto _ : state) {

@@ -125,6 +125,7 @@ int main() {
   options.workflow_dir = dir.path();
   options.mounted_secrets = dir.path() / "none";
   options.config_dir = dir.path() / "none";
+  options.outputs_as_text = true;  // as pd-engine serve
   auto runtime = exec::WorkflowRuntime::open(platform, options);
   if (!runtime.is_ok()) {
     std::fprintf(stderr, "%s\n", runtime.status().message().c_str());

@@ -44,6 +44,7 @@ int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream
   runtime_options.mounted_secrets = options.mounted_secrets;
   runtime_options.config_dir = options.config_dir;
   runtime_options.allow_net = options.allow_net;
+  runtime_options.outputs_as_text = true;  // results are only written out
   runtime_options.scratch_dir = options.scratch_dir;
   runtime_options.env = process_environment();
   runtime_options.kube =

@@ -96,20 +96,36 @@ std::string ExecutionResult::to_json_text() const {
   auto ms = [](double value) { return std::to_string(static_cast<int64_t>(value)); };
   std::string compact = "{\"executionId\":" + nlohmann::json(execution_id).dump() +
                         ",\"success\":" + (success ? "true" : "false") + ",\"outputs\":{";
+  // Both are sorted by node name; a node in both is written from its text.
+  auto value = outputs.begin();
+  auto text = output_texts.begin();
   bool first = true;
-  for (const auto& [node, value] : outputs.items()) {
-    compact += (first ? "" : ",") + nlohmann::json(node).dump() + ":";
-    auto text = output_texts.find(node);
-    compact += text != output_texts.end() ? text->second : value.dump();
+  while (value != outputs.end() || text != output_texts.end()) {
+    bool from_text =
+        text != output_texts.end() && (value == outputs.end() || text->first <= value.key());
+    const std::string& node = from_text ? text->first : value.key();
+    if (!first) compact += ',';
+    append_json_string(compact, node);
+    compact += ':';
+    compact += from_text ? text->second
+                         : value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first = false;
+    if (from_text && value != outputs.end() && value.key() == node) ++value;
+    if (from_text) {
+      ++text;
+    } else {
+      ++value;
+    }
   }
-  compact += "},\"errors\":" + errors.dump() + ",\"timing\":{\"startedAt\":" + ms(started_ms) +
-             ",\"completedAt\":" + ms(completed_ms) +
-             ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
+  compact +=
+      "},\"errors\":" + errors.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      ",\"timing\":{\"startedAt\":" + ms(started_ms) + ",\"completedAt\":" + ms(completed_ms) +
+      ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
   first = true;
   for (const auto& [node, t] : node_timings) {
-    compact += (first ? "" : ",") + nlohmann::json(node).dump() +
-               ":{\"startedAt\":" + ms(t.started_ms) + ",\"completedAt\":" + ms(t.completed_ms) +
+    if (!first) compact += ',';
+    append_json_string(compact, node);
+    compact += ":{\"startedAt\":" + ms(t.started_ms) + ",\"completedAt\":" + ms(t.completed_ms) +
                ",\"durationMs\":" + ms(t.completed_ms - t.started_ms) +
                ",\"attempts\":" + std::to_string(t.attempts) + "}";
     first = false;
@@ -172,7 +188,7 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     return;
   }
   run->shared_ctx = execution_context_json(run->env->context_members, run->request.execution_id,
-                                           run->request.trigger);
+                                           run->request.trigger_json);
   std::vector<std::string> first;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
@@ -216,36 +232,13 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
   auto net = spec_node.capabilities.find("net");
   if (net != spec_node.capabilities.end()) invocation.net = net->second;
   invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
+  // Redaction works on values: with secrets, every output is parsed.
+  invocation.output_text_only = options_.outputs_as_text && run->env->redactor.empty();
   {
     std::lock_guard<std::mutex> lock(run->mutex);
     run->result.node_timings[node].attempts = attempt_index + 1;
-    // The input goes as JSON text when it is known as text (the runtime then ignores `input`).
     auto up = plan_.upstream.find(node);
-    if (up == plan_.upstream.end() || up->second.empty()) {
-      invocation.input_json = run->request.input_json;
-      if (invocation.input_json.empty()) invocation.input = run->request.input;
-    } else if (up->second.size() == 1) {
-      if (auto text = run->result.output_texts.find(up->second.front());
-          text != run->result.output_texts.end()) {
-        invocation.input_json = text->second;
-      } else {
-        invocation.input = run->result.outputs.value(up->second.front(), nlohmann::json());
-      }
-    } else {
-      invocation.input = nlohmann::json::object();
-      // As text too when every upstream output is known as text: keyed by upstream name in edge
-      // order, each value in its node's own key order.
-      std::string text;
-      bool all_known = true;
-      for (const std::string& from : up->second) {
-        invocation.input[from] = run->result.outputs.value(from, nlohmann::json());
-        auto known = run->result.output_texts.find(from);
-        all_known = all_known && known != run->result.output_texts.end();
-        if (all_known)
-          text += (text.empty() ? "{" : ",") + nlohmann::json(from).dump() + ":" + known->second;
-      }
-      if (all_known) invocation.input_json = text + "}";
-    }
+    set_input(*run, up == plan_.upstream.end() ? nullptr : &up->second, invocation);
     invocation.ctx_json = node_context_json(node, run->shared_ctx);
     // Alone, a node follows the previous one on its isolate; nodes running side by side spread
     // over the isolates instead, so CPU-bound siblings still use every core.
@@ -264,9 +257,10 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
             run->result.logs.push_back({node, std::move(line)});
           }
           if (outcome.output.is_ok() && run->env->redactor.empty()) {
-            if (!outcome.output_json.empty())
-              run->result.output_texts[node] = std::move(outcome.output_json);
-            run->result.outputs[node] = std::move(outcome.output.value());
+            bool as_text = !outcome.output_json.empty();
+            if (as_text) run->result.output_texts[node] = std::move(outcome.output_json);
+            if (!as_text || !options_.outputs_as_text)
+              run->result.outputs[node] = std::move(outcome.output.value());
           } else if (outcome.output.is_ok()) {
             nlohmann::json redacted = run->env->redactor.redact(outcome.output.value());
             // The text goes downstream only when it holds no secret (redaction works on values).
@@ -296,6 +290,48 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       });
 }
 
+void DagExecutor::set_input(const Execution& run, const std::vector<std::string>* upstream,
+                            NodeInvocation& invocation) {
+  // The runtime parses input_json when it is set and ignores `input`.
+  if (!upstream || upstream->empty()) {
+    invocation.input_json = run.request.input_json;
+    if (invocation.input_json.empty()) invocation.input = run.request.input;
+    return;
+  }
+  auto value_of = [&](const std::string& from) {
+    if (auto value = run.result.outputs.find(from); value != run.result.outputs.end()) {
+      return *value;
+    }
+    auto text = run.result.output_texts.find(from);
+    return text == run.result.output_texts.end() ? nlohmann::json()
+                                                 : nlohmann::json::parse(text->second);
+  };
+  if (upstream->size() == 1) {
+    auto text = run.result.output_texts.find(upstream->front());
+    if (text != run.result.output_texts.end()) {
+      invocation.input_json = text->second;
+    } else {
+      invocation.input = value_of(upstream->front());
+    }
+    return;
+  }
+  // Keyed by upstream name in edge order, each value in its node's own key order.
+  std::string text = "{";
+  for (const std::string& from : *upstream) {
+    auto known = run.result.output_texts.find(from);
+    if (known == run.result.output_texts.end()) {
+      invocation.input = nlohmann::json::object();
+      for (const std::string& name : *upstream) invocation.input[name] = value_of(name);
+      return;
+    }
+    if (text.size() > 1) text += ',';
+    append_json_string(text, from);
+    text += ':';
+    text += known->second;
+  }
+  invocation.input_json = text + "}";
+}
+
 void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std::string& node) {
   std::vector<std::string> next;
   bool complete = false;
@@ -304,7 +340,9 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
     run->result.node_timings[node].completed_ms = epoch_ms(clock_.now());
     run->running--;
     if (run->env->settings.eager) {
-      if (!run->failed && run->result.outputs.contains(node)) {
+      bool succeeded =
+          run->result.outputs.contains(node) || run->result.output_texts.count(node) > 0;
+      if (!run->failed && succeeded) {
         auto down = downstream_.find(node);
         if (down != downstream_.end()) {
           for (const std::string& to : down->second) {

@@ -54,8 +54,9 @@ struct ExecutionRequest {
   nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
   nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
   std::optional<KubeTarget> kube;
-  nlohmann::json trigger;  // what started it (ctx.trigger), e.g. a queue message's metadata
-  int lane = -1;           // the isolate to start on (NodeInvocation::lane); -1: the least busy
+  // What started it (ctx.trigger) as JSON text, e.g. a queue message's metadata; empty: none.
+  std::string trigger_json;
+  int lane = -1;  // the isolate to start on (NodeInvocation::lane); -1: the least busy
   // When set, config, secrets and kube above are not read: this was made from them.
   std::shared_ptr<const ExecutionEnvironment> environment;
 };
@@ -76,7 +77,8 @@ struct ExecutionResult {
   bool success = false;
   nlohmann::json outputs = nlohmann::json::object();
   // The same outputs as the text their nodes' JSON.stringify wrote (object keys in the nodes'
-  // order), for the outputs redaction left unchanged.
+  // order), for the outputs redaction left unchanged. With ExecutorOptions::outputs_as_text an
+  // output known here is not in `outputs`.
   std::map<std::string, std::string> output_texts;
   nlohmann::json errors = nlohmann::json::object();
   double started_ms = 0;
@@ -95,6 +97,9 @@ struct ExecutionResult {
 
 struct ExecutorOptions {
   std::vector<std::string> allow_net;  // engine-wide hosts, added to every node's capabilities.net
+  // Results are only written out (to_json_text): outputs known as text are not parsed into
+  // ExecutionResult::outputs. Without secrets to redact, no output is parsed in C++ at all.
+  bool outputs_as_text = false;
 };
 
 class DagExecutor {
@@ -112,6 +117,10 @@ class DagExecutor {
   void start_node(const std::shared_ptr<Execution>& run, const std::string& node);
   void attempt(const std::shared_ptr<Execution>& run, const std::string& node, int attempt);
   void node_finished(const std::shared_ptr<Execution>& run, const std::string& node);
+  // The input of `node`: the trigger input, its upstream node's output, or its upstream nodes'
+  // outputs keyed by name; as JSON text when every part is known as text.
+  static void set_input(const Execution& run, const std::vector<std::string>* upstream,
+                        NodeInvocation& invocation);
 
   const spec::Workflow& workflow_;
   const spec::Plan& plan_;

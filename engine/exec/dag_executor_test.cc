@@ -21,7 +21,9 @@ class ScriptedRunner : public NodeRunner {
       std::lock_guard<std::mutex> lock(mutex_);
       seen_.push_back(invocation);
     }
-    NodeOutcome outcome{nlohmann::json{{"n", 1}}, R"({"n":1})"};
+    // Text only when asked, as the runtime does.
+    NodeOutcome outcome{invocation.output_text_only ? nlohmann::json() : nlohmann::json{{"n", 1}},
+                        R"({"n":1})"};
     outcome.lane = answer_lane_;
     done(std::move(outcome));
   }
@@ -75,6 +77,60 @@ TEST_F(DagExecutorTest, KeepsAnExecutionsNodesOnTheIsolateItsFirstNodeRanOn) {
   EXPECT_EQ(seen[2].lane, 1);
 }
 
+constexpr const char* kFan = R"(name: fan
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  a: {path: nodes/step.js}
+  b: {path: nodes/step.js}
+  c: {path: nodes/step.js}
+  d: {path: nodes/step.js}
+edges:
+  - {from: a, to: b}
+  - {from: a, to: c}
+  - {from: b, to: d}
+  - {from: c, to: d}
+)";
+
+TEST_F(DagExecutorTest, OutputsKeptAsTextAreFedDownstreamAndWrittenOutTheSame) {
+  load(kFan);
+  for (const char* scheduling : {"stage", "eager"}) {
+    ExecutionRequest request;
+    request.execution_id = "exec-1";
+    request.config = {{"scheduling", scheduling}};
+    ScriptedRunner parsing_runner(0);
+    DagExecutor parsing(loaded_->workflow, *loaded_->plan, parsing_runner, delays_, clock_);
+    ExecutionResult parsed = parsing.execute_and_wait(request);
+    ScriptedRunner text_runner(0);
+    DagExecutor text_only(loaded_->workflow, *loaded_->plan, text_runner, delays_, clock_,
+                          ExecutorOptions{{}, /*outputs_as_text=*/true});
+    ExecutionResult kept = text_only.execute_and_wait(request);
+    ASSERT_TRUE(kept.success) << scheduling << ": " << kept.errors.dump();
+    EXPECT_EQ(kept.outputs, nlohmann::json::object()) << scheduling;
+    EXPECT_EQ(kept.output_texts.size(), 4u) << scheduling;
+    EXPECT_EQ(kept.to_json_text(), parsed.to_json_text()) << scheduling;
+    EXPECT_EQ(kept.to_json()["outputs"]["d"], nlohmann::json({{"n", 1}})) << scheduling;
+    for (const NodeInvocation& seen : text_runner.seen()) {
+      EXPECT_TRUE(seen.output_text_only) << seen.node;
+      if (seen.node == "d") {
+        EXPECT_EQ(seen.input_json, R"({"b":{"n":1},"c":{"n":1}})");
+      }
+    }
+  }
+}
+
+TEST_F(DagExecutorTest, OutputsAreParsedWhenSecretsMayNeedRedacting) {
+  ScriptedRunner runner(0);
+  DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_,
+                       ExecutorOptions{{}, /*outputs_as_text=*/true});
+  ExecutionRequest request;
+  request.secrets = {{"slack", {{"token", "s3cret"}}}};
+  ExecutionResult result = executor.execute_and_wait(request);
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs["c"], nlohmann::json({{"n", 1}}));
+  for (const NodeInvocation& seen : runner.seen()) EXPECT_FALSE(seen.output_text_only);
+}
+
 TEST_F(DagExecutorTest, NodesRunningSideBySideSpreadOverTheIsolates) {
   load(R"(name: fan
 version: "1.0"
@@ -105,7 +161,7 @@ TEST_F(DagExecutorTest, EveryNodeGetsTheSharedCtxWithItsOwnName) {
   request.execution_id = "exec-1";
   request.config = {{"region", "eu"}, {"service_hosts", {{"slack", {"hooks.slack.com"}}}}};
   request.secrets = {{"slack", {{"token", "t"}}}};
-  request.trigger = {{"subject", "orders.new"}};
+  request.trigger_json = R"({"subject":"orders.new"})";
   ASSERT_TRUE(executor.execute_and_wait(request).success);
   std::vector<NodeInvocation> seen = runner.seen();
   ASSERT_EQ(seen.size(), 3u);
@@ -117,7 +173,7 @@ TEST_F(DagExecutorTest, EveryNodeGetsTheSharedCtxWithItsOwnName) {
                                    {"config", request.config},
                                    {"secrets", request.secrets},
                                    {"serviceHosts", {{"slack", {"hooks.slack.com"}}}},
-                                   {"trigger", request.trigger}}));
+                                   {"trigger", nlohmann::json::parse(request.trigger_json)}}));
   }
   // Downstream nodes get the upstream output as the text the node wrote.
   EXPECT_EQ(seen[1].input_json, R"({"n":1})");

@@ -1,5 +1,7 @@
 #include "engine/exec/node_context.h"
 
+#include "engine/util/json_text.h"
+
 namespace pd::exec {
 
 nlohmann::json to_json(const NodeContextData& data) {
@@ -17,7 +19,8 @@ nlohmann::json to_json(const NodeContextData& data) {
 }
 
 std::string shared_context_json(const NodeContextData& data) {
-  return execution_context_json(environment_context_json(data), data.execution_id, data.trigger);
+  return execution_context_json(environment_context_json(data), data.execution_id,
+                                data.trigger.is_null() ? "" : data.trigger.dump());
 }
 
 std::string environment_context_json(const NodeContextData& data) {
@@ -27,9 +30,16 @@ std::string environment_context_json(const NodeContextData& data) {
 }
 
 std::string execution_context_json(const std::string& environment, const std::string& execution_id,
-                                   const nlohmann::json& trigger) {
-  std::string out = "\"executionId\":" + nlohmann::json(execution_id).dump() + ",";
-  if (!trigger.is_null()) out += "\"trigger\":" + trigger.dump() + ",";
+                                   std::string_view trigger_json) {
+  std::string out = "\"executionId\":";
+  out.reserve(environment.size() + trigger_json.size() + execution_id.size() + 32);
+  append_json_string(out, execution_id);
+  out += ',';
+  if (!trigger_json.empty()) {
+    out += "\"trigger\":";
+    out += trigger_json;
+    out += ',';
+  }
   return out + environment;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pd::exec {
@@ -43,10 +44,11 @@ std::string shared_context_json(const NodeContextData& data);
 std::string node_context_json(const std::string& node, const std::string& shared);
 // shared_context_json in two parts again, so that what every execution with the same config and
 // secrets shares is written once: environment_context_json leaves out the execution id and the
-// trigger (whatever `data` holds for them), execution_context_json puts them in front.
+// trigger (whatever `data` holds for them), execution_context_json puts them in front (the
+// trigger as JSON text; empty: none).
 std::string environment_context_json(const NodeContextData& data);
 std::string execution_context_json(const std::string& environment, const std::string& execution_id,
-                                   const nlohmann::json& trigger);
+                                   std::string_view trigger_json);
 
 // JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();

@@ -26,6 +26,8 @@ struct NodeInvocation {
   std::string input_json;
   std::chrono::milliseconds timeout{30000};
   std::vector<std::string> net;  // hosts the node may reach
+  // NodeOutcome::output_json is enough: the output is not parsed into NodeOutcome::output.
+  bool output_text_only = false;
   // Which isolate of the pool runs it; -1: the least busy. The executor sends a node started on
   // its own to its execution's isolate, so a node's completion starts the next one on the same
   // thread instead of handing it to another.
@@ -35,6 +37,7 @@ struct NodeInvocation {
 struct NodeOutcome {
   Result<nlohmann::json> output = nlohmann::json();
   std::string output_json;  // the output as the node's JSON.stringify wrote it, when known
+                            // (with output_text_only, `output` is then null)
   std::vector<js::ConsoleLine> console;
   int lane = -1;  // the isolate that ran it, when the runner has several
 };

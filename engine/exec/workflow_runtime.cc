@@ -92,9 +92,9 @@ Result<std::unique_ptr<WorkflowRuntime>> WorkflowRuntime::open(const js::V8Platf
     r.stubbing_runner_ = std::make_unique<StubbingNodeRunner>(*r.runner_, r.options_.stubs);
     runner = r.stubbing_runner_.get();
   }
-  r.executor_ =
-      std::make_unique<DagExecutor>(r.loaded_->workflow, *r.loaded_->plan, *runner, *delays, clock,
-                                    ExecutorOptions{r.options_.allow_net});
+  r.executor_ = std::make_unique<DagExecutor>(
+      r.loaded_->workflow, *r.loaded_->plan, *runner, *delays, clock,
+      ExecutorOptions{r.options_.allow_net, r.options_.outputs_as_text});
   return runtime;
 }
 
@@ -104,12 +104,12 @@ WorkflowRuntime::~WorkflowRuntime() {
 }
 
 void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                              std::string execution_id, nlohmann::json trigger,
+                              std::string execution_id, std::string trigger_json,
                               std::string input_json) {
   // Already on a lane (HTTP served on the isolate threads): no hand-off at all.
   if (int lane = pool_->current_lane(); lane >= 0) {
-    return start(std::move(input), std::move(done), std::move(execution_id), std::move(trigger),
-                 std::move(input_json), lane);
+    return start(std::move(input), std::move(done), std::move(execution_id),
+                 std::move(trigger_json), std::move(input_json), lane);
   }
   // Started on an isolate's own thread: the caller (an HTTP loop, a NATS puller) hands over
   // once, and the first node's call then needs no further hand-off.
@@ -118,27 +118,27 @@ void WorkflowRuntime::execute(nlohmann::json input, std::function<void(Execution
     nlohmann::json input;
     std::function<void(ExecutionResult)> done;
     std::string execution_id;
-    nlohmann::json trigger;
+    std::string trigger_json;
     std::string input_json;
   };
   auto pending =
       std::make_shared<Pending>(Pending{std::move(input), std::move(done), std::move(execution_id),
-                                        std::move(trigger), std::move(input_json)});
+                                        std::move(trigger_json), std::move(input_json)});
   pool_->post_task([this, pending](size_t lane) {
     start(std::move(pending->input), std::move(pending->done), std::move(pending->execution_id),
-          std::move(pending->trigger), std::move(pending->input_json), static_cast<int>(lane));
+          std::move(pending->trigger_json), std::move(pending->input_json), static_cast<int>(lane));
   });
 }
 
 void WorkflowRuntime::start(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                            std::string execution_id, nlohmann::json trigger,
+                            std::string execution_id, std::string trigger_json,
                             std::string input_json, int lane) {
   Result<std::shared_ptr<const ExecutionEnvironment>> environment = current_environment();
   ExecutionRequest request;
   request.execution_id = std::move(execution_id);
   request.input = std::move(input);
   request.input_json = std::move(input_json);
-  request.trigger = std::move(trigger);
+  request.trigger_json = std::move(trigger_json);
   request.lane = lane;
   if (!environment.is_ok()) {
     ExecutionResult failed;
@@ -177,7 +177,7 @@ ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::str
   std::future<ExecutionResult> future = result.get_future();
   execute(
       std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
-      std::move(execution_id), nullptr, std::move(input_json));
+      std::move(execution_id), "", std::move(input_json));
   return future.get();
 }
 

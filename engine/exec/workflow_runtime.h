@@ -31,6 +31,8 @@ struct WorkflowRuntimeOptions {
   size_t isolates = 0;  // 0: one per hardware thread
   size_t heap_limit_mb = 128;
   std::vector<std::string> allow_net;  // engine-wide, besides capabilities.net
+  // Results are only written out as text: see ExecutorOptions::outputs_as_text.
+  bool outputs_as_text = false;
   std::vector<std::filesystem::path> read_paths = {"/app", "/var/run/secrets"};
   std::filesystem::path scratch_dir;       // writable by nodes; none when empty
   std::filesystem::path cache_dir;         // transform/code cache; memory when empty
@@ -62,12 +64,13 @@ class WorkflowRuntime {
                                                        WorkflowRuntimeOptions options);
   ~WorkflowRuntime();
 
-  // `trigger` becomes ctx.trigger (e.g. a queue message's subject, headers and delivery).
+  // `trigger_json` (JSON text) becomes ctx.trigger (e.g. a queue message's subject, headers and
+  // delivery); empty: none.
   // `input_json`, when given, is `input` as JSON text: nodes then see its keys in that order.
   // Called on a lane's thread, the execution starts there at once; from elsewhere it is handed
   // to the lanes in turn.
   void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-               std::string execution_id = "", nlohmann::json trigger = nullptr,
+               std::string execution_id = "", std::string trigger_json = "",
                std::string input_json = "");
   ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "",
                                    std::string input_json = "");
@@ -93,7 +96,8 @@ class WorkflowRuntime {
   WorkflowRuntime() = default;
   // execute(), on the loop thread of isolate `lane`.
   void start(nlohmann::json input, std::function<void(ExecutionResult)> done,
-             std::string execution_id, nlohmann::json trigger, std::string input_json, int lane);
+             std::string execution_id, std::string trigger_json, std::string input_json,
+             int lane);
   // The environment for the config in force now: made again only when the config changed.
   Result<std::shared_ptr<const ExecutionEnvironment>> current_environment();
 

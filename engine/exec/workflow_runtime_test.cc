@@ -390,7 +390,7 @@ config:
   auto run = [&](nlohmann::json trigger) {
     std::promise<ExecutionResult> done;
     runtime->execute(nlohmann::json::object(), [&](ExecutionResult r) { done.set_value(std::move(r)); },
-                     "", trigger);
+                     "", trigger.is_null() ? "" : trigger.dump());
     return done.get_future().get();
   };
   ExecutionResult first = run({{"subject", "orders.new"}});

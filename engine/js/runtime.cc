@@ -925,7 +925,9 @@ void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {
       return;
     }
     result.output_json = to_std(isolate, json);
-    result.output = Json::parse(result.output_json, nullptr, false);
+    if (!found->second->options.output_text_only) {
+      result.output = Json::parse(result.output_json, nullptr, false);
+    }
   }
   finish(call_id, std::move(result));
 }

@@ -90,10 +90,12 @@ struct CallOptions {
   // Who is calling (e.g. the workflow's node name), handed to the transport as
   // HttpRequest::caller for the requests this call makes; default: the node's file.
   std::string caller;
+  // The output's JSON text is all the caller needs: NodeCall::output stays null.
+  bool output_text_only = false;
 };
 
 struct NodeCall {
-  nlohmann::json output;    // null when the node returned undefined
+  nlohmann::json output;    // null when the node returned undefined (or output_text_only)
   std::string output_json;  // the same as JSON.stringify wrote it (object keys in their order)
   std::vector<ConsoleLine> console;
   // Fresh-context calls: timers and asynchronous operations (requests, file I/O) the node left

@@ -8,7 +8,20 @@
 
 namespace pd::js {
 
+inline bool is_ascii(std::string_view text) {
+  unsigned char high = 0;
+  for (char c : text) high |= static_cast<unsigned char>(c);  // vectorised by the compiler
+  return high < 0x80;
+}
+
+// ASCII (most JSON we hand over: ctx, inputs) is copied as one-byte text, which skips V8's
+// UTF-8 decoder.
 inline v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
+  if (is_ascii(text)) {
+    return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(text.data()),
+                                      v8::NewStringType::kNormal, static_cast<int>(text.size()))
+        .ToLocalChecked();
+  }
   return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
                                  static_cast<int>(text.size()))
       .ToLocalChecked();

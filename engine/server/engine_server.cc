@@ -109,7 +109,7 @@ void EngineServer::run_execution(const std::string& trigger, Json input, std::st
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         respond({done.success ? 200 : 500, done.to_json_text() + "\n"});
       },
-      "", nullptr, std::move(input_json));
+      "", "", std::move(input_json));
 }
 
 void EngineServer::routes() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/util/clock.h"
+#include "engine/util/json_text.h"
 
 namespace pd::server {
 namespace {
@@ -52,30 +53,44 @@ std::string json_payload_text(const nats::Message& message) {
   return nlohmann::json::accept(message.data) ? message.data : "";
 }
 
-nlohmann::json queue_trigger_info(const std::string& trigger_name, const nats::Message& message,
-                                  const nats::DeliveryInfo* delivery) {
-  nlohmann::json headers = nlohmann::json::object();
-  for (const auto& [key, value] : message.headers) {
-    if (!headers.contains(key)) headers[key] = value;
+std::string queue_trigger_json(const std::string& trigger_name, const nats::Message& message,
+                               const nats::DeliveryInfo* delivery) {
+  std::string out = "{\"type\":\"queue\",\"name\":";
+  append_json_string(out, trigger_name);
+  out += ",\"subject\":";
+  append_json_string(out, message.subject);
+  out += ",\"headers\":{";
+  for (size_t i = 0; i < message.headers.size(); ++i) {
+    const auto& [key, value] = message.headers[i];
+    bool repeated = std::any_of(message.headers.begin(), message.headers.begin() + i,
+                                [&key = key](const auto& earlier) { return earlier.first == key; });
+    if (repeated) continue;
+    if (out.back() != '{') out += ',';
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, value);
   }
-  nlohmann::json info = {{"type", "queue"},
-                         {"name", trigger_name},
-                         {"subject", message.subject},
-                         {"headers", headers}};
-  if (!message.reply.empty() && !delivery) info["replyTo"] = message.reply;
+  out += '}';
+  if (!message.reply.empty() && !delivery) {
+    out += ",\"replyTo\":";
+    append_json_string(out, message.reply);
+  }
   if (delivery) {
-    info["delivery"] = {
-        {"stream", delivery->stream},
-        {"consumer", delivery->consumer},
-        {"streamSequence", delivery->stream_sequence},
-        {"consumerSequence", delivery->consumer_sequence},
-        {"attempt", delivery->delivered},
-        {"pending", delivery->pending},
-        {"timestamp", format_rfc3339(std::chrono::system_clock::time_point(
-                          std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                              std::chrono::nanoseconds(delivery->timestamp_ns))))}};
+    out += ",\"delivery\":{\"stream\":";
+    append_json_string(out, delivery->stream);
+    out += ",\"consumer\":";
+    append_json_string(out, delivery->consumer);
+    out += ",\"streamSequence\":" + std::to_string(delivery->stream_sequence) +
+           ",\"consumerSequence\":" + std::to_string(delivery->consumer_sequence) +
+           ",\"attempt\":" + std::to_string(delivery->delivered) +
+           ",\"pending\":" + std::to_string(delivery->pending) + ",\"timestamp\":";
+    append_json_string(out, format_rfc3339(std::chrono::system_clock::time_point(
+                                std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                    std::chrono::nanoseconds(delivery->timestamp_ns)))));
+    out += '}';
   }
-  return info;
+  out += '}';
+  return out;
 }
 
 }  // namespace pd::server

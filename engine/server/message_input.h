@@ -22,9 +22,11 @@ Result<nlohmann::json> message_input(const nats::Message& message, const std::st
 // the Content-Type says JSON and the payload is valid JSON; "" otherwise (use message_input).
 std::string json_payload_text(const nats::Message& message);
 
-// ctx.trigger: {type: "queue", name, subject, headers: {name: value}, replyTo?, delivery?:
-// {stream, consumer, streamSequence, consumerSequence, attempt, pending, timestamp}}.
-nlohmann::json queue_trigger_info(const std::string& trigger_name, const nats::Message& message,
-                                  const nats::DeliveryInfo* delivery);
+// ctx.trigger as JSON text, keys in this order: {type: "queue", name, subject, headers: {name:
+// value} (the first value of each name, in the message's order), replyTo?, delivery?: {stream,
+// consumer, streamSequence, consumerSequence, attempt, pending, timestamp}}. Written directly:
+// no tree is built per message. Bytes that are not UTF-8 become U+FFFD.
+std::string queue_trigger_json(const std::string& trigger_name, const nats::Message& message,
+                               const nats::DeliveryInfo* delivery);
 
 }  // namespace pd::server

@@ -243,8 +243,8 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   }
   if (!invalid.empty()) return settled(std::move(pending), std::nullopt, invalid);
   metrics_.execution_started();
-  nlohmann::json trigger =
-      queue_trigger_info(name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
+  std::string trigger =
+      queue_trigger_json(name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
   // The callback hands its reference on (it runs once), so the settle loop holds the last one
   // and frees a batch's NATS messages together: cnats wakes its collector thread for the first
   // message freed into an empty list, once a batch rather than once a message.

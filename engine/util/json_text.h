@@ -14,4 +14,8 @@ namespace pd {
 // document being written the same way). `{}` and `[]` stay on one line.
 void append_pretty_json(std::string& out, std::string_view compact, int depth = 0, int indent = 2);
 
+// Appends `text` as a JSON string literal, quotes included, escaped as JSON.stringify escapes
+// it. Bytes that are not valid UTF-8 become U+FFFD (nlohmann's dump() throws on them instead).
+void append_json_string(std::string& out, std::string_view text);
+
 }  // namespace pd

@@ -34,5 +34,33 @@ TEST(PrettyJson, ContinuesAtTheGivenDepth) {
   EXPECT_EQ(pretty(R"({"n":1})", 2), "{\n      \"n\": 1\n    }");
 }
 
+std::string json_string_of(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+TEST(JsonString, EscapesAsJsonStringifyDoes) {
+  EXPECT_EQ(json_string_of(""), R"("")");
+  EXPECT_EQ(json_string_of("plain text"), R"("plain text")");
+  EXPECT_EQ(json_string_of("a\"b\\c\n\r\t\b\f"), R"("a\"b\\c\n\r\t\b\f")");
+  EXPECT_EQ(json_string_of(std::string("\x01\x1f\0", 3)), R"("\u0001\u001f\u0000")");
+  for (std::string text : {"caf\xc3\xa9", "\xe2\x82\xac 5", "\xf0\x9f\x99\x82", "x\x7fy", "a/b"}) {
+    EXPECT_EQ(json_string_of(text), nlohmann::json(text).dump()) << text;
+  }
+}
+
+TEST(JsonString, ReplacesBytesThatAreNotUtf8) {
+  // A lone continuation byte, a truncated sequence, an overlong form, a surrogate, > U+10FFFF.
+  EXPECT_EQ(json_string_of("a\x80"
+                           "b"),
+            R"("a\ufffdb")");
+  EXPECT_EQ(json_string_of("\xc3"), R"("\ufffd")");
+  EXPECT_EQ(json_string_of("\xc0\xaf"), R"("\ufffd\ufffd")");
+  EXPECT_EQ(json_string_of("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");
+  EXPECT_EQ(json_string_of("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");
+  EXPECT_TRUE(nlohmann::json::accept(json_string_of("\xff\xfe ok \xe2\x82")));
+}
+
 }  // namespace
 }  // namespace pd

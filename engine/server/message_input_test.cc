@@ -1,0 +1,40 @@
+#include "engine/server/message_input.h"
+
+#include <gtest/gtest.h>
+
+namespace pd::server {
+namespace {
+
+nats::Message order_message() {
+  return {"orders.eu",
+          "{\"id\": 7}",
+          {{"Content-Type", "application/json"}, {"X-Tenant", "acme"}, {"X-Tenant", "other"}},
+          "_INBOX.reply"};
+}
+
+TEST(QueueTriggerJson, CoreMessagesGiveTheSubjectHeadersAndReplySubjectInOrder) {
+  EXPECT_EQ(queue_trigger_json("incoming", order_message(), nullptr),
+            R"({"type":"queue","name":"incoming","subject":"orders.eu",)"
+            R"("headers":{"Content-Type":"application/json","X-Tenant":"acme"},)"
+            R"("replyTo":"_INBOX.reply"})");
+}
+
+TEST(QueueTriggerJson, JetStreamMessagesGiveTheDeliveryInsteadOfTheReplySubject) {
+  nats::DeliveryInfo delivery{"ORDERS", "order-worker", 42, 40, 2, 3, 1'780'000'000'123'000'000};
+  nlohmann::json trigger =
+      nlohmann::json::parse(queue_trigger_json("incoming", order_message(), &delivery));
+  EXPECT_FALSE(trigger.contains("replyTo"));
+  EXPECT_EQ(trigger["delivery"], nlohmann::json::parse(R"({"stream": "ORDERS",
+      "consumer": "order-worker", "streamSequence": 42, "consumerSequence": 40, "attempt": 2,
+      "pending": 3, "timestamp": "2026-05-28T20:26:40Z"})"));
+}
+
+TEST(QueueTriggerJson, EscapesTextAndReplacesBytesThatAreNotUtf8) {
+  nats::Message message{"odd.\xff", "", {{"X-Quote", "say \"hi\"\n"}, {"X-Bad", "a\xc3"}}, ""};
+  EXPECT_EQ(queue_trigger_json("t", message, nullptr),
+            R"({"type":"queue","name":"t","subject":"odd.\ufffd",)"
+            R"("headers":{"X-Quote":"say \"hi\"\n","X-Bad":"a\ufffd"}})");
+}
+
+}  // namespace
+}  // namespace pd::server
