@@ -144,6 +144,14 @@ struct DagExecutor::Execution {
   ExecutionResult result;
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
+  // Each succeeded node's output as the JSON text its downstream nodes get: as the node wrote
+  // it, secrets and all, as the old engine passed outputs on. `in_result`: no secret in it, so
+  // the result shows this text too.
+  struct Handoff {
+    std::string text;
+    bool in_result = false;
+  };
+  std::map<std::string, Handoff> handoffs;
   // The isolate its nodes go to (NodeInvocation::lane): the request's, else the one its first
   // finished node ran on.
   int lane = -1;
@@ -232,8 +240,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
   auto net = spec_node.capabilities.find("net");
   if (net != spec_node.capabilities.end()) invocation.net = net->second;
   invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
-  // Redaction works on values: with secrets, every output is parsed.
-  invocation.output_text_only = options_.outputs_as_text && run->env->redactor.empty();
+  // Outputs that may hold a secret are parsed here, to be redacted (see keep_output).
+  invocation.output_text_only = options_.outputs_as_text;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
     run->result.node_timings[node].attempts = attempt_index + 1;
@@ -256,18 +264,8 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
             line.record = run->env->redactor.redact(line.record);
             run->result.logs.push_back({node, std::move(line)});
           }
-          if (outcome.output.is_ok() && run->env->redactor.empty()) {
-            bool as_text = !outcome.output_json.empty();
-            if (as_text) run->result.output_texts[node] = std::move(outcome.output_json);
-            if (!as_text || !options_.outputs_as_text)
-              run->result.outputs[node] = std::move(outcome.output.value());
-          } else if (outcome.output.is_ok()) {
-            nlohmann::json redacted = run->env->redactor.redact(outcome.output.value());
-            // The text goes downstream only when it holds no secret (redaction works on values).
-            if (!outcome.output_json.empty() && redacted == outcome.output.value()) {
-              run->result.output_texts[node] = std::move(outcome.output_json);
-            }
-            run->result.outputs[node] = std::move(redacted);
+          if (outcome.output.is_ok()) {
+            keep_output(*run, node, outcome);
           } else if (attempt_index < run->env->settings.retries) {
             retry = true;
           } else {
@@ -290,6 +288,31 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       });
 }
 
+void DagExecutor::keep_output(Execution& run, const std::string& node, NodeOutcome& outcome) {
+  const SecretRedactor& redactor = run.env->redactor;
+  std::string& text = outcome.output_json;
+  nlohmann::json& value = outcome.output.value();
+  bool has_text = !text.empty();
+  // Asked for text only, the runner left `value` null.
+  bool value_known = !has_text || !options_.outputs_as_text;
+  auto parsed = [&]() -> nlohmann::json& {
+    if (!value_known) value = nlohmann::json::parse(text, nullptr, false);
+    value_known = true;
+    return value;
+  };
+  bool clean = redactor.empty() || (has_text && !redactor.may_occur_in_json(text));
+  if (!clean) {
+    nlohmann::json redacted = redactor.redact(parsed());
+    clean = redacted == value;
+    if (!clean) run.result.outputs[node] = std::move(redacted);
+  }
+  Execution::Handoff& handoff = run.handoffs[node];
+  handoff.text = has_text ? std::move(text)
+                          : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  handoff.in_result = clean && has_text;
+  if (clean && (!has_text || !options_.outputs_as_text)) run.result.outputs[node] = parsed();
+}
+
 void DagExecutor::set_input(const Execution& run, const std::vector<std::string>* upstream,
                             NodeInvocation& invocation) {
   // The runtime parses input_json when it is set and ignores `input`.
@@ -298,36 +321,22 @@ void DagExecutor::set_input(const Execution& run, const std::vector<std::string>
     if (invocation.input_json.empty()) invocation.input = run.request.input;
     return;
   }
-  auto value_of = [&](const std::string& from) {
-    if (auto value = run.result.outputs.find(from); value != run.result.outputs.end()) {
-      return *value;
-    }
-    auto text = run.result.output_texts.find(from);
-    return text == run.result.output_texts.end() ? nlohmann::json()
-                                                 : nlohmann::json::parse(text->second);
+  // A node starts once its upstream nodes succeeded, so each has its handoff.
+  auto text_of = [&](const std::string& from) -> std::string_view {
+    auto found = run.handoffs.find(from);
+    return found == run.handoffs.end() ? std::string_view("null") : found->second.text;
   };
   if (upstream->size() == 1) {
-    auto text = run.result.output_texts.find(upstream->front());
-    if (text != run.result.output_texts.end()) {
-      invocation.input_json = text->second;
-    } else {
-      invocation.input = value_of(upstream->front());
-    }
+    invocation.input_json = text_of(upstream->front());
     return;
   }
   // Keyed by upstream name in edge order, each value in its node's own key order.
   std::string text = "{";
   for (const std::string& from : *upstream) {
-    auto known = run.result.output_texts.find(from);
-    if (known == run.result.output_texts.end()) {
-      invocation.input = nlohmann::json::object();
-      for (const std::string& name : *upstream) invocation.input[name] = value_of(name);
-      return;
-    }
     if (text.size() > 1) text += ',';
     append_json_string(text, from);
     text += ':';
-    text += known->second;
+    text += text_of(from);
   }
   invocation.input_json = text + "}";
 }
@@ -340,9 +349,7 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
     run->result.node_timings[node].completed_ms = epoch_ms(clock_.now());
     run->running--;
     if (run->env->settings.eager) {
-      bool succeeded =
-          run->result.outputs.contains(node) || run->result.output_texts.count(node) > 0;
-      if (!run->failed && succeeded) {
+      if (!run->failed && run->handoffs.count(node)) {
         auto down = downstream_.find(node);
         if (down != downstream_.end()) {
           for (const std::string& to : down->second) {
@@ -358,6 +365,9 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
     run->running += next.size();
     complete = run->running == 0 && !run->finished;
     if (complete) {
+      for (auto& [name, handoff] : run->handoffs) {
+        if (handoff.in_result) run->result.output_texts[name] = std::move(handoff.text);
+      }
       run->finished = true;
       run->result.success = !run->failed;
       run->result.completed_ms = epoch_ms(clock_.now());

@@ -77,7 +77,7 @@ struct ExecutionResult {
   bool success = false;
   nlohmann::json outputs = nlohmann::json::object();
   // The same outputs as the text their nodes' JSON.stringify wrote (object keys in the nodes'
-  // order), for the outputs redaction left unchanged. With ExecutorOptions::outputs_as_text an
+  // order), for the outputs that hold no secret. With ExecutorOptions::outputs_as_text an
   // output known here is not in `outputs`.
   std::map<std::string, std::string> output_texts;
   nlohmann::json errors = nlohmann::json::object();
@@ -98,7 +98,7 @@ struct ExecutionResult {
 struct ExecutorOptions {
   std::vector<std::string> allow_net;  // engine-wide hosts, added to every node's capabilities.net
   // Results are only written out (to_json_text): outputs known as text are not parsed into
-  // ExecutionResult::outputs. Without secrets to redact, no output is parsed in C++ at all.
+  // ExecutionResult::outputs. Only outputs whose text shows a secret are parsed, to be redacted.
   bool outputs_as_text = false;
 };
 
@@ -117,8 +117,10 @@ class DagExecutor {
   void start_node(const std::shared_ptr<Execution>& run, const std::string& node);
   void attempt(const std::shared_ptr<Execution>& run, const std::string& node, int attempt);
   void node_finished(const std::shared_ptr<Execution>& run, const std::string& node);
+  // Records a node's output: unredacted for its downstream nodes, redacted in the result.
+  void keep_output(Execution& run, const std::string& node, NodeOutcome& outcome);
   // The input of `node`: the trigger input, its upstream node's output, or its upstream nodes'
-  // outputs keyed by name; as JSON text when every part is known as text.
+  // outputs keyed by name.
   static void set_input(const Execution& run, const std::vector<std::string>* upstream,
                         NodeInvocation& invocation);
 

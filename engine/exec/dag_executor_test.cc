@@ -15,15 +15,16 @@ namespace {
 // Answers every node with {"n": 1}, as run by isolate `answer_lane`, and records what it got.
 class ScriptedRunner : public NodeRunner {
  public:
-  explicit ScriptedRunner(int answer_lane) : answer_lane_(answer_lane) {}
+  explicit ScriptedRunner(int answer_lane, std::string answer = R"({"n":1})")
+      : answer_lane_(answer_lane), answer_(std::move(answer)) {}
   void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       seen_.push_back(invocation);
     }
     // Text only when asked, as the runtime does.
-    NodeOutcome outcome{invocation.output_text_only ? nlohmann::json() : nlohmann::json{{"n", 1}},
-                        R"({"n":1})"};
+    NodeOutcome outcome{
+        invocation.output_text_only ? nlohmann::json() : nlohmann::json::parse(answer_), answer_};
     outcome.lane = answer_lane_;
     done(std::move(outcome));
   }
@@ -34,6 +35,7 @@ class ScriptedRunner : public NodeRunner {
 
  private:
   int answer_lane_;
+  std::string answer_;
   std::mutex mutex_;
   std::vector<NodeInvocation> seen_;
 };
@@ -119,16 +121,45 @@ TEST_F(DagExecutorTest, OutputsKeptAsTextAreFedDownstreamAndWrittenOutTheSame) {
   }
 }
 
-TEST_F(DagExecutorTest, OutputsAreParsedWhenSecretsMayNeedRedacting) {
+TEST_F(DagExecutorTest, OutputsGoDownstreamAsWrittenAndAreRedactedInTheResult) {
+  for (bool outputs_as_text : {false, true}) {
+    ScriptedRunner runner(0, R"({"z":0,"token":"s3cret-value"})");
+    DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_,
+                         ExecutorOptions{{}, outputs_as_text});
+    ExecutionRequest request;
+    request.secrets = {{"svc", {{"token", "s3cret-value"}}}};
+    ExecutionResult result = executor.execute_and_wait(request);
+    ASSERT_TRUE(result.success) << result.errors.dump();
+    std::vector<NodeInvocation> seen = runner.seen();
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen[1].input_json, R"({"z":0,"token":"s3cret-value"})") << outputs_as_text;
+    EXPECT_EQ(result.outputs["a"], nlohmann::json({{"z", 0}, {"token", "[REDACTED]"}}));
+    EXPECT_EQ(result.output_texts.count("a"), 0u);
+    std::string text = result.to_json_text();
+    EXPECT_EQ(text.find("s3cret-value"), std::string::npos) << text;
+  }
+}
+
+TEST_F(DagExecutorTest, OnlyOutputsShowingASecretAreParsed) {
   ScriptedRunner runner(0);
   DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_,
                        ExecutorOptions{{}, /*outputs_as_text=*/true});
   ExecutionRequest request;
-  request.secrets = {{"slack", {{"token", "s3cret"}}}};
+  request.secrets = {{"svc", {{"token", "s3cret-value"}}}};
   ExecutionResult result = executor.execute_and_wait(request);
   ASSERT_TRUE(result.success) << result.errors.dump();
-  EXPECT_EQ(result.outputs["c"], nlohmann::json({{"n", 1}}));
-  for (const NodeInvocation& seen : runner.seen()) EXPECT_FALSE(seen.output_text_only);
+  EXPECT_EQ(result.outputs, nlohmann::json::object());
+  EXPECT_EQ(result.output_texts.at("c"), R"({"n":1})");
+}
+
+TEST(SecretRedactor, TellsWhetherJsonTextMayShowASecret) {
+  SecretRedactor redactor(nlohmann::json{{"svc", {{"token", "s3cret-value"}, {"short", "abc"}}}});
+  EXPECT_TRUE(redactor.may_occur_in_json(R"({"auth":"Bearer s3cret-value"})"));
+  EXPECT_FALSE(redactor.may_occur_in_json(R"({"n":1,"abc":"abc"})"));  // under 4: not a secret
+  EXPECT_FALSE(SecretRedactor().may_occur_in_json("\"anything\""));
+  // A secret JSON writes escaped cannot be looked for in the text: assume it may be there.
+  SecretRedactor quoted(nlohmann::json{{"svc", {{"token", "pass\"word"}}}});
+  EXPECT_TRUE(quoted.may_occur_in_json(R"({"n":1})"));
 }
 
 TEST_F(DagExecutorTest, NodesRunningSideBySideSpreadOverTheIsolates) {

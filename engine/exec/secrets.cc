@@ -29,7 +29,8 @@ Result<nlohmann::json> load_secrets_file(const FileSystem& fs, const std::filesy
   if (!data.is_ok()) return data.status();
   if (data.value().is_null()) return nlohmann::json::object();
   if (!data.value().is_object()) {
-    return invalid_argument(file.string() + ": expected a map of services (e.g. `github: {token: …}`)");
+    return invalid_argument(file.string() +
+                            ": expected a map of services (e.g. `github: {token: …}`)");
   }
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [service, values] : data.value().items()) out[service] = as_service(values);
@@ -105,6 +106,17 @@ std::string SecretRedactor::redact(std::string text) const {
     }
   }
   return text;
+}
+
+bool SecretRedactor::may_occur_in_json(std::string_view json) const {
+  for (const std::string& secret : values_) {
+    // JSON.stringify writes these characters escaped, so the text would not show the secret.
+    bool escaped = std::any_of(secret.begin(), secret.end(), [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (escaped || json.find(secret) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 nlohmann::json SecretRedactor::redact(const nlohmann::json& value) const {

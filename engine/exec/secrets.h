@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/util/file_system.h"
@@ -36,6 +37,9 @@ class SecretRedactor {
   std::string redact(std::string text) const;
   nlohmann::json redact(const nlohmann::json& value) const;
   bool empty() const { return values_.empty(); }
+  // False when no string in the JSON text `json` can hold a secret, so redacting its value would
+  // change nothing; true when one may (or a secret has characters JSON escapes: not checked).
+  bool may_occur_in_json(std::string_view json) const;
 
  private:
   std::vector<std::string> values_;  // longest first, so a value containing another goes first

@@ -16,7 +16,8 @@ namespace pd::exec {
 namespace {
 
 js::V8Platform& platform() {
-  static js::V8Platform* instance = new js::V8Platform();  // never destroyed: V8 cannot re-initialize
+  static js::V8Platform* instance =
+      new js::V8Platform();  // never destroyed: V8 cannot re-initialize
   return *instance;
 }
 
@@ -35,6 +36,7 @@ class WorkflowRuntimeTest : public ::testing::Test {
     options.clock = &clock_;
     options.delays = &delays_;
     options.stubs = stubs_;
+    options.outputs_as_text = outputs_as_text_;
     Result<std::unique_ptr<WorkflowRuntime>> runtime = WorkflowRuntime::open(platform(), options);
     EXPECT_TRUE(runtime.is_ok()) << runtime.status().message();
     return runtime.is_ok() ? std::move(runtime).value() : nullptr;
@@ -45,10 +47,12 @@ class WorkflowRuntimeTest : public ::testing::Test {
   ManualClock clock_{std::chrono::system_clock::from_time_t(1767225600)};
   VirtualDelayScheduler delays_{clock_};
   std::map<std::string, StubbingNodeRunner::Stub> stubs_;  // before open()
+  bool outputs_as_text_ = false;                           // before open(): as pd-engine
 };
 
 TEST_F(WorkflowRuntimeTest, InputsFollowFanOutAndFanIn) {
-  auto runtime = open(R"(name: shapes
+  auto runtime =
+      open(R"(name: shapes
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -62,16 +66,17 @@ edges:
   - {from: left, to: join}
   - {from: right, to: join}
 )",
-                      {{"nodes/source.ts", "export default (_c: unknown, i: unknown) => ({ got: i });\n"},
-                       {"nodes/left.ts", "export default (_c: unknown, i: any) => ['left', i.got.n];\n"},
-                       {"nodes/right.ts", "export default (_c: unknown, i: any) => 'right';\n"},
-                       {"nodes/join.ts", "export default (_c: unknown, i: unknown) => i;\n"}});
+           {{"nodes/source.ts", "export default (_c: unknown, i: unknown) => ({ got: i });\n"},
+            {"nodes/left.ts", "export default (_c: unknown, i: any) => ['left', i.got.n];\n"},
+            {"nodes/right.ts", "export default (_c: unknown, i: any) => 'right';\n"},
+            {"nodes/join.ts", "export default (_c: unknown, i: unknown) => i;\n"}});
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait({{"n", 7}}, "exec-1");
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.execution_id, "exec-1");
   EXPECT_EQ(result.outputs["source"], nlohmann::json::parse(R"({"got": {"n": 7}})"));
-  EXPECT_EQ(result.outputs["join"], nlohmann::json::parse(R"({"left": ["left", 7], "right": "right"})"));
+  EXPECT_EQ(result.outputs["join"],
+            nlohmann::json::parse(R"({"left": ["left", 7], "right": "right"})"));
   EXPECT_EQ(runtime->execute_and_wait(nullptr).outputs["source"],
             nlohmann::json::parse(R"({"got": {}})"));
 }
@@ -79,7 +84,8 @@ edges:
 // Values keep their key order from node to node (Object.keys order is observable in JavaScript):
 // a single upstream's output as it wrote it, a fan-in keyed by upstream in edge order.
 TEST_F(WorkflowRuntimeTest, KeyOrderSurvivesBetweenNodes) {
-  auto runtime = open(R"(name: order
+  auto runtime =
+      open(R"(name: order
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -93,14 +99,20 @@ edges:
   - {from: zed, to: join}
   - {from: abc, to: join}
 )",
-                      {{"nodes/make.ts", "export default (_c: unknown, i: any) => ({ z: 1, a: 2, m: { y: 1, b: 2 }, given: Object.keys(i) });\n"},
-                       {"nodes/keys.ts", "export default (_c: unknown, i: any) => ({ top: Object.keys(i), inner: Object.keys(i.m) });\n"},
-                       {"nodes/join.ts", "export default (_c: unknown, i: any) => Object.keys(i);\n"}});
+           {{"nodes/make.ts",
+             "export default (_c: unknown, i: any) => ({ z: 1, a: 2, m: { y: 1, b: 2 }, given: "
+             "Object.keys(i) });\n"},
+            {"nodes/keys.ts",
+             "export default (_c: unknown, i: any) => ({ top: Object.keys(i), inner: "
+             "Object.keys(i.m) });\n"},
+            {"nodes/join.ts", "export default (_c: unknown, i: any) => Object.keys(i);\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait({{"q", 1}, {"b", 2}}, "", R"({"q": 1, "b": 2})");
+  ExecutionResult result =
+      runtime->execute_and_wait({{"q", 1}, {"b", 2}}, "", R"({"q": 1, "b": 2})");
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.outputs["make"]["given"], nlohmann::json::parse(R"(["q", "b"])"));
-  EXPECT_EQ(result.outputs["zed"], nlohmann::json::parse(R"({"top": ["z", "a", "m", "given"], "inner": ["y", "b"]})"));
+  EXPECT_EQ(result.outputs["zed"],
+            nlohmann::json::parse(R"({"top": ["z", "a", "m", "given"], "inner": ["y", "b"]})"));
   EXPECT_EQ(result.outputs["join"], nlohmann::json::parse(R"(["zed", "abc"])"));
 }
 
@@ -139,7 +151,8 @@ edges:
 }
 
 TEST_F(WorkflowRuntimeTest, RetriesBackOffExponentiallyInVirtualTime) {
-  auto runtime = open(R"(name: flaky
+  auto runtime =
+      open(R"(name: flaky
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -147,10 +160,10 @@ nodes:
 config:
   retries: 3
 )",
-                      {{"nodes/flaky.ts",
-                        "let calls = 0;\n"
-                        "export default () => { if (++calls < 3) throw new Error(`attempt ${calls}`); "
-                        "return calls; };\n"}});
+           {{"nodes/flaky.ts",
+             "let calls = 0;\n"
+             "export default () => { if (++calls < 3) throw new Error(`attempt ${calls}`); "
+             "return calls; };\n"}});
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
   ASSERT_TRUE(result.success) << result.errors.dump();
@@ -158,7 +171,8 @@ config:
   EXPECT_EQ(result.node_timings["flaky"].attempts, 3);
   EXPECT_EQ(delays_.delays(), (std::vector<std::chrono::milliseconds>{
                                   std::chrono::milliseconds(100), std::chrono::milliseconds(200)}));
-  EXPECT_EQ(result.node_timings["flaky"].completed_ms - result.node_timings["flaky"].started_ms, 300);
+  EXPECT_EQ(result.node_timings["flaky"].completed_ms - result.node_timings["flaky"].started_ms,
+            300);
 }
 
 TEST_F(WorkflowRuntimeTest, ATimedOutNodeIsStoppedAndReported) {
@@ -192,7 +206,8 @@ class BarrierServer {
       std::unique_lock<std::mutex> lock(mutex_);
       ++arrived_;
       changed_.notify_all();
-      bool both = changed_.wait_for(lock, std::chrono::seconds(5), [this] { return arrived_ >= 2; });
+      bool both =
+          changed_.wait_for(lock, std::chrono::seconds(5), [this] { return arrived_ >= 2; });
       res.set_content(both ? "together" : "alone", "text/plain");
       (void)req;
     });
@@ -224,15 +239,16 @@ class BarrierServer {
 
 TEST_F(WorkflowRuntimeTest, NodesOfAStageRunInParallel) {
   BarrierServer server;
-  auto runtime = open(R"(name: parallel
+  auto runtime =
+      open(R"(name: parallel
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
   a: {path: nodes/wait.ts, capabilities: {net: 127.0.0.1}}
   b: {path: nodes/wait.ts, capabilities: {net: 127.0.0.1}}
 )",
-                      {{"nodes/wait.ts",
-                        "export default async (_c: unknown, i: any) => (await fetch(i.url)).text();\n"}});
+           {{"nodes/wait.ts",
+             "export default async (_c: unknown, i: any) => (await fetch(i.url)).text();\n"}});
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait({{"url", server.url("/wait")}});
   ASSERT_TRUE(result.success) << result.errors.dump();
@@ -240,7 +256,8 @@ nodes:
 }
 
 TEST_F(WorkflowRuntimeTest, EagerSchedulingStartsANodeWhenItsOwnInputsAreReady) {
-  auto runtime = open(R"(name: eager
+  auto runtime =
+      open(R"(name: eager
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -252,10 +269,11 @@ edges:
 config:
   scheduling: eager
 )",
-                      {{"nodes/slow.ts",
-                        "export default async (ctx: any) => { await new Promise((r) => setTimeout(r, 300)); "
-                        "ctx.log.info('done'); return 'slow'; };\n"},
-                       {"nodes/fast.ts", "export default (ctx: any) => { ctx.log.info('done'); return 'fast'; };\n"}});
+           {{"nodes/slow.ts",
+             "export default async (ctx: any) => { await new Promise((r) => setTimeout(r, 300)); "
+             "ctx.log.info('done'); return 'slow'; };\n"},
+            {"nodes/fast.ts",
+             "export default (ctx: any) => { ctx.log.info('done'); return 'fast'; };\n"}});
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
   ASSERT_TRUE(result.success) << result.errors.dump();
@@ -283,7 +301,8 @@ config:
                         "export default async (ctx: any, i: any) => {\n"
                         "  const own = await (await ctx.fetch('local', i.url)).json();\n"
                         "  const foreign = await (await ctx.fetch('other', i.url)).json();\n"
-                        "  const mine = await (await ctx.fetch('local', i.url, { headers: { Authorization: 'Basic me' } })).json();\n"
+                        "  const mine = await (await ctx.fetch('local', i.url, { headers: { "
+                        "Authorization: 'Basic me' } })).json();\n"
                         "  ctx.log.info('called', { own: own.authorization });\n"
                         "  return { own, foreign, mine, secret: ctx.secrets.local.token };\n"
                         "};\n"}});
@@ -292,7 +311,8 @@ config:
   ASSERT_TRUE(result.success) << result.errors.dump();
   // Outputs are redacted: the granted host did receive the token.
   EXPECT_EQ(result.outputs["call"]["own"]["authorization"], "Bearer [REDACTED]");
-  EXPECT_EQ(result.outputs["call"]["foreign"], nlohmann::json::parse(R"({"authorization": "", "x-api-key": ""})"));
+  EXPECT_EQ(result.outputs["call"]["foreign"],
+            nlohmann::json::parse(R"({"authorization": "", "x-api-key": ""})"));
   EXPECT_EQ(result.outputs["call"]["mine"]["authorization"], "Basic me");
   EXPECT_EQ(result.outputs["call"]["secret"], "[REDACTED]");
   ASSERT_EQ(result.logs.size(), 1u);
@@ -313,7 +333,8 @@ TEST_F(WorkflowRuntimeTest, PerNodeFixtureSecretsAreRedactedToo) {
   StubbingNodeRunner::Stub with_secret;
   with_secret.secrets = {{"vault", {{"token", "per-node-secret-9876"}}}};
   stubs_["leak"] = with_secret;
-  auto runtime = open(R"(name: leaky
+  auto runtime = open(
+      R"(name: leaky
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -322,13 +343,12 @@ nodes:
 edges:
   - {from: leak, to: echo}
 )",
-                      {{"nodes/leak.js",
-                        "export default (ctx) => {\n"
-                        "  console.log('token', ctx.secrets.vault.token);\n"
-                        "  return { token: ctx.secrets.vault.token };\n"
-                        "};\n"},
-                       {"nodes/echo.js",
-                        "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n"}});
+      {{"nodes/leak.js",
+        "export default (ctx) => {\n"
+        "  console.log('token', ctx.secrets.vault.token);\n"
+        "  return { token: ctx.secrets.vault.token };\n"
+        "};\n"},
+       {"nodes/echo.js", "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n"}});
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
   ASSERT_TRUE(result.success) << result.errors.dump();
@@ -341,9 +361,43 @@ edges:
   EXPECT_EQ(runtime->redactor().redact(std::string("x per-node-secret-9876 y")), "x [REDACTED] y");
 }
 
+// As under the old engine, a downstream node gets what its upstream node returned, secrets and
+// key order included; the result shows it redacted.
+TEST_F(WorkflowRuntimeTest, OutputsHoldingSecretsGoDownstreamAsWritten) {
+  dir_.write(".secrets.yaml", "svc:\n  token: tok-downstream-4321\n");
+  for (bool as_text : {false, true}) {
+    outputs_as_text_ = as_text;
+    auto runtime =
+        open(R"(name: pass
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  make: {path: nodes/make.js}
+  use: {path: nodes/use.js}
+edges:
+  - {from: make, to: use}
+)",
+             {{"nodes/make.js",
+               "export default (ctx) => ({ z: 1, auth: `Bearer ${ctx.secrets.svc.token}` });\n"},
+              {"nodes/use.js",
+               "export default (ctx, input) => ({ keys: Object.keys(input),\n"
+               "  same: input.auth === `Bearer ${ctx.secrets.svc.token}` });\n"}});
+    ASSERT_TRUE(runtime);
+    ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+    ASSERT_TRUE(result.success) << result.errors.dump();
+    nlohmann::json shown = result.to_json();
+    EXPECT_EQ(shown["outputs"]["use"],
+              nlohmann::json::parse(R"({"keys": ["z", "auth"], "same": true})"))
+        << as_text;
+    EXPECT_EQ(shown["outputs"]["make"]["auth"], "Bearer [REDACTED]") << as_text;
+    EXPECT_EQ(result.to_json_text().find("tok-downstream-4321"), std::string::npos);
+  }
+}
+
 TEST_F(WorkflowRuntimeTest, MountedConfigOverridesApplyToLaterExecutions) {
   std::filesystem::create_directories(config_dir_);
-  auto runtime = open(R"(name: configured
+  auto runtime =
+      open(R"(name: configured
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -352,22 +406,27 @@ config:
   greeting: hello
   timeout: 5s
 )",
-                      {{"nodes/show.ts", "export default (ctx: any) => [ctx.config.greeting, ctx.config.timeout];\n"}});
+           {{"nodes/show.ts",
+             "export default (ctx: any) => [ctx.config.greeting, ctx.config.timeout];\n"}});
   ASSERT_TRUE(runtime);
-  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"], nlohmann::json::parse(R"(["hello", "5s"])"));
+  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"],
+            nlohmann::json::parse(R"(["hello", "5s"])"));
   std::ofstream(config_dir_ / "greeting") << "bonjour\n";
   std::ofstream(config_dir_ / "overrides.yaml") << "timeout: 10s\n";
-  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"], nlohmann::json::parse(R"(["bonjour", "10s"])"));
+  EXPECT_EQ(runtime->execute_and_wait({}).outputs["show"],
+            nlohmann::json::parse(R"(["bonjour", "10s"])"));
   std::ofstream(config_dir_ / "overrides.yaml") << "timeout: soon\n";
   ExecutionResult bad = runtime->execute_and_wait({});
   EXPECT_FALSE(bad.success);
-  EXPECT_EQ(bad.errors["config"], "config.timeout: \"soon\" is not a duration (e.g. \"30s\", \"2m\")");
+  EXPECT_EQ(bad.errors["config"],
+            "config.timeout: \"soon\" is not a duration (e.g. \"30s\", \"2m\")");
 }
 
 // ctx as the old engine gave it: plain own properties in its order (spread and Object.keys see
 // them), and in a long-lived context a call's changes to its ctx do not reach the next call.
 TEST_F(WorkflowRuntimeTest, CtxHasPlainPropertiesInOrderAndChangesStayWithinTheCall) {
-  auto runtime = open(R"(name: look
+  auto runtime =
+      open(R"(name: look
 version: "1.0"
 triggers: [{type: manual}]
 nodes:
@@ -375,22 +434,24 @@ nodes:
 config:
   region: eu
 )",
-                      {{"nodes/look.js",
-                        "export default (ctx) => {\n"
-                        "  const keys = Object.keys(ctx);\n"
-                        "  const spread = Object.keys({ ...ctx });\n"
-                        "  const before = ctx.config.counter ?? 0;\n"
-                        "  ctx.config.counter = before + 1;\n"
-                        "  ctx.secrets = { replaced: true };\n"
-                        "  const kind = typeof Object.getOwnPropertyDescriptor(ctx, 'config').value;\n"
-                        "  return { keys, spread, before, region: ctx.config.region,\n"
-                        "           replaced: ctx.secrets.replaced, kind, subject: ctx.trigger?.subject ?? null };\n"
-                        "};\n"}});
+           {{"nodes/look.js",
+             "export default (ctx) => {\n"
+             "  const keys = Object.keys(ctx);\n"
+             "  const spread = Object.keys({ ...ctx });\n"
+             "  const before = ctx.config.counter ?? 0;\n"
+             "  ctx.config.counter = before + 1;\n"
+             "  ctx.secrets = { replaced: true };\n"
+             "  const kind = typeof Object.getOwnPropertyDescriptor(ctx, 'config').value;\n"
+             "  return { keys, spread, before, region: ctx.config.region,\n"
+             "           replaced: ctx.secrets.replaced, kind, subject: ctx.trigger?.subject ?? "
+             "null };\n"
+             "};\n"}});
   ASSERT_TRUE(runtime);
   auto run = [&](nlohmann::json trigger) {
     std::promise<ExecutionResult> done;
-    runtime->execute(nlohmann::json::object(), [&](ExecutionResult r) { done.set_value(std::move(r)); },
-                     "", trigger.is_null() ? "" : trigger.dump());
+    runtime->execute(
+        nlohmann::json::object(), [&](ExecutionResult r) { done.set_value(std::move(r)); }, "",
+        trigger.is_null() ? "" : trigger.dump());
     return done.get_future().get();
   };
   ExecutionResult first = run({{"subject", "orders.new"}});
