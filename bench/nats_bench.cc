@@ -2,6 +2,7 @@
 // workflow (QueueConsumer + V8), against the raw consume+ack rate of the same nats-server in the
 // same run (a pull consumer fetching 256 at a time and acking each). Target: >= 50% of raw.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <sstream>
 #include <thread>
 
 #include "engine/nats/pull_consumer.h"
@@ -61,15 +63,28 @@ struct ProcessCost {
   }
 };
 
-// Voluntary context switches by thread name, summed over the threads of each name.
-std::map<std::string, long> switches_by_thread() {
-  std::map<std::string, long> out;
+// Voluntary context switches and CPU seconds by thread name, summed over the threads of each name.
+struct ThreadCost {
+  long switches = 0;
+  double cpu_seconds = 0;
+};
+std::map<std::string, ThreadCost> cost_by_thread() {
+  std::map<std::string, ThreadCost> out;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm"), status(task.path() / "status");
+    std::ifstream comm(task.path() / "comm"), status(task.path() / "status"), stat(task.path() / "stat");
     std::string name, line;
     std::getline(comm, name);
     while (std::getline(status, line)) {
-      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) out[name] += std::atol(line.c_str() + 24);
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
+        out[name].switches += std::atol(line.c_str() + 24);
+    }
+    // utime and stime are fields 14 and 15, after the parenthesised name.
+    std::getline(stat, line);
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i >= 14) out[name].cpu_seconds += std::atof(field.c_str()) / ticks;
     }
   }
   return out;
@@ -137,7 +152,7 @@ int main() {
                                  runtime.value()->workflow().triggers[0]);
   started = Steady::now();
   ProcessCost engine_cost = ProcessCost::now();
-  std::map<std::string, long> threads_before = switches_by_thread();
+  std::map<std::string, ThreadCost> threads_before = cost_by_thread();
   if (!consumer.start().is_ok()) return 1;
   while (metrics.counter("success", "in") < kMessages)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -146,9 +161,11 @@ int main() {
   std::string engine_cost_text = ProcessCost::now().per_message_since(engine_cost);
   if (std::getenv("NATS_BENCH_THREADS")) {
     // Threads started with the consumer count from zero.
-    for (const auto& [name, count] : switches_by_thread()) {
-      std::printf("    %-16s %.3f voluntary switches per message\n", name.c_str(),
-                  static_cast<double>(count - threads_before[name]) / kMessages);
+    for (const auto& [name, cost] : cost_by_thread()) {
+      const ThreadCost& before = threads_before[name];
+      std::printf("    %-16s %.3f voluntary switches, %.1f us CPU per message\n", name.c_str(),
+                  static_cast<double>(cost.switches - before.switches) / kMessages,
+                  (cost.cpu_seconds - before.cpu_seconds) * 1e6 / kMessages);
     }
   }
   consumer.stop(std::chrono::seconds(5));

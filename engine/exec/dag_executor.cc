@@ -19,6 +19,11 @@ double epoch_ms(std::chrono::system_clock::time_point t) {
 
 using Settings = ExecutionEnvironment::Settings;
 
+// Compact JSON; text that is not UTF-8 becomes U+FFFD instead of throwing.
+std::string json_text_of(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Result<Settings> settings_from(const nlohmann::json& config) {
   Settings out;
   if (config.contains("timeout") && !config["timeout"].is_null()) {
@@ -94,8 +99,9 @@ nlohmann::json ExecutionResult::to_json() const { return nlohmann::json::parse(t
 
 std::string ExecutionResult::to_json_text() const {
   auto ms = [](double value) { return std::to_string(static_cast<int64_t>(value)); };
-  std::string compact = "{\"executionId\":" + nlohmann::json(execution_id).dump() +
-                        ",\"success\":" + (success ? "true" : "false") + ",\"outputs\":{";
+  std::string compact = "{\"executionId\":";
+  append_json_string(compact, execution_id);
+  compact += std::string(",\"success\":") + (success ? "true" : "false") + ",\"outputs\":{";
   // Both are sorted by node name; a node in both is written from its text.
   auto value = outputs.begin();
   auto text = output_texts.begin();
@@ -107,8 +113,7 @@ std::string ExecutionResult::to_json_text() const {
     if (!first) compact += ',';
     append_json_string(compact, node);
     compact += ':';
-    compact += from_text ? text->second
-                         : value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    compact += from_text ? text->second : json_text_of(*value);
     first = false;
     if (from_text && value != outputs.end() && value.key() == node) ++value;
     if (from_text) {
@@ -117,10 +122,10 @@ std::string ExecutionResult::to_json_text() const {
       ++value;
     }
   }
-  compact +=
-      "},\"errors\":" + errors.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-      ",\"timing\":{\"startedAt\":" + ms(started_ms) + ",\"completedAt\":" + ms(completed_ms) +
-      ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
+  compact += "},\"errors\":" + json_text_of(errors) +
+             ",\"timing\":{\"startedAt\":" + ms(started_ms) +
+             ",\"completedAt\":" + ms(completed_ms) +
+             ",\"durationMs\":" + ms(completed_ms - started_ms) + ",\"nodeTimings\":{";
   first = true;
   for (const auto& [node, t] : node_timings) {
     if (!first) compact += ',';
@@ -145,8 +150,9 @@ struct DagExecutor::Execution {
   std::function<void(ExecutionResult)> done;
   std::string shared_ctx;  // shared_context_json: written once, given to every node
   // Each succeeded node's output as the JSON text its downstream nodes get: as the node wrote
-  // it, secrets and all, as the old engine passed outputs on. `in_result`: no secret in it, so
-  // the result shows this text too.
+  // it, secrets and all, as the old engine passed outputs on. `in_result`: the node wrote this
+  // text and it holds no secret, so the result shows it too (outputs without their node's text,
+  // such as stubs and `undefined`, are in ExecutionResult::outputs instead).
   struct Handoff {
     std::string text;
     bool in_result = false;
@@ -240,7 +246,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
   auto net = spec_node.capabilities.find("net");
   if (net != spec_node.capabilities.end()) invocation.net = net->second;
   invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
-  // Outputs that may hold a secret are parsed here, to be redacted (see keep_output).
+  // keep_output parses only the outputs whose text may show a secret.
   invocation.output_text_only = options_.outputs_as_text;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
@@ -307,10 +313,11 @@ void DagExecutor::keep_output(Execution& run, const std::string& node, NodeOutco
     if (!clean) run.result.outputs[node] = std::move(redacted);
   }
   Execution::Handoff& handoff = run.handoffs[node];
-  handoff.text = has_text ? std::move(text)
-                          : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  handoff.text = has_text ? std::move(text) : json_text_of(value);
   handoff.in_result = clean && has_text;
-  if (clean && (!has_text || !options_.outputs_as_text)) run.result.outputs[node] = parsed();
+  if (clean && (!has_text || !options_.outputs_as_text)) {
+    run.result.outputs[node] = std::move(parsed());
+  }
 }
 
 void DagExecutor::set_input(const Execution& run, const std::vector<std::string>* upstream,

@@ -118,9 +118,10 @@ class DagExecutor {
   void attempt(const std::shared_ptr<Execution>& run, const std::string& node, int attempt);
   void node_finished(const std::shared_ptr<Execution>& run, const std::string& node);
   // Records a node's output: unredacted for its downstream nodes, redacted in the result.
+  // Call with run.mutex held.
   void keep_output(Execution& run, const std::string& node, NodeOutcome& outcome);
   // The input of `node`: the trigger input, its upstream node's output, or its upstream nodes'
-  // outputs keyed by name.
+  // outputs keyed by name. Call with run.mutex held.
   static void set_input(const Execution& run, const std::vector<std::string>* upstream,
                         NodeInvocation& invocation);
 

@@ -96,6 +96,12 @@ SecretRedactor::SecretRedactor(const nlohmann::json& secrets) {
   std::sort(values_.begin(), values_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   values_.erase(std::unique(values_.begin(), values_.end()), values_.end());
+  // JSON.stringify writes these characters escaped: text would not show such a value as it is.
+  some_written_escaped_ = std::any_of(values_.begin(), values_.end(), [](const std::string& value) {
+    return std::any_of(value.begin(), value.end(), [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+  });
 }
 
 std::string SecretRedactor::redact(std::string text) const {
@@ -109,14 +115,10 @@ std::string SecretRedactor::redact(std::string text) const {
 }
 
 bool SecretRedactor::may_occur_in_json(std::string_view json) const {
-  for (const std::string& secret : values_) {
-    // JSON.stringify writes these characters escaped, so the text would not show the secret.
-    bool escaped = std::any_of(secret.begin(), secret.end(), [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
-    if (escaped || json.find(secret) != std::string_view::npos) return true;
-  }
-  return false;
+  if (some_written_escaped_) return !values_.empty();
+  return std::any_of(values_.begin(), values_.end(), [&](const std::string& secret) {
+    return json.find(secret) != std::string_view::npos;
+  });
 }
 
 nlohmann::json SecretRedactor::redact(const nlohmann::json& value) const {
@@ -124,7 +126,7 @@ nlohmann::json SecretRedactor::redact(const nlohmann::json& value) const {
   if (value.is_string()) return redact(value.get<std::string>());
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [key, item] : value.items()) out[key] = redact(item);
+    for (const auto& [key, item] : value.items()) out[redact(key)] = redact(item);
     return out;
   }
   if (value.is_array()) {

@@ -35,6 +35,7 @@ class SecretRedactor {
   SecretRedactor() = default;
   explicit SecretRedactor(const nlohmann::json& secrets);
   std::string redact(std::string text) const;
+  // Every string in `value`, object keys included.
   nlohmann::json redact(const nlohmann::json& value) const;
   bool empty() const { return values_.empty(); }
   // False when no string in the JSON text `json` can hold a secret, so redacting its value would
@@ -42,7 +43,8 @@ class SecretRedactor {
   bool may_occur_in_json(std::string_view json) const;
 
  private:
-  std::vector<std::string> values_;  // longest first, so a value containing another goes first
+  std::vector<std::string> values_;    // longest first, so a value containing another goes first
+  bool some_written_escaped_ = false;  // a value holds a character JSON text escapes
 };
 
 }  // namespace pd::exec

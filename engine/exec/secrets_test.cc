@@ -37,7 +37,8 @@ TEST_F(SecretsTest, CascadeMergesKeyByKeyWithTheMountedSecretLast) {
   write("wf/.secrets/github", R"({"token": "from-folder", "user": "octo"})");
   write("wf/.secrets/slack", "  xoxb-plain-text \n");
   write("wf/.secrets/.hidden", "ignored");
-  write("wf/.secrets.yaml", "github:\n  token: from-yaml\ndb:\n  auth:\n    user: app\n    password: pw1234\n");
+  write("wf/.secrets.yaml",
+        "github:\n  token: from-yaml\ndb:\n  auth:\n    user: app\n    password: pw1234\n");
   std::filesystem::path mount = mounted_secret({{"github", R"({"token": "from-cluster"})"}});
   Result<nlohmann::json> secrets = load_secrets({dir_ / "wf", std::nullopt, mount}, fs_);
   ASSERT_TRUE(secrets.is_ok()) << secrets.status().message();
@@ -53,8 +54,8 @@ TEST_F(SecretsTest, SymlinkedKeysOfAMountedSecretCount) {
       mounted_secret({{"slack", R"({"token": "t-1234"})"}, {"api", "k-5678"}});
   Result<nlohmann::json> secrets = load_secrets_folder(fs_, mount);
   ASSERT_TRUE(secrets.is_ok()) << secrets.status().message();
-  EXPECT_EQ(secrets.value(), nlohmann::json::parse(
-                                 R"({"api": {"value": "k-5678"}, "slack": {"token": "t-1234"}})"));
+  EXPECT_EQ(secrets.value(),
+            nlohmann::json::parse(R"({"api": {"value": "k-5678"}, "slack": {"token": "t-1234"}})"));
 }
 
 TEST_F(SecretsTest, AnExplicitPathIsUsedAlone) {
@@ -70,7 +71,8 @@ TEST_F(SecretsTest, YamlErrorsNameTheFileAndLine) {
   write("wf/.secrets.yaml", "github:\n  token: [unclosed\n");
   Result<nlohmann::json> secrets = load_secrets({dir_ / "wf", std::nullopt, dir_ / "none"}, fs_);
   ASSERT_FALSE(secrets.is_ok());
-  EXPECT_TRUE(secrets.status().message().starts_with((dir_ / "wf/.secrets.yaml").string() + ":3:1: error:"))
+  EXPECT_TRUE(
+      secrets.status().message().starts_with((dir_ / "wf/.secrets.yaml").string() + ":3:1: error:"))
       << secrets.status().message();
 }
 
@@ -80,6 +82,18 @@ TEST(SecretRedactor, BlanksSecretValuesInTextAndJson) {
             "Authorization: Bearer [REDACTED]!");
   EXPECT_EQ(redactor.redact(nlohmann::json{{"echo", {"ghp_abcdef", "ab"}}}),
             (nlohmann::json{{"echo", {"[REDACTED]", "ab"}}}));
+  EXPECT_EQ(redactor.redact(nlohmann::json{{"ghp_abcdef", 1}}),
+            (nlohmann::json{{"[REDACTED]", 1}}));
+}
+
+TEST(SecretRedactor, TellsWhetherJsonTextMayShowASecret) {
+  SecretRedactor redactor(nlohmann::json{{"svc", {{"token", "s3cret-value"}, {"short", "abc"}}}});
+  EXPECT_TRUE(redactor.may_occur_in_json(R"({"auth":"Bearer s3cret-value"})"));
+  EXPECT_FALSE(redactor.may_occur_in_json(R"({"n":1,"abc":"abc"})"));  // under 4: not a secret
+  EXPECT_FALSE(SecretRedactor().may_occur_in_json("\"anything\""));
+  // A secret JSON writes escaped cannot be looked for in the text: assume it may be there.
+  SecretRedactor quoted(nlohmann::json{{"svc", {{"token", "pass\"word"}}}});
+  EXPECT_TRUE(quoted.may_occur_in_json(R"({"n":1})"));
 }
 
 }  // namespace

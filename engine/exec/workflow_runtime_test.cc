@@ -394,6 +394,31 @@ edges:
   }
 }
 
+// JSON.stringify of a function is undefined: the node counts as having returned nothing.
+TEST_F(WorkflowRuntimeTest, AnOutputWithoutJsonIsNull) {
+  for (bool as_text : {false, true}) {
+    outputs_as_text_ = as_text;
+    auto runtime = open(R"(name: fn
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  make: {path: nodes/make.js}
+  use: {path: nodes/use.js}
+edges:
+  - {from: make, to: use}
+)",
+                        {{"nodes/make.js", "export default () => () => 1;\n"},
+                         {"nodes/use.js", "export default (_ctx, input) => ({ got: input });\n"}});
+    ASSERT_TRUE(runtime);
+    ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+    ASSERT_TRUE(result.success) << result.errors.dump();
+    nlohmann::json shown = nlohmann::json::parse(result.to_json_text(), nullptr, false);
+    ASSERT_FALSE(shown.is_discarded()) << result.to_json_text();
+    EXPECT_EQ(shown["outputs"]["make"], nullptr) << as_text;
+    EXPECT_EQ(shown["outputs"]["use"], nlohmann::json({{"got", nullptr}})) << as_text;
+  }
+}
+
 TEST_F(WorkflowRuntimeTest, MountedConfigOverridesApplyToLaterExecutions) {
   std::filesystem::create_directories(config_dir_);
   auto runtime =

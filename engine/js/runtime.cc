@@ -925,7 +925,9 @@ void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {
       return;
     }
     result.output_json = to_std(isolate, json);
-    if (!found->second->options.output_text_only) {
+    // A function or a symbol has no JSON (JSON.stringify gives undefined): as if none returned.
+    if (result.output_json == "undefined") result.output_json.clear();
+    if (!result.output_json.empty() && !found->second->options.output_text_only) {
       result.output = Json::parse(result.output_json, nullptr, false);
     }
   }

@@ -8,6 +8,7 @@
 
 namespace pd::js {
 
+// Whether every byte is below 0x80.
 inline bool is_ascii(std::string_view text) {
   unsigned char high = 0;
   for (char c : text) high |= static_cast<unsigned char>(c);  // vectorised by the compiler

@@ -3,26 +3,35 @@
 namespace pd {
 namespace {
 
-// The length of the valid UTF-8 sequence starting at `s[i]`, or 0 (RFC 3629: no overlong forms,
-// no surrogates, nothing above U+10FFFF).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  auto continuation = [&](size_t k, unsigned char low = 0x80, unsigned char high = 0xBF) {
-    return k < s.size() && byte(k) >= low && byte(k) <= high;
-  };
-  unsigned char lead = byte(i);
-  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;
-    unsigned char high = lead == 0xED ? 0x9F : 0xBF;
-    return continuation(i + 1, low, high) && continuation(i + 2) ? 3 : 0;
+// The length of the UTF-8 sequence at `s[i]` when it is valid (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), else of its maximal subpart (the lead byte and the
+// continuation bytes that fit it), which one U+FFFD replaces, as V8's and WHATWG's decoders do.
+size_t utf8_sequence(std::string_view s, size_t i, bool& valid) {
+  auto lead = static_cast<unsigned char>(s[i]);
+  size_t need = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    need = 1;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    need = 2;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    need = 3;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
   }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
-    unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;
-    return continuation(i + 1, low, high) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+  size_t got = 0;
+  while (got < need && i + 1 + got < s.size()) {
+    auto next = static_cast<unsigned char>(s[i + 1 + got]);
+    if (next < low || next > high) break;
+    low = 0x80;
+    high = 0xBF;
+    ++got;
   }
-  return 0;
+  valid = need > 0 && got == need;
+  return 1 + got;
 }
 
 }  // namespace
@@ -39,13 +48,14 @@ void append_json_string(std::string& out, std::string_view text) {
       continue;
     }
     if (c >= 0x80) {
-      if (size_t length = utf8_sequence_length(text, i); length > 0) {
-        i += length;
-        continue;
+      bool valid = false;
+      size_t length = utf8_sequence(text, i, valid);
+      if (!valid) {
+        flush(i);
+        out += "\\ufffd";
+        plain = i + length;
       }
-      flush(i);
-      out += "\\ufffd";
-      plain = ++i;
+      i += length;
       continue;
     }
     flush(i);

@@ -1,7 +1,7 @@
 // JSON as text without building a tree: re-indenting compact JSON (as JSON.stringify or
 // nlohmann's dump() wrote it) the way JSON.stringify(value, null, 2) lays it out, keys in the
-// order they are written. Results are assembled from their nodes' own text this way, so their
-// key order survives and no tree is built per answer.
+// order they are written, and writing strings as JSON literals. Results and ctx.trigger are
+// assembled from text this way, so key order survives and no tree is built per answer.
 #pragma once
 
 #include <string>
@@ -15,7 +15,8 @@ namespace pd {
 void append_pretty_json(std::string& out, std::string_view compact, int depth = 0, int indent = 2);
 
 // Appends `text` as a JSON string literal, quotes included, escaped as JSON.stringify escapes
-// it. Bytes that are not valid UTF-8 become U+FFFD (nlohmann's dump() throws on them instead).
+// it. Bytes that are not valid UTF-8 become U+FFFD, one per maximal subpart as V8 decodes them
+// (nlohmann's dump() throws on them instead).
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace pd

@@ -40,6 +40,7 @@ std::string json_string_of(std::string_view text) {
   return out;
 }
 
+// nlohmann's dump() escapes as JSON.stringify does for these (lowercase \u00xx, DEL as it is).
 TEST(JsonString, EscapesAsJsonStringifyDoes) {
   EXPECT_EQ(json_string_of(""), R"("")");
   EXPECT_EQ(json_string_of("plain text"), R"("plain text")");
@@ -51,10 +52,13 @@ TEST(JsonString, EscapesAsJsonStringifyDoes) {
 }
 
 TEST(JsonString, ReplacesBytesThatAreNotUtf8) {
-  // A lone continuation byte, a truncated sequence, an overlong form, a surrogate, > U+10FFFF.
+  // A lone continuation byte, truncated sequences (one U+FFFD for the bytes that fit), an
+  // overlong form, a surrogate, > U+10FFFF.
   EXPECT_EQ(json_string_of("a\x80"
                            "b"),
             R"("a\ufffdb")");
+  EXPECT_EQ(json_string_of("\xe2\x82x"), R"("\ufffdx")");
+  EXPECT_EQ(json_string_of("\xf0\x9f\x99"), R"("\ufffd")");
   EXPECT_EQ(json_string_of("\xc3"), R"("\ufffd")");
   EXPECT_EQ(json_string_of("\xc0\xaf"), R"("\ufffd\ufffd")");
   EXPECT_EQ(json_string_of("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");
