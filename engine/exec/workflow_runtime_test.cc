@@ -48,6 +48,28 @@ class WorkflowRuntimeTest : public ::testing::Test {
   VirtualDelayScheduler delays_{clock_};
   std::map<std::string, StubbingNodeRunner::Stub> stubs_;  // before open()
   bool outputs_as_text_ = false;                           // before open(): as pd-engine
+
+  // The workflow `make` -> `use` with these two nodes.
+  std::unique_ptr<WorkflowRuntime> open_make_then_use(const std::string& make_js,
+                                                      const std::string& use_js) {
+    return open(R"(name: pair
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  make: {path: nodes/make.js}
+  use: {path: nodes/use.js}
+edges:
+  - {from: make, to: use}
+)",
+                {{"nodes/make.js", make_js}, {"nodes/use.js", use_js}});
+  }
+  // One execution of it, with outputs kept as text or not.
+  ExecutionResult run_make_then_use(bool outputs_as_text, const std::string& make_js,
+                                    const std::string& use_js) {
+    outputs_as_text_ = outputs_as_text;
+    auto runtime = open_make_then_use(make_js, use_js);
+    return runtime ? runtime->execute_and_wait(nlohmann::json::object()) : ExecutionResult{};
+  }
 };
 
 TEST_F(WorkflowRuntimeTest, InputsFollowFanOutAndFanIn) {
@@ -332,28 +354,18 @@ config:
 TEST_F(WorkflowRuntimeTest, PerNodeFixtureSecretsAreRedactedToo) {
   StubbingNodeRunner::Stub with_secret;
   with_secret.secrets = {{"vault", {{"token", "per-node-secret-9876"}}}};
-  stubs_["leak"] = with_secret;
-  auto runtime = open(
-      R"(name: leaky
-version: "1.0"
-triggers: [{type: manual}]
-nodes:
-  leak: {path: nodes/leak.js}
-  echo: {path: nodes/echo.js}
-edges:
-  - {from: leak, to: echo}
-)",
-      {{"nodes/leak.js",
-        "export default (ctx) => {\n"
-        "  console.log('token', ctx.secrets.vault.token);\n"
-        "  return { token: ctx.secrets.vault.token };\n"
-        "};\n"},
-       {"nodes/echo.js", "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n"}});
+  stubs_["make"] = with_secret;
+  auto runtime = open_make_then_use(
+      "export default (ctx) => {\n"
+      "  console.log('token', ctx.secrets.vault.token);\n"
+      "  return { token: ctx.secrets.vault.token };\n"
+      "};\n",
+      "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n");
   ASSERT_TRUE(runtime);
   ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
   ASSERT_TRUE(result.success) << result.errors.dump();
-  EXPECT_EQ(result.outputs["leak"]["token"], "[REDACTED]");
-  EXPECT_EQ(result.outputs["echo"]["seen"], "got [REDACTED]");
+  EXPECT_EQ(result.outputs["make"]["token"], "[REDACTED]");
+  EXPECT_EQ(result.outputs["use"]["seen"], "got [REDACTED]");
   ASSERT_EQ(result.logs.size(), 1u);
   EXPECT_EQ(result.logs[0].line.text.find("per-node-secret-9876"), std::string::npos)
       << result.logs[0].line.text;
@@ -366,24 +378,10 @@ edges:
 TEST_F(WorkflowRuntimeTest, OutputsHoldingSecretsGoDownstreamAsWritten) {
   dir_.write(".secrets.yaml", "svc:\n  token: tok-downstream-4321\n");
   for (bool as_text : {false, true}) {
-    outputs_as_text_ = as_text;
-    auto runtime =
-        open(R"(name: pass
-version: "1.0"
-triggers: [{type: manual}]
-nodes:
-  make: {path: nodes/make.js}
-  use: {path: nodes/use.js}
-edges:
-  - {from: make, to: use}
-)",
-             {{"nodes/make.js",
-               "export default (ctx) => ({ z: 1, auth: `Bearer ${ctx.secrets.svc.token}` });\n"},
-              {"nodes/use.js",
-               "export default (ctx, input) => ({ keys: Object.keys(input),\n"
-               "  same: input.auth === `Bearer ${ctx.secrets.svc.token}` });\n"}});
-    ASSERT_TRUE(runtime);
-    ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+    ExecutionResult result = run_make_then_use(
+        as_text, "export default (ctx) => ({ z: 1, auth: `Bearer ${ctx.secrets.svc.token}` });\n",
+        "export default (ctx, input) => ({ keys: Object.keys(input),\n"
+        "  same: input.auth === `Bearer ${ctx.secrets.svc.token}` });\n");
     ASSERT_TRUE(result.success) << result.errors.dump();
     nlohmann::json shown = result.to_json();
     EXPECT_EQ(shown["outputs"]["use"],
@@ -397,20 +395,9 @@ edges:
 // JSON.stringify of a function is undefined: the node counts as having returned nothing.
 TEST_F(WorkflowRuntimeTest, AnOutputWithoutJsonIsNull) {
   for (bool as_text : {false, true}) {
-    outputs_as_text_ = as_text;
-    auto runtime = open(R"(name: fn
-version: "1.0"
-triggers: [{type: manual}]
-nodes:
-  make: {path: nodes/make.js}
-  use: {path: nodes/use.js}
-edges:
-  - {from: make, to: use}
-)",
-                        {{"nodes/make.js", "export default () => () => 1;\n"},
-                         {"nodes/use.js", "export default (_ctx, input) => ({ got: input });\n"}});
-    ASSERT_TRUE(runtime);
-    ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+    ExecutionResult result =
+        run_make_then_use(as_text, "export default () => () => 1;\n",
+                          "export default (_ctx, input) => ({ got: input });\n");
     ASSERT_TRUE(result.success) << result.errors.dump();
     nlohmann::json shown = nlohmann::json::parse(result.to_json_text(), nullptr, false);
     ASSERT_FALSE(shown.is_discarded()) << result.to_json_text();
