@@ -17,6 +17,7 @@
 #include "engine/util/temp_dir.h"
 #include "fakes/k8s/certificate_authority.h"
 #include "tests/eventually.h"
+#include "tests/nats_credentials.h"
 #include "tests/nats_server_process.h"
 #include "tests/run_command.h"
 
@@ -290,6 +291,40 @@ TEST_F(EngineNats, ConnectsOverTlsTrustingTheCaFromItsSecrets) {
   expect_connects_with("--tls --tlscert " + shell_quote((dir_.path() / "nats.crt").string()) +
                            " --tlskey " + shell_quote((dir_.path() / "nats.key").string()),
                        auth, secrets.dump(), "BEGIN CERTIFICATE");
+}
+
+// Decentralized auth: nats-server in operator mode (it takes only users whose JWT an account it
+// trusts signed, proven by the nonce signed with their seed), the user's JWT and seed in a creds
+// file (secrets.nats.creds).
+TEST_F(EngineNats, ConnectsWithTheCredsFileFromItsSecrets) {
+  NatsCredentials credentials = make_nats_credentials();
+  std::ofstream(dir_.path() / "operator.conf") << credentials.server_config;
+  std::ofstream(dir_.path() / "test-client.creds") << credentials.user_creds;
+  nats::ConnectSettings auth;
+  auth.creds_file = (dir_.path() / "test-client.creds").string();
+  nlohmann::json secrets = {{"nats", {{"creds", credentials.user_creds}}}};
+  expect_connects_with("-c " + shell_quote((dir_.path() / "operator.conf").string()), auth,
+                       secrets.dump(), credentials.user_seed);
+}
+
+// A server that refuses the engine (here: no creds for an operator-mode server) stops it at
+// start with an error naming the server, instead of leaving it waiting inside the NATS client
+// with no HTTP server and no log line.
+TEST_F(EngineNats, StopsAtStartWithAnErrorWhenNatsRefusesIt) {
+  NatsCredentials credentials = make_nats_credentials();
+  std::ofstream(dir_.path() / "operator.conf") << credentials.server_config;
+  NatsServerProcess secured;
+  secured.add_args("-c " + shell_quote((dir_.path() / "operator.conf").string()));
+  ASSERT_TRUE(secured.start()) << secured.log();
+  CommandResult run =
+      run_command("timeout 60 " + shell_quote(engine_binary()) + " serve --workflow " +
+                  shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+                  std::to_string(free_loopback_port()) + " --nats-url " + secured.url() +
+                  " --config-dir /nonexistent --secrets-dir /nonexistent");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("error: queue trigger \"jobs\""), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("not connected to NATS at " + secured.url()), std::string::npos)
+      << run.output;
 }
 
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {

@@ -39,11 +39,11 @@ Status nats_error(const std::string& what, int nats_status, int js_error_code) {
   const char* text = nats_GetLastError(&last);
   if (text != nullptr && *text != '\0' && last == nats_status) detail = text;
   if (js_error_code != 0) detail += " (JetStream error " + std::to_string(js_error_code) + ")";
-  StatusCode code = nats_status == NATS_TIMEOUT              ? StatusCode::kDeadlineExceeded
-                    : nats_status == NATS_NOT_FOUND          ? StatusCode::kNotFound
-                    : nats_status == NATS_INVALID_ARG        ? StatusCode::kInvalidArgument
-                    : nats_status == NATS_NOT_PERMITTED      ? StatusCode::kPermissionDenied
-                                                             : StatusCode::kUnavailable;
+  StatusCode code = nats_status == NATS_TIMEOUT         ? StatusCode::kDeadlineExceeded
+                    : nats_status == NATS_NOT_FOUND     ? StatusCode::kNotFound
+                    : nats_status == NATS_INVALID_ARG   ? StatusCode::kInvalidArgument
+                    : nats_status == NATS_NOT_PERMITTED ? StatusCode::kPermissionDenied
+                                                        : StatusCode::kUnavailable;
   return Status(code, what + ": " + detail);
 }
 
@@ -115,10 +115,12 @@ Result<std::unique_ptr<NatsClient>> NatsClient::connect(ConnectSettings settings
   natsStatus st = natsOptions_SetServers(opts, urls.data(), static_cast<int>(urls.size()));
   if (st != NATS_OK) return nats_error("NATS servers", st);
   if (!s.name.empty()) natsOptions_SetName(opts, s.name.c_str());
-  // Reconnect forever, and keep trying when the server is not up yet at start.
+  // Reconnect forever, and keep trying when the server is not up yet at start: in the
+  // background, which takes a callback for the first connection (without one, cnats retries
+  // inside natsConnection_Connect and, retrying forever, never returns).
   natsOptions_SetMaxReconnect(opts, -1);
   natsOptions_SetReconnectWait(opts, s.reconnect_wait.count());
-  natsOptions_SetRetryOnFailedConnect(opts, true, nullptr, nullptr);
+  natsOptions_SetRetryOnFailedConnect(opts, true, &NatsClient::on_reconnected, client.get());
   natsOptions_SetReconnectBufSize(opts, 8 * 1024 * 1024);
   natsOptions_SetDisconnectedCB(opts, &NatsClient::on_disconnected, client.get());
   natsOptions_SetReconnectedCB(opts, &NatsClient::on_reconnected, client.get());
@@ -169,6 +171,13 @@ NatsClient::~NatsClient() {
 
 bool NatsClient::connected() const {
   return connection_ && natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED;
+}
+
+std::string NatsClient::last_error() const {
+  const char* text = nullptr;
+  if (!connection_ || natsConnection_GetLastError(connection_, &text) == NATS_OK || !text)
+    return "";
+  return text;
 }
 
 bool NatsClient::wait_connected(std::chrono::milliseconds timeout) const {
@@ -236,7 +245,8 @@ Status NatsClient::ensure_stream(const std::string& name, const std::vector<std:
   config.SubjectsLen = static_cast<int>(subject_list.size());
   config.Storage = js_FileStorage;
   config.Replicas = replicas;
-  config.Duplicates = static_cast<int64_t>(std::chrono::nanoseconds(std::chrono::minutes(10)).count());
+  config.Duplicates =
+      static_cast<int64_t>(std::chrono::nanoseconds(std::chrono::minutes(10)).count());
   s = js_AddStream(&info, jetstream_, &config, nullptr, &js_error);
   if (s != NATS_OK) return nats_error("creating stream " + name, s, js_error);
   jsStreamInfo_Destroy(info);
@@ -250,15 +260,16 @@ Result<std::string> NatsClient::stream_for_subject(const std::string& subject) {
                                         static_cast<int>(request.size()), 5000);
   if (s != NATS_OK) return nats_error("asking JetStream which stream stores " + subject, s);
   nlohmann::json answer = nlohmann::json::parse(
-      std::string(natsMsg_GetData(reply), static_cast<size_t>(natsMsg_GetDataLength(reply))), nullptr,
-      false);
+      std::string(natsMsg_GetData(reply), static_cast<size_t>(natsMsg_GetDataLength(reply))),
+      nullptr, false);
   natsMsg_Destroy(reply);
   if (answer.is_object() && answer.contains("streams") && answer["streams"].is_array() &&
       !answer["streams"].empty() && answer["streams"][0].is_string()) {
     return answer["streams"][0].get<std::string>();
   }
   if (answer.is_object() && answer.contains("error")) {
-    return Status(StatusCode::kUnavailable, "JetStream: " + answer["error"].value("description", answer["error"].dump()));
+    return Status(StatusCode::kUnavailable,
+                  "JetStream: " + answer["error"].value("description", answer["error"].dump()));
   }
   return not_found("no stream stores subject " + subject);
 }

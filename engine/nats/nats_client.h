@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,9 +42,9 @@ struct ConnectSettings {
   std::string token;
   std::string user;
   std::string password;
-  std::string creds_file;         // a .creds file (JWT + NKey seed)
-  std::string ca_pem;             // trust these CAs (implies TLS)
-  std::string cert_pem;           // client certificate and key for mutual TLS
+  std::string creds_file;  // a .creds file (JWT + NKey seed)
+  std::string ca_pem;      // trust these CAs (implies TLS)
+  std::string cert_pem;    // client certificate and key for mutual TLS
   std::string key_pem;
   std::chrono::milliseconds reconnect_wait{250};
   // Called (on a cnats thread) on disconnect and reconnect with the new state.
@@ -92,6 +92,8 @@ class NatsClient : public EventPublisher {
   bool connected() const override;
   // Waits up to `timeout` for the (first) connection; returns connected().
   bool wait_connected(std::chrono::milliseconds timeout) const;
+  // Why the last attempt to connect failed (e.g. "Authorization Violation"); "" when none did.
+  std::string last_error() const;
   Status publish(const Message& message);
   // Core request-reply: publishes with a fresh reply subject and waits for one answer.
   Result<Message> request(const Message& message, std::chrono::milliseconds timeout);

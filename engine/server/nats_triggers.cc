@@ -10,7 +10,8 @@ std::vector<std::string> split_urls(const std::string& text) {
   size_t begin = 0;
   while (begin <= text.size()) {
     size_t comma = text.find(',', begin);
-    std::string url = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    std::string url =
+        text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
     url.erase(0, url.find_first_not_of(' '));
     url.erase(url.find_last_not_of(' ') + 1);
     if (!url.empty()) out.push_back(url);
@@ -25,7 +26,8 @@ std::vector<std::string> split_urls(const std::string& text) {
 bool NatsTriggers::needed(const spec::Workflow& workflow) {
   for (const spec::Trigger& trigger : workflow.triggers) {
     if (std::holds_alternative<spec::QueueTrigger>(trigger.kind)) return true;
-    if (const auto* hook = std::get_if<spec::WebhookTrigger>(&trigger.kind); hook && !hook->publish.empty()) {
+    if (const auto* hook = std::get_if<spec::WebhookTrigger>(&trigger.kind);
+        hook && !hook->publish.empty()) {
       return true;
     }
   }
@@ -39,7 +41,8 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
   std::string url = options.nats_url;
   if (url.empty()) {
     Result<nlohmann::json> config = runtime.current_config();
-    if (config.is_ok() && config.value().contains("nats_url") && config.value()["nats_url"].is_string()) {
+    if (config.is_ok() && config.value().contains("nats_url") &&
+        config.value()["nats_url"].is_string()) {
       url = config.value()["nats_url"];
     }
   }
@@ -82,15 +85,27 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
   if (!client.is_ok()) return client.status();
   out->client_ = std::move(client).value();
   // Streams and consumers need the server: wait a little for a first connection.
-  out->client_->wait_connected(std::chrono::seconds(5));
+  std::string not_connected;
+  if (!out->client_->wait_connected(std::chrono::seconds(5))) {
+    std::string why = out->client_->last_error();
+    not_connected =
+        "not connected to NATS at " + settings.urls.front() + (why.empty() ? "" : " (" + why + ")");
+    if (options.log) {
+      options.log({{"level", "warn"}, {"message", not_connected + "; still trying"}});
+    }
+  }
   for (const spec::Trigger& trigger : runtime.workflow().triggers) {
     if (!std::holds_alternative<spec::QueueTrigger>(trigger.kind)) continue;
     QueueConsumerOptions consumer_options;
     consumer_options.clock = options.clock;
     consumer_options.log = options.log;
-    auto consumer = std::make_unique<QueueConsumer>(runtime, *out->client_, metrics, trigger,
-                                                    consumer_options);
-    if (Status started = consumer->start(); !started.is_ok()) return started;
+    auto consumer =
+        std::make_unique<QueueConsumer>(runtime, *out->client_, metrics, trigger, consumer_options);
+    if (Status started = consumer->start(); !started.is_ok()) {
+      return not_connected.empty()
+                 ? started
+                 : Status(started.code(), started.message() + "; " + not_connected);
+    }
     out->consumers_.push_back(std::move(consumer));
   }
   return out;
