@@ -11,8 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <string>
 #include <sstream>
+#include <string>
 #include <thread>
 
 #include "engine/nats/pull_consumer.h"
@@ -72,7 +72,8 @@ std::map<std::string, ThreadCost> cost_by_thread() {
   std::map<std::string, ThreadCost> out;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm"), status(task.path() / "status"), stat(task.path() / "stat");
+    std::ifstream comm(task.path() / "comm"), status(task.path() / "status"),
+        stat(task.path() / "stat");
     std::string name, line;
     std::getline(comm, name);
     while (std::getline(status, line)) {

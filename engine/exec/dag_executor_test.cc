@@ -161,20 +161,7 @@ TEST_F(DagExecutorTest, OnlyOutputsShowingASecretAreParsed) {
 }
 
 TEST_F(DagExecutorTest, NodesRunningSideBySideSpreadOverTheIsolates) {
-  load(R"(name: fan
-version: "1.0"
-triggers: [{type: manual}]
-nodes:
-  a: {path: nodes/step.js}
-  b: {path: nodes/step.js}
-  c: {path: nodes/step.js}
-  d: {path: nodes/step.js}
-edges:
-  - {from: a, to: b}
-  - {from: a, to: c}
-  - {from: b, to: d}
-  - {from: c, to: d}
-)");
+  load(kFan);
   ScriptedRunner runner(/*answer_lane=*/1);
   DagExecutor executor(loaded_->workflow, *loaded_->plan, runner, delays_, clock_);
   ASSERT_TRUE(executor.execute_and_wait({}).success);
