@@ -18,33 +18,29 @@ nlohmann::json to_json(const NodeContextData& data) {
   return out;
 }
 
-std::string shared_context_json(const NodeContextData& data) {
-  return execution_context_json(environment_context_json(data), data.execution_id,
-                                data.trigger.is_null() ? "" : data.trigger.dump());
-}
-
 std::string environment_context_json(const NodeContextData& data) {
   nlohmann::json members = to_json(data);
   for (const char* key : {"node", "executionId", "trigger"}) members.erase(key);
-  return members.dump().substr(1);  // never empty: workflow, config, secrets are always there
+  return members.dump();
 }
 
-std::string execution_context_json(const std::string& environment, const std::string& execution_id,
-                                   std::string_view trigger_json) {
+std::string execution_context_json(const std::string& execution_id, std::string_view trigger_json) {
   std::string out = "\"executionId\":";
-  out.reserve(environment.size() + trigger_json.size() + execution_id.size() + 32);
+  out.reserve(trigger_json.size() + execution_id.size() + 32);
   append_json_string(out, execution_id);
-  out += ',';
   if (!trigger_json.empty()) {
-    out += "\"trigger\":";
+    out += ",\"trigger\":";
     out += trigger_json;
-    out += ',';
   }
-  return out + environment;
+  return out + "}";
 }
 
-std::string node_context_json(const std::string& node, const std::string& shared) {
-  return "{\"node\":" + nlohmann::json(node).dump() + (shared == "}" ? "" : ",") + shared;
+std::string node_context_json(const std::string& node, const std::string& execution_members) {
+  std::string out = "{\"node\":";
+  out.reserve(execution_members.size() + node.size() + 16);
+  append_json_string(out, node);
+  if (execution_members != "}") out += ',';
+  return out + execution_members;
 }
 
 const std::string& node_context_script() {

@@ -37,18 +37,15 @@ struct NodeContextData {
 
 nlohmann::json to_json(const NodeContextData& data);
 
-// The same as JSON text, in two parts, so that an execution writes what its nodes share once:
-// shared_context_json leaves out `node` and returns the members after the opening brace;
-// node_context_json puts a node's name in front of them.
-std::string shared_context_json(const NodeContextData& data);
-std::string node_context_json(const std::string& node, const std::string& shared);
-// shared_context_json in two parts again, so that what every execution with the same config and
-// secrets shares is written once: environment_context_json leaves out the execution id and the
-// trigger (whatever `data` holds for them), execution_context_json puts them in front (the
-// trigger as JSON text; empty: none).
+// The same as JSON text, in parts, so that what many calls share is written once:
+// - environment_context_json: what every execution with the same config and secrets shares
+//   (workflow, config, secrets, serviceHosts, k8s), a whole JSON object. The runtime makes
+//   each call's copy of it without parsing it again (js::CallOptions::ctx_shared_json).
+// - execution_context_json: the execution id and the trigger (JSON text; empty: none), as the
+//   members after an opening brace; node_context_json puts a node's name in front of them.
 std::string environment_context_json(const NodeContextData& data);
-std::string execution_context_json(const std::string& environment, const std::string& execution_id,
-                                   std::string_view trigger_json);
+std::string execution_context_json(const std::string& execution_id, std::string_view trigger_json);
+std::string node_context_json(const std::string& node, const std::string& execution_members);
 
 // JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();

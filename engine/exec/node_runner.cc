@@ -9,6 +9,7 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   options.caller = invocation.node;
   options.input_json = std::move(invocation.input_json);
   options.ctx_json = std::move(invocation.ctx_json);
+  options.ctx_shared_json = std::move(invocation.ctx_shared_json);
   options.output_text_only = invocation.output_text_only;
   size_t lane = pool_.pick(invocation.lane);
   pool_.runtime(lane).call_node_async(invocation.path, nullptr, std::move(invocation.input),
@@ -37,6 +38,10 @@ void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeO
     done(NodeOutcome{*answer.output});
   } else {
     nlohmann::json ctx = nlohmann::json::parse(invocation.ctx_json);
+    if (invocation.ctx_shared_json) {
+      ctx.update(nlohmann::json::parse(*invocation.ctx_shared_json));
+      invocation.ctx_shared_json = nullptr;
+    }
     deep_merge(ctx["config"], answer.config);
     for (const auto& [service, keys] : answer.secrets.items()) ctx["secrets"][service] = keys;
     invocation.ctx_json = ctx.dump();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,6 +21,9 @@ struct NodeInvocation {
   std::string node;      // its name in workflow.yaml
   std::string path;      // relative to the workflow folder
   std::string ctx_json;  // NodeContextData as JSON text (see node_context_json)
+  // More of ctx that many calls share, a JSON object: config, secrets … (see
+  // environment_context_json and js::CallOptions::ctx_shared_json); null: ctx_json is all.
+  std::shared_ptr<const std::string> ctx_shared_json;
   nlohmann::json input;
   // `input` as JSON text when known, so the node sees objects' keys in their original order
   // (nlohmann::json sorts them; under Deno, Object.keys order is insertion order).

@@ -148,6 +148,11 @@ struct ContextState {
   v8::Global<v8::Promise> evaluation;
   v8::Global<v8::Value> module_namespace;
   v8::Global<v8::Function> context_factory;  // the ctx builder from RuntimeOptions::context_script
+  v8::Global<v8::Function> call_node;        // hooks.callNode, looked up once
+  // CallOptions::ctx_shared_json as last seen, and the function that makes a call's ctx data
+  // with those members written in it as an object literal (empty: they are parsed instead).
+  std::shared_ptr<const std::string> shared_members;
+  v8::Global<v8::Function> members_maker;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
 
   ~ContextState() {
@@ -155,6 +160,8 @@ struct ContextState {
     evaluation.Reset();
     module_namespace.Reset();
     context_factory.Reset();
+    call_node.Reset();
+    members_maker.Reset();
     hooks.Reset();
     graph.reset();
     context.Reset();
@@ -348,6 +355,10 @@ struct Runtime::Impl : IsolateHost {
   std::string describe_rejection(v8::Local<v8::Context> context, v8::Local<v8::Value> reason,
                                  const std::string& node_path);
   Result<std::string> strip(const std::string& source, const std::string& file_name);
+  // The data a call's ctx is built from: CallOptions::ctx_json parsed, followed by the members
+  // of CallOptions::ctx_shared_json.
+  v8::MaybeLocal<v8::Value> ctx_data(ContextState* state, v8::Local<v8::Context> context,
+                                     v8::Local<v8::Object> hooks, const CallState& call);
   // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any.
   v8::MaybeLocal<v8::Value> make_node_context(ContextState* state, v8::Local<v8::Context> context,
                                               v8::Local<v8::Object> hooks,
@@ -858,16 +869,28 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
-    if (!v8::JSON::Parse(
-             context,
-             v8_string(isolate, c.options.ctx_json.empty() ? c.ctx.dump() : c.options.ctx_json))
-             .ToLocal(&ctx_value) ||
+    if (!ctx_data(state, context, hooks, c).ToLocal(&ctx_value) ||
         !(c.options.input_json.empty()
               ? input_to_v8(isolate, context, c.input)
               : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
              .ToLocal(&input_value) ||
         !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
       load_errors.ReThrow();
+      return;
+    }
+    if (evaluation->State() == v8::Promise::kFulfilled) {
+      // Evaluated (every call after a long-lived context's first): no promise to await.
+      if (state->call_node.IsEmpty()) {
+        if (!hooks->Get(context, v8_string(isolate, "callNode")).ToLocal(&driver)) {
+          load_errors.ReThrow();
+          return;
+        }
+        state->call_node.Reset(isolate, driver.As<v8::Function>());
+      }
+      v8::Local<v8::Value> args[] = {module_namespace, ctx_value, input_value, file, call_id};
+      if (state->call_node.Get(isolate)->Call(context, hooks, 5, args).IsEmpty()) {
+        load_errors.ReThrow();
+      }
       return;
     }
     v8::Local<v8::Value> args[] = {evaluation, module_namespace, ctx_value, input_value,
@@ -878,6 +901,56 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
   });
   if (!state->broken) state->graph->save_code_caches();
+}
+
+v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
+                                                  v8::Local<v8::Context> context,
+                                                  v8::Local<v8::Object> hooks,
+                                                  const CallState& call) {
+  const CallOptions& options = call.options;
+  if (options.ctx_json.empty() || !options.ctx_shared_json) {
+    return v8::JSON::Parse(
+        context, v8_string(isolate, options.ctx_json.empty() ? call.ctx.dump() : options.ctx_json));
+  }
+  const std::string& shared = *options.ctx_shared_json;
+  if (state->shared_members != options.ctx_shared_json &&
+      (!state->shared_members || *state->shared_members != shared)) {
+    state->shared_members = options.ctx_shared_json;
+    state->members_maker.Reset();
+    // JSON text read as JavaScript is an object literal with the same value, except that a
+    // "__proto__" member would set the prototype: such text is parsed every call instead.
+    if (shared.find("__proto__") == std::string::npos) {
+      v8::TryCatch compile_errors(isolate);
+      v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
+      std::string source =
+          "(function (assign, parse) {\n  return function (members) {\n    return assign(parse("
+          "members), (" +
+          shared + "));\n  };\n})";
+      v8::Local<v8::Script> script;
+      v8::Local<v8::Value> outer;
+      v8::Local<v8::Value> bind;
+      v8::Local<v8::Value> maker;
+      if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
+          script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
+          hooks->Get(context, v8_string(isolate, "bindMembers")).ToLocal(&bind) &&
+          bind.As<v8::Function>()->Call(context, hooks, 1, &outer).ToLocal(&maker) &&
+          maker->IsFunction()) {
+        state->members_maker.Reset(isolate, maker.As<v8::Function>());
+      } else if (compile_errors.HasTerminated()) {
+        compile_errors.ReThrow();
+        return {};
+      }
+      // Otherwise (too deeply nested to compile, say) the text is parsed instead.
+    }
+  }
+  v8::Local<v8::Value> members = v8_string(isolate, options.ctx_json);
+  if (!state->members_maker.IsEmpty()) {
+    return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 1, &members);
+  }
+  v8::Local<v8::Value> merge;
+  if (!hooks->Get(context, v8_string(isolate, "mergeMembers")).ToLocal(&merge)) return {};
+  v8::Local<v8::Value> args[] = {members, v8_string(isolate, shared)};
+  return merge.As<v8::Function>()->Call(context, hooks, 2, args);
 }
 
 v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,

@@ -87,6 +87,11 @@ struct CallOptions {
   // The ctx as JSON text, used instead of `ctx` when set (the executor writes it once per
   // execution instead of building a JSON tree per node).
   std::string ctx_json;
+  // With ctx_json: more members of the ctx, as a JSON object that many calls share (the
+  // workflow's config and secrets). Each call gets its own copy, made from the text compiled
+  // once per context as an object literal, which is much cheaper than parsing it every call.
+  // ctx_json's members come first; the two must not name the same member.
+  std::shared_ptr<const std::string> ctx_shared_json;
   // Who is calling (e.g. the workflow's node name), handed to the transport as
   // HttpRequest::caller for the requests this call makes; default: the node's file.
   std::string caller;

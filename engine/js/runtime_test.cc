@@ -416,6 +416,92 @@ TEST_F(LongLivedRuntimeTest, ConcurrentCallsInterleaveAtAwaitPoints) {
   EXPECT_EQ(finished, (std::vector<int>{10, 30, 60}));
 }
 
+// After a module's first call it has evaluated, and calls skip awaiting it (hooks.callNode):
+// plain values, throws, promises and other thenables still settle as `await` would take them.
+TEST_F(LongLivedRuntimeTest, EveryKindOfResultSettlesOnceTheModuleHasEvaluated) {
+  write(
+      "nodes/kinds.ts",
+      "let calls = 0;\n"
+      "export default (_ctx: unknown, input: { kind: string }) => {\n"
+      "  calls++;\n"
+      "  switch (input.kind) {\n"
+      "    case 'plain': return { calls };\n"
+      "    case 'throw': throw new Error('thrown at once');\n"
+      "    case 'promise': return Promise.resolve('from a promise');\n"
+      "    case 'thenable': return { then(ok: (v: unknown) => void) { ok('from a thenable'); } };\n"
+      "    case 'bad-then': return { get then() { throw new Error('then getter'); } };\n"
+      "    case 'rejects': return Promise.reject(new Error('rejected'));\n"
+      "    default: return undefined;\n"
+      "  }\n"
+      "};\n");
+  for (int round = 0; round < 2; ++round) {  // the first call awaits the evaluation, later don't
+    SCOPED_TRACE(round);
+    Result<NodeCall> plain = call("nodes/kinds.ts", {{"kind", "plain"}});
+    ASSERT_TRUE(plain.is_ok()) << plain.status().message();
+    EXPECT_EQ(plain.value().output_json, "{\"calls\":" + std::to_string(round * 7 + 1) + "}");
+    Result<NodeCall> thrown = call("nodes/kinds.ts", {{"kind", "throw"}});
+    ASSERT_FALSE(thrown.is_ok());
+    EXPECT_NE(thrown.status().message().find("thrown at once"), std::string::npos);
+    EXPECT_EQ(call("nodes/kinds.ts", {{"kind", "promise"}}).value().output, "from a promise");
+    EXPECT_EQ(call("nodes/kinds.ts", {{"kind", "thenable"}}).value().output, "from a thenable");
+    Result<NodeCall> bad_then = call("nodes/kinds.ts", {{"kind", "bad-then"}});
+    ASSERT_FALSE(bad_then.is_ok());
+    EXPECT_NE(bad_then.status().message().find("then getter"), std::string::npos);
+    Result<NodeCall> rejected = call("nodes/kinds.ts", {{"kind", "rejects"}});
+    ASSERT_FALSE(rejected.is_ok());
+    EXPECT_NE(rejected.status().message().find("rejected"), std::string::npos);
+    Result<NodeCall> nothing = call("nodes/kinds.ts", {{"kind", "none"}});
+    ASSERT_TRUE(nothing.is_ok());
+    EXPECT_TRUE(nothing.value().output.is_null());
+  }
+}
+
+// ctx_shared_json: members many calls share, copied for each call from a literal compiled once
+// per context; a call's changes to its copy stay with it, and text that cannot be a literal
+// ("__proto__", nesting too deep for the compiler) is parsed instead, with the same result.
+TEST_F(LongLivedRuntimeTest, SharedCtxMembersAreCopiedForEachCall) {
+  write("nodes/seen.ts",
+        "export default (ctx: any) => {\n"
+        "  const seen = { node: ctx.node, keys: Object.keys(ctx), list: [...ctx.config.list],\n"
+        "    own: Object.hasOwn(ctx.config, '__proto__'), proto: Object.getPrototypeOf(ctx.config) "
+        "=== Object.prototype };\n"
+        "  ctx.config.list.push('changed');\n"
+        "  return seen;\n"
+        "};\n");
+  auto call_with = [&](const std::string& node, std::shared_ptr<const std::string> shared) {
+    CallOptions options;
+    options.ctx_json = R"({"node":")" + node + R"("})";
+    options.ctx_shared_json = std::move(shared);
+    return runtime_->call_node("nodes/seen.ts", {}, {}, options);
+  };
+  auto literal = std::make_shared<const std::string>(R"({"config":{"list":["a",{"b":1}]}})");
+  for (const char* node : {"n1", "n2"}) {
+    Result<NodeCall> result = call_with(node, literal);
+    ASSERT_TRUE(result.is_ok()) << result.status().message();
+    EXPECT_EQ(result.value().output_json,
+              std::string(R"({"node":")") + node +
+                  R"(","keys":["node","config"],"list":["a",{"b":1}],"own":false,"proto":true})");
+  }
+  // The same text at another address is the same members; other text replaces them.
+  EXPECT_EQ(call_with("n3", std::make_shared<const std::string>(*literal)).value().output["list"],
+            nlohmann::json::parse(R"(["a",{"b":1}])"));
+  auto proto = std::make_shared<const std::string>(
+      R"({"config":{"list":[],"__proto__":{"polluted":true}}})");
+  for (int i = 0; i < 2; ++i) {
+    Result<NodeCall> result = call_with("n4", proto);
+    ASSERT_TRUE(result.is_ok()) << result.status().message();
+    EXPECT_EQ(result.value().output["own"], true);  // JSON.parse's own member, not a prototype
+    EXPECT_EQ(result.value().output["proto"], true);
+  }
+  std::string deep = R"({"config":{"list":[1],"deep":)";
+  for (int i = 0; i < 100000; ++i) deep += "[";
+  for (int i = 0; i < 100000; ++i) deep += "]";
+  deep += "}}";
+  Result<NodeCall> nested = call_with("n5", std::make_shared<const std::string>(deep));
+  ASSERT_TRUE(nested.is_ok()) << nested.status().message();
+  EXPECT_EQ(nested.value().output["list"], nlohmann::json::parse("[1]"));
+}
+
 TEST_F(RuntimeTest, VirtualTimeFiresTimersWithoutWaiting) {
   ManualClock clock(std::chrono::system_clock::from_time_t(1767225600));  // 2026-01-01T00:00:00Z
   SeededRandom random(7);

@@ -87,6 +87,15 @@ export function install(host) {
         inspect,
       }));
     },
+    // The data a ctx is built from: a call's own members (JSON text) followed by members many
+    // calls share. `bindMembers` gets `outer`, compiled with the shared members written in it
+    // as an object literal, and returns its `(members) => data`; `mergeMembers` parses both.
+    bindMembers(outer) {
+      return outer(ObjectAssign, JSONParse);
+    },
+    mergeMembers(members, shared) {
+      return ObjectAssign(JSONParse(members), JSONParse(shared));
+    },
     // Awaits the module's evaluation (top-level await), calls its default export, and reports
     // the outcome of call `id` to the host.
     runNode(evaluation, namespace, ctx, input, file, id) {
@@ -95,6 +104,28 @@ export function install(host) {
         return nodeFunction(namespace, file)(ctx, input);
       };
       run().then((value) => host.settle(id, true, value), (error) => host.settle(id, false, error));
+    },
+    // The same once the module has evaluated: calls at once, and a value that is not a
+    // thenable settles the call now instead of after two rounds of promise jobs.
+    callNode(namespace, ctx, input, file, id) {
+      let value;
+      try {
+        value = nodeFunction(namespace, file)(ctx, input);
+        if (value !== null && (typeof value === "object" || typeof value === "function") &&
+            typeof value.then === "function") {
+          const settled = [(result) => host.settle(id, true, result),
+                           (error) => host.settle(id, false, error)];
+          // A promise of this context is followed straight away; another thenable is adopted
+          // into one first, as `await` would.
+          const own = ReflectGetPrototypeOf(value) === promisePrototype;
+          ReflectApply(promiseThen, own ? value : adopt(value), settled);
+          return;
+        }
+      } catch (error) {
+        host.settle(id, false, error);
+        return;
+      }
+      host.settle(id, true, value);
     },
     // The same without calling: loads the node and checks its default export.
     loadNode(evaluation, namespace, file, id) {
@@ -106,6 +137,15 @@ export function install(host) {
     },
   };
 }
+
+// This context's own built-ins, as they were before any node ran.
+const promisePrototype = Promise.prototype;
+const promiseThen = Promise.prototype.then;
+const ReflectApply = Reflect.apply;
+const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+const ObjectAssign = Object.assign;
+const JSONParse = JSON.parse;
+const adopt = async (value) => value;
 
 function nodeFunction(namespace, file) {
   const run = namespace.default;
