@@ -189,10 +189,15 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
   if (request.input.is_null()) request.input = nlohmann::json::object();
   run->result.execution_id = request.execution_id;
   run->result.started_ms = epoch_ms(clock_.now());
-  run->env = request.environment
-                 ? std::move(request.environment)
-                 : make_execution_environment(workflow_.name, request.config, request.secrets,
-                                              request.kube, SecretRedactor(request.secrets));
+  if (!request.environment) {
+    // Null members (an ExecutionRequest made without them) are empty objects.
+    if (request.config.is_null()) request.config = nlohmann::json::object();
+    if (request.secrets.is_null()) request.secrets = nlohmann::json::object();
+    request.environment =
+        make_execution_environment(workflow_.name, request.config, request.secrets, request.kube,
+                                   SecretRedactor(request.secrets));
+  }
+  run->env = std::move(request.environment);
   run->done = std::move(done);
   run->lane = request.lane;
   run->request = std::move(request);

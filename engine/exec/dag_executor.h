@@ -51,8 +51,8 @@ struct ExecutionRequest {
   std::string execution_id;  // made up when empty
   nlohmann::json input;      // the trigger input; null becomes {}
   std::string input_json;    // the same as JSON text when known (keeps its key order)
-  nlohmann::json config = nlohmann::json::object();   // effective config (ctx.config)
-  nlohmann::json secrets = nlohmann::json::object();  // after the cascade (ctx.secrets)
+  nlohmann::json config;     // effective config (ctx.config); null: {}
+  nlohmann::json secrets;    // after the cascade (ctx.secrets); null: {}
   std::optional<KubeTarget> kube;
   // What started it (ctx.trigger) as JSON text, e.g. a queue message's metadata; empty: none.
   std::string trigger_json;

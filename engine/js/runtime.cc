@@ -190,7 +190,13 @@ struct Runtime::Impl : IsolateHost {
   // Shared with other threads.
   mutable std::mutex mutex;
   std::condition_variable wake;
-  std::deque<std::function<void()>> tasks;
+  // What the loop runs next, in order: tasks, and calls to start (kept apart from tasks so that
+  // a call is not wrapped in a std::function: one allocation and one move less per call).
+  struct LoopItem {
+    std::function<void()> task;
+    std::unique_ptr<CallState> call;
+  };
+  std::deque<LoopItem> tasks;
   bool stopping = false;
   // When set, the loop sleeps in it instead of on `wake` (set_waiter); `waiter_switched` is kept
   // once the loop is no longer inside the previous one.
@@ -230,12 +236,13 @@ struct Runtime::Impl : IsolateHost {
   SteadyTime virtual_now;
 
   // --- cross-thread ---
-  void post(std::function<void()> task) {
+  void post(std::function<void()> task) { enqueue({std::move(task), nullptr}); }
+  void enqueue(LoopItem item) {
     std::shared_ptr<LoopWaiter> sleeper;
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (stopping) return;
-      tasks.push_back(std::move(task));
+      tasks.push_back(std::move(item));
       sleeper = waiter;
     }
     // The loop looks at its queue again before it sleeps: no need to wake itself.
@@ -456,7 +463,7 @@ void Runtime::Impl::loop_main(std::promise<void>& started) {
 
 void Runtime::Impl::run_loop() {
   for (;;) {
-    std::deque<std::function<void()>> batch;
+    std::deque<LoopItem> batch;
     std::shared_ptr<LoopWaiter> sleeper;
     std::optional<SteadyTime> sleep_until;
     {
@@ -500,7 +507,14 @@ void Runtime::Impl::run_loop() {
       std::lock_guard<std::mutex> lock(mutex);
       batch.swap(tasks);
     }
-    for (std::function<void()>& task : batch) task();
+    for (LoopItem& item : batch) {
+      if (item.call) {
+        item.call->id = next_call_id++;
+        start_call(std::move(item.call));
+      } else {
+        item.task();
+      }
+    }
     run_due_timers();
     expire_deadlines();
     fail_unsettleable_calls();
@@ -1204,12 +1218,7 @@ Runtime::~Runtime() {
 void Runtime::Impl::submit(std::unique_ptr<CallState> call) {
   call->deadline = std::chrono::steady_clock::now() + call->options.timeout;
   in_flight++;
-  std::shared_ptr<CallState> shared(call.release());  // std::function needs a copyable task
-  post([this, shared] {
-    auto owned = std::make_unique<CallState>(std::move(*shared));
-    owned->id = next_call_id++;
-    start_call(std::move(owned));
-  });
+  enqueue({nullptr, std::move(call)});
 }
 
 Result<std::string> Runtime::Impl::absolute_node_path(const std::string& node_path) {

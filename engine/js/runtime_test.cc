@@ -175,6 +175,17 @@ TEST_F(RuntimeTest, ConsoleOutputIsCaptured) {
   EXPECT_EQ(result.value().console[1].level, "warn");
 }
 
+TEST_F(RuntimeTest, ConsoleTextWithALoneSurrogateBecomesValidUtf8) {
+  // JS strings may hold half a surrogate pair; logs and error messages must stay valid UTF-8.
+  write("nodes/half.ts", "export default () => { console.log('a\\ud800b'); return null; }\n");
+  Result<NodeCall> result = call("nodes/half.ts");
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  ASSERT_EQ(result.value().console.size(), 1u);
+  EXPECT_EQ(result.value().console[0].text,
+            "a\xEF\xBF\xBD"
+            "b");  // U+FFFD
+}
+
 TEST_F(RuntimeTest, TimersAndMicrotasksDriveTheEventLoop) {
   write("nodes/wait.ts",
         "const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));\n"

@@ -29,6 +29,14 @@ inline v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view te
 }
 
 inline std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  if (value->IsString()) {
+    // Straight into the result, instead of into Utf8Value's buffer and then copied.
+    v8::Local<v8::String> text = value.As<v8::String>();
+    std::string out(static_cast<size_t>(text->Utf8Length(isolate)), '\0');
+    text->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
+                    v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    return out;
+  }
   v8::String::Utf8Value utf8(isolate, value);
   return *utf8 ? std::string(*utf8, static_cast<size_t>(utf8.length())) : std::string();
 }
