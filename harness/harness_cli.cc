@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/cli/kube_target.h"
+#include "engine/util/cpu_budget.h"
 #include "engine/util/duration.h"
 #include "engine/util/environment.h"
 #include "harness/reporters.h"
@@ -55,8 +56,8 @@ int run_harness_cli(js::V8Platform& platform, const std::vector<std::string>& ar
   CLI::App* test = app.add_subcommand("test", "Run node fixtures (tests/fixtures/<node>[.<case>].json) and pipeline fixtures (tests/pipeline[.<case>].json)");
   test->add_option("PATH", paths, "Workflow folders, folders above them, or <workflow>/<node>");
   // One worker per core by default: each has its own V8 isolate, and the report order is fixed.
-  options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  test->add_option("-j,--jobs", options.jobs, "Parallel workers (default: one per core; report order stays the same)");
+  options.jobs = static_cast<int>(usable_cpus());  // a CI container's CPU limit, not the host's cores
+  test->add_option("-j,--jobs", options.jobs, "Parallel workers (default: one per usable CPU; report order stays the same)");
   test->add_option("--filter", options.filter, "Only fixtures whose workflow/node.case matches");
   test->add_flag("--update", options.update, "Write actual outputs into fixtures' `expected`");
   test->add_flag("--pipeline", options.pipeline_only, "Only pipeline fixtures (tests/pipeline[.<case>].json)");

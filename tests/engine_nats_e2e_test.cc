@@ -406,6 +406,16 @@ TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
       std::chrono::seconds(20)));
 }
 
+TEST_F(EngineNats, StartsOneIsolatePerCpuItMayUse) {
+  // Confined to one CPU (as taskset or a cpuset does; a pod's CPU limit is read from its cgroup,
+  // tested in CpuBudget), the engine starts one isolate, not one per core of the machine.
+  auto engine = start_engine("taskset -c 0 ");
+  EXPECT_TRUE(eventually([&] { return engine->log().find("\"isolates\":1,") != std::string::npos; },
+                         std::chrono::seconds(20)))
+      << engine->log();
+  EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
+}
+
 TEST_F(EngineNats, RunsUnprivilegedWithAReadOnlyWorkflowAndNoWritableHome) {
   // As the image runs it: user nobody, workflow folder read-only, HOME not writable, /tmp only.
   std::filesystem::permissions(

@@ -37,7 +37,7 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   serve_cmd->add_option("--allow-net", serve.allow_net, "Hosts every node may reach")->delimiter(',');
   serve_cmd->add_option("--scratch-dir", serve.scratch_dir, "Folder nodes may write to (default /tmp)");
   serve_cmd->add_option("--cache-dir", serve.cache_dir, "TypeScript/code cache (default /tmp/pd-cache)");
-  serve_cmd->add_option("--isolates", serve.isolates, "V8 isolates (default: one per core)");
+  serve_cmd->add_option("--isolates", serve.isolates, "V8 isolates (default: one per usable CPU: affinity and cgroup CPU limit)");
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Request body limit (default 4 MiB)");
   serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)");
   serve_cmd->add_option("--nats-url", serve.nats_url,

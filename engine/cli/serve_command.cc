@@ -102,6 +102,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
             {"message", "serving"},
             {"workflow", runtime.value()->workflow().name},
             {"port", server.port()},
+            {"isolates", runtime.value()->lanes()},
             {"startupMs", std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count()}});

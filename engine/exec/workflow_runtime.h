@@ -28,7 +28,7 @@ struct WorkflowRuntimeOptions {
   std::filesystem::path config_dir = "/app/config";
   std::chrono::milliseconds config_recheck{1000};
   js::ContextMode mode = js::ContextMode::kLongLived;
-  size_t isolates = 0;  // 0: one per hardware thread
+  size_t isolates = 0;  // 0: one per CPU it may use (affinity, cgroup CPU limit)
   size_t heap_limit_mb = 128;
   std::vector<std::string> allow_net;  // engine-wide, besides capabilities.net
   // Results are only written out as text: see ExecutorOptions::outputs_as_text.

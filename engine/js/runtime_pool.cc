@@ -1,11 +1,11 @@
 #include "engine/js/runtime_pool.h"
 
-#include <thread>
+#include "engine/util/cpu_budget.h"
 
 namespace pd::js {
 
 RuntimePool::RuntimePool(V8Platform& platform, RuntimeOptions options, size_t size) {
-  if (size == 0) size = std::max(1u, std::thread::hardware_concurrency());
+  if (size == 0) size = usable_cpus();  // what taskset, cpusets and a pod's CPU limit allow
   if (!options.transform_cache) options.transform_cache = std::make_shared<TransformCache>();
   for (size_t i = 0; i < size; ++i)
     runtimes_.push_back(std::make_unique<Runtime>(platform, options));

@@ -14,7 +14,7 @@ namespace pd::js {
 
 class RuntimePool {
  public:
-  // `size` 0 means one runtime per hardware thread.
+  // `size` 0 means one runtime per CPU the process may use (usable_cpus()).
   RuntimePool(V8Platform& platform, RuntimeOptions options, size_t size = 0);
 
   void call_node_async(const std::string& node_path, nlohmann::json ctx, nlohmann::json input,
