@@ -1,5 +1,7 @@
 #include "engine/util/json_text.h"
 
+#include <algorithm>
+
 namespace pd {
 namespace {
 
@@ -97,27 +99,25 @@ void append_pretty_json(std::string& out, std::string_view compact, int depth, i
     out += '\n';
     out.append(static_cast<size_t>(level * indent), ' ');
   };
-  bool in_string = false;
-  for (size_t i = 0; i < compact.size(); ++i) {
+  // Strings, numbers and literals are copied as whole runs: appending byte by byte cost more
+  // than the rest of laying out an answer.
+  const size_t n = compact.size();
+  size_t i = 0;
+  while (i < n) {
     char c = compact[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < compact.size()) {
-        out += compact[++i];
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
     switch (c) {
-      case '"':
-        in_string = true;
-        out += c;
-        break;
+      case '"': {
+        size_t end = i + 1;
+        while (end < n && compact[end] != '"') end += compact[end] == '\\' ? 2 : 1;
+        end = std::min(end + 1, n);
+        out.append(compact.substr(i, end - i));
+        i = end;
+        continue;
+      }
       case '{':
       case '[':
         out += c;
-        if (i + 1 < compact.size() && (compact[i + 1] == '}' || compact[i + 1] == ']')) {
+        if (i + 1 < n && (compact[i + 1] == '}' || compact[i + 1] == ']')) {
           out += compact[++i];
         } else {
           newline(++depth);
@@ -135,9 +135,15 @@ void append_pretty_json(std::string& out, std::string_view compact, int depth, i
       case ':':
         out += ": ";
         break;
-      default:
-        out += c;
+      default: {
+        size_t end = i + 1;
+        while (end < n && compact[end] != ',' && compact[end] != '}' && compact[end] != ']') ++end;
+        out.append(compact.substr(i, end - i));
+        i = end;
+        continue;
+      }
     }
+    ++i;
   }
 }
 

@@ -26,8 +26,12 @@ TEST(PrettyJson, LeavesStringsAlone) {
 }
 
 TEST(PrettyJson, MatchesNlohmannsIndentedDumpForTheSameKeys) {
-  nlohmann::json value = nlohmann::json::parse(R"({"a":{"b":[1,2.5,"x"],"c":{}},"d":[[]]})");
-  EXPECT_EQ(pretty(value.dump()), value.dump(2));
+  for (const char* text :
+       {R"({"a":{"b":[1,2.5,"x"],"c":{}},"d":[[]]})",
+        R"([-1.5e+300,true,false,null,"\\","\"",[1,[2,[3]]],{"":""},"caf\u00e9 \n"])"}) {
+    nlohmann::json value = nlohmann::json::parse(text);
+    EXPECT_EQ(pretty(value.dump()), value.dump(2)) << text;
+  }
 }
 
 TEST(PrettyJson, ContinuesAtTheGivenDepth) {
