@@ -323,7 +323,9 @@ TEST_F(EngineNats, StopsAtStartWithAnErrorWhenNatsRefusesIt) {
                   " --config-dir /nonexistent --secrets-dir /nonexistent");
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("error: queue trigger \"jobs\""), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("not connected to NATS at " + secured.url()), std::string::npos)
+  EXPECT_NE(
+      run.output.find("not connected to NATS at " + secured.url() + " (Authorization Violation)"),
+      std::string::npos)
       << run.output;
 }
 

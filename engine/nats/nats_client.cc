@@ -33,11 +33,27 @@ std::string Message::header(const std::string& name) const {
   return "";
 }
 
+namespace {
+
+// cnats prefixes its errors with where in its source they arose ("(conn.c:1905): Authorization
+// Violation"), which means nothing to a user.
+std::string without_source_location(std::string text) {
+  if (text.starts_with("(")) {
+    size_t end = text.find("): ");
+    if (end != std::string::npos) text.erase(0, end + 3);
+  }
+  return text;
+}
+
+}  // namespace
+
 Status nats_error(const std::string& what, int nats_status, int js_error_code) {
   std::string detail = natsStatus_GetText(static_cast<natsStatus>(nats_status));
   natsStatus last = NATS_OK;
   const char* text = nats_GetLastError(&last);
-  if (text != nullptr && *text != '\0' && last == nats_status) detail = text;
+  if (text != nullptr && *text != '\0' && last == nats_status) {
+    detail = without_source_location(text);
+  }
   if (js_error_code != 0) detail += " (JetStream error " + std::to_string(js_error_code) + ")";
   StatusCode code = nats_status == NATS_TIMEOUT         ? StatusCode::kDeadlineExceeded
                     : nats_status == NATS_NOT_FOUND     ? StatusCode::kNotFound
@@ -169,15 +185,46 @@ NatsClient::~NatsClient() {
   if (options_) natsOptions_Destroy(options_);
 }
 
+bool NatsClient::gave_up() const {
+  return connection_ && natsConnection_Status(connection_) == NATS_CONN_STATUS_CLOSED;
+}
+
 bool NatsClient::connected() const {
   return connection_ && natsConnection_Status(connection_) == NATS_CONN_STATUS_CONNECTED;
 }
 
 std::string NatsClient::last_error() const {
   const char* text = nullptr;
-  if (!connection_ || natsConnection_GetLastError(connection_, &text) == NATS_OK || !text)
+  natsStatus status = connection_ ? natsConnection_GetLastError(connection_, &text) : NATS_OK;
+  if (status == NATS_OK || !text) return "";
+  // cnats gives up on a server that refuses it twice (bad or missing credentials) and then
+  // keeps only "No server available for connection": one plain attempt says why.
+  if (status == NATS_NO_SERVER && gave_up()) {
+    std::string refused = refusal_reason();
+    if (!refused.empty()) return refused;
+  }
+  return without_source_location(text);
+}
+
+std::string NatsClient::refusal_reason() const {
+  // The options were copied into the connection when it was made: changing them now only
+  // affects this attempt, which is not retried and calls back nothing.
+  natsOptions_SetRetryOnFailedConnect(options_, false, nullptr, nullptr);
+  natsOptions_SetAllowReconnect(options_, false);
+  natsOptions_SetDisconnectedCB(options_, nullptr, nullptr);
+  natsOptions_SetReconnectedCB(options_, nullptr, nullptr);
+  natsOptions_SetClosedCB(options_, nullptr, nullptr);
+  natsOptions_SetTimeout(options_, 2000);
+  natsConnection* attempt = nullptr;
+  natsStatus status = natsConnection_Connect(&attempt, options_);
+  if (status == NATS_OK) {
+    natsConnection_Destroy(attempt);
     return "";
-  return text;
+  }
+  natsStatus last = NATS_OK;
+  const char* last_text = nats_GetLastError(&last);
+  std::string reason = without_source_location(last_text ? last_text : "");
+  return reason.empty() ? natsStatus_GetText(status) : reason;
 }
 
 bool NatsClient::wait_connected(std::chrono::milliseconds timeout) const {

@@ -90,6 +90,8 @@ class NatsClient : public EventPublisher {
   NatsClient& operator=(const NatsClient&) = delete;
 
   bool connected() const override;
+  // cnats stopped trying (a server that refused it twice, say): it will not connect.
+  bool gave_up() const;
   // Waits up to `timeout` for the (first) connection; returns connected().
   bool wait_connected(std::chrono::milliseconds timeout) const;
   // Why the last attempt to connect failed (e.g. "Authorization Violation"); "" when none did.
@@ -119,6 +121,8 @@ class NatsClient : public EventPublisher {
   static void on_disconnected(natsConnection* nc, void* closure);
   static void on_reconnected(natsConnection* nc, void* closure);
   static void on_closed(natsConnection* nc, void* closure);
+  // Why the server refuses a connection, from one attempt made now; "" when it accepts it.
+  std::string refusal_reason() const;
 
   ConnectSettings settings_;
   natsOptions* options_ = nullptr;

@@ -90,7 +90,7 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
     std::string why = out->client_->last_error();
     not_connected =
         "not connected to NATS at " + settings.urls.front() + (why.empty() ? "" : " (" + why + ")");
-    if (options.log) {
+    if (options.log && !out->client_->gave_up()) {
       options.log({{"level", "warn"}, {"message", not_connected + "; still trying"}});
     }
   }
