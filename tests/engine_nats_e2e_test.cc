@@ -5,6 +5,7 @@
 // engine runs as an unprivileged user with a read-only workflow folder and no writable home.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -327,6 +328,25 @@ TEST_F(EngineNats, StopsAtStartWithAnErrorWhenNatsRefusesIt) {
       run.output.find("not connected to NATS at " + secured.url() + " (Authorization Violation)"),
       std::string::npos)
       << run.output;
+}
+
+TEST_F(EngineNats, SigtermDuringStartUpEndsItAtOnce) {
+  // NATS down: start-up waits for it (and then for JetStream) for seconds. A pod deleted
+  // meanwhile must not wait that out.
+  int port = free_loopback_port();
+  BackgroundCommand engine(
+      shell_quote(engine_binary()) + " serve --workflow " +
+          shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+          std::to_string(port) +
+          " --nats-url nats://127.0.0.1:" + std::to_string(free_loopback_port()) +
+          " --config-dir /nonexistent --secrets-dir /nonexistent",
+      dir_.path() / "engine-starting.log");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(kill(engine.pid(), SIGTERM), 0);
+  std::optional<int> exit_code = engine.wait(std::chrono::seconds(4));
+  ASSERT_TRUE(exit_code.has_value()) << "still starting 4 s after SIGTERM\n" << engine.log();
+  EXPECT_EQ(*exit_code, 0) << engine.log();
+  EXPECT_NE(engine.log().find("stopped before serving"), std::string::npos) << engine.log();
 }
 
 TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {

@@ -1,8 +1,10 @@
 #include "engine/cli/serve_command.h"
 
+#include <pthread.h>
+
+#include <atomic>
 #include <csignal>
 #include <mutex>
-#include <pthread.h>
 #include <thread>
 
 #include "engine/server/cron_scheduler.h"
@@ -32,6 +34,36 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::mutex log_mutex;
+  // Until it serves, a signal ends start-up (a NATS server that is down can hold it for
+  // seconds): this thread takes it, and start-up looks at `stop_signal` between its steps.
+  std::atomic<int> stop_signal{0};
+  std::atomic<bool> starting{true};
+  std::thread start_watch([&] {
+    const timespec tick{0, 50'000'000};
+    while (starting) {
+      int signal = sigtimedwait(&signals, nullptr, &tick);
+      if (signal > 0) {
+        stop_signal = signal;
+        return;
+      }
+    }
+  });
+  struct JoinOnExit {
+    std::thread& thread;
+    std::atomic<bool>& starting;
+    ~JoinOnExit() {
+      starting = false;
+      if (thread.joinable()) thread.join();
+    }
+  } join_start_watch{start_watch, starting};
+  auto stopped_while_starting = [&] {
+    if (stop_signal == 0) return false;
+    log_line(out, log_mutex,
+             {{"level", "info"},
+              {"message", "stopped before serving"},
+              {"signal", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    return true;
+  };
   js::V8Platform platform;
   exec::WorkflowRuntimeOptions runtime_options;
   runtime_options.workflow_dir = options.workflow_dir;
@@ -44,10 +76,12 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   runtime_options.cache_dir = options.cache_dir;
   runtime_options.isolates = options.isolates;
   runtime_options.env = process_environment();
-  runtime_options.log_sink = [&out, &log_mutex](const std::string& node, const js::ConsoleLine& line) {
-    nlohmann::json record = line.record.is_object()
-                                ? line.record
-                                : nlohmann::json{{"level", line.level}, {"node", node}, {"message", line.text}};
+  runtime_options.log_sink = [&out, &log_mutex](const std::string& node,
+                                                const js::ConsoleLine& line) {
+    nlohmann::json record =
+        line.record.is_object()
+            ? line.record
+            : nlohmann::json{{"level", line.level}, {"node", node}, {"message", line.text}};
     std::lock_guard<std::mutex> lock(log_mutex);
     out << record.dump() << std::endl;
   };
@@ -69,9 +103,13 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   if (server::NatsTriggers::needed(runtime.value()->workflow())) {
     server::NatsTriggerOptions nats_options;
     nats_options.nats_url = options.nats_url;
-    nats_options.log = [&out, &log_mutex](const nlohmann::json& record) { log_line(out, log_mutex, record); };
+    nats_options.log = [&out, &log_mutex](const nlohmann::json& record) {
+      log_line(out, log_mutex, record);
+    };
+    nats_options.cancelled = [&stop_signal] { return stop_signal != 0; };
     Result<std::unique_ptr<server::NatsTriggers>> started =
         server::NatsTriggers::start(*runtime.value(), server.metrics(), nats_options);
+    if (stopped_while_starting()) return 0;
     if (!started.is_ok()) {
       err << "error: " << started.status().message() << "\n";
       return 1;
@@ -88,7 +126,9 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   bool in_cluster = runtime_options.env.count("KUBERNETES_SERVICE_HOST") > 0;
   if (options.cron == "on" || (options.cron == "auto" && !in_cluster)) {
     server::CronSchedulerOptions cron_options;
-    cron_options.log = [&out, &log_mutex](const nlohmann::json& record) { log_line(out, log_mutex, record); };
+    cron_options.log = [&out, &log_mutex](const nlohmann::json& record) {
+      log_line(out, log_mutex, record);
+    };
     Result<std::unique_ptr<server::CronScheduler>> started =
         server::CronScheduler::start(*runtime.value(), server.metrics(), cron_options);
     if (!started.is_ok()) {
@@ -97,6 +137,10 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     }
     cron = std::move(started).value();
   }
+  // From here the waiter below takes signals (one that comes in between stays pending for it).
+  starting = false;
+  start_watch.join();
+  if (stopped_while_starting()) return 0;
   log_line(out, log_mutex,
            {{"level", "info"},
             {"message", "serving"},
@@ -109,8 +153,10 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
-    log_line(out, log_mutex, {{"level", "info"}, {"message", "stopping: finishing executions in flight"},
-                              {"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    log_line(out, log_mutex,
+             {{"level", "info"},
+              {"message", "stopping: finishing executions in flight"},
+              {"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     // A grace period, then give up on what is still running.
     std::thread([&out, &log_mutex, grace = options.grace_seconds] {
       std::this_thread::sleep_for(std::chrono::seconds(grace));
@@ -130,8 +176,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
 int post_request(const std::string& url, const std::string& data, std::ostream& out,
                  std::ostream& err) {
   NetworkHttpTransport transport(ProxySettings::from_env(process_environment()));
-  HttpRequest request{.method = "POST", .url = url, .headers = {{"Content-Type", "application/json"}},
-                      .body = data, .timeout = std::chrono::minutes(30)};
+  HttpRequest request{.method = "POST",
+                      .url = url,
+                      .headers = {{"Content-Type", "application/json"}},
+                      .body = data,
+                      .timeout = std::chrono::minutes(30)};
   Result<HttpResponse> response = transport.send(request);
   if (!response.is_ok()) {
     err << "error: " << response.status().message() << "\n";

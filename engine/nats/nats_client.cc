@@ -227,9 +227,13 @@ std::string NatsClient::refusal_reason() const {
   return reason.empty() ? natsStatus_GetText(status) : reason;
 }
 
-bool NatsClient::wait_connected(std::chrono::milliseconds timeout) const {
+bool NatsClient::wait_connected(std::chrono::milliseconds timeout,
+                                const std::function<bool()>& cancelled) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!connected() && std::chrono::steady_clock::now() < deadline) nats_Sleep(20);
+  while (!connected() && !gave_up() && std::chrono::steady_clock::now() < deadline &&
+         !(cancelled && cancelled())) {
+    nats_Sleep(20);
+  }
   return connected();
 }
 

@@ -92,8 +92,10 @@ class NatsClient : public EventPublisher {
   bool connected() const override;
   // cnats stopped trying (a server that refused it twice, say): it will not connect.
   bool gave_up() const;
-  // Waits up to `timeout` for the (first) connection; returns connected().
-  bool wait_connected(std::chrono::milliseconds timeout) const;
+  // Waits up to `timeout` for the (first) connection, or until `cancelled` says so; returns
+  // connected().
+  bool wait_connected(std::chrono::milliseconds timeout,
+                      const std::function<bool()>& cancelled = nullptr) const;
   // Why the last attempt to connect failed (e.g. "Authorization Violation"); "" when none did.
   std::string last_error() const;
   Status publish(const Message& message);

@@ -86,7 +86,9 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
   out->client_ = std::move(client).value();
   // Streams and consumers need the server: wait a little for a first connection.
   std::string not_connected;
-  if (!out->client_->wait_connected(std::chrono::seconds(5))) {
+  auto cancelled = [&options] { return options.cancelled && options.cancelled(); };
+  if (!out->client_->wait_connected(std::chrono::seconds(5), cancelled)) {
+    if (cancelled()) return out->cancel_start();
     std::string why = out->client_->last_error();
     not_connected =
         "not connected to NATS at " + settings.urls.front() + (why.empty() ? "" : " (" + why + ")");
@@ -96,6 +98,7 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
   }
   for (const spec::Trigger& trigger : runtime.workflow().triggers) {
     if (!std::holds_alternative<spec::QueueTrigger>(trigger.kind)) continue;
+    if (cancelled()) return out->cancel_start();
     QueueConsumerOptions consumer_options;
     consumer_options.clock = options.clock;
     consumer_options.log = options.log;
@@ -112,6 +115,14 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
 }
 
 NatsTriggers::~NatsTriggers() { stop(std::chrono::milliseconds(0)); }
+
+Status NatsTriggers::cancel_start() {
+  // Without waiting for a server to take acks: a message a consumer started so far has not
+  // acknowledged is delivered again, to the next engine.
+  consumers_.clear();
+  client_.reset();
+  return Status(StatusCode::kUnavailable, "start-up cancelled");
+}
 
 std::string NatsTriggers::not_ready_reason() const {
   return client_ && client_->connected() ? "" : "not connected to NATS";

@@ -18,6 +18,9 @@ struct NatsTriggerOptions {
   std::string nats_url;  // overrides config nats_url (comma-separated for a cluster)
   std::function<void(const nlohmann::json&)> log;
   const Clock* clock = nullptr;
+  // Asked while starting (waiting for the first connection, between consumers): true gives
+  // up at once ("start-up cancelled"), e.g. on SIGTERM during start-up.
+  std::function<bool()> cancelled;
 };
 
 class NatsTriggers {
@@ -38,6 +41,8 @@ class NatsTriggers {
 
  private:
   NatsTriggers() = default;
+  // Undoes a start that was cancelled part-way, at once.
+  Status cancel_start();
   std::unique_ptr<TempDir> creds_dir_;
   std::unique_ptr<nats::NatsClient> client_;
   std::vector<std::unique_ptr<QueueConsumer>> consumers_;
