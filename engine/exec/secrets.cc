@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/exec/data_files.h"
+#include "engine/util/json_text.h"
 #include "engine/util/text.h"
 
 namespace pd::exec {
@@ -96,12 +97,13 @@ SecretRedactor::SecretRedactor(const nlohmann::json& secrets) {
   std::sort(values_.begin(), values_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   values_.erase(std::unique(values_.begin(), values_.end()), values_.end());
-  // JSON.stringify writes these characters escaped: text would not show such a value as it is.
-  some_written_escaped_ = std::any_of(values_.begin(), values_.end(), [](const std::string& value) {
-    return std::any_of(value.begin(), value.end(), [](char c) {
-      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-    });
-  });
+  // As JSON text (what JSON.stringify writes) shows each value: `"`, `\\` and control
+  // characters escaped.
+  for (const std::string& value : values_) {
+    std::string quoted;
+    append_json_string(quoted, value);
+    values_as_json_.push_back(quoted.substr(1, quoted.size() - 2));
+  }
 }
 
 std::string SecretRedactor::redact(std::string text) const {
@@ -115,10 +117,9 @@ std::string SecretRedactor::redact(std::string text) const {
 }
 
 bool SecretRedactor::may_occur_in_json(std::string_view json) const {
-  if (some_written_escaped_) return !values_.empty();
-  return std::any_of(values_.begin(), values_.end(), [&](const std::string& secret) {
-    return json.find(secret) != std::string_view::npos;
-  });
+  return std::any_of(
+      values_as_json_.begin(), values_as_json_.end(),
+      [&](const std::string& secret) { return json.find(secret) != std::string_view::npos; });
 }
 
 nlohmann::json SecretRedactor::redact(const nlohmann::json& value) const {
@@ -126,7 +127,16 @@ nlohmann::json SecretRedactor::redact(const nlohmann::json& value) const {
   if (value.is_string()) return redact(value.get<std::string>());
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [key, item] : value.items()) out[redact(key)] = redact(item);
+    for (const auto& [key, item] : value.items()) {
+      // Keys that redact alike (two tokens as keys) are told apart, not merged into one.
+      std::string name = redact(key);
+      if (out.contains(name)) {
+        int n = 2;
+        while (out.contains(name + " (" + std::to_string(n) + ")")) ++n;
+        name += " (" + std::to_string(n) + ")";
+      }
+      out[name] = redact(item);
+    }
     return out;
   }
   if (value.is_array()) {

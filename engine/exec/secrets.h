@@ -38,13 +38,13 @@ class SecretRedactor {
   // Every string in `value`, object keys included.
   nlohmann::json redact(const nlohmann::json& value) const;
   bool empty() const { return values_.empty(); }
-  // False when no string in the JSON text `json` can hold a secret, so redacting its value would
-  // change nothing; true when one may (or a secret has characters JSON escapes: not checked).
+  // Whether the JSON text `json` (as JSON.stringify writes it) shows a secret, so that
+  // redacting its value would change something.
   bool may_occur_in_json(std::string_view json) const;
 
  private:
-  std::vector<std::string> values_;    // longest first, so a value containing another goes first
-  bool some_written_escaped_ = false;  // a value holds a character JSON text escapes
+  std::vector<std::string> values_;  // longest first, so a value containing another goes first
+  std::vector<std::string> values_as_json_;  // each as JSON text writes it inside quotes
 };
 
 }  // namespace pd::exec

@@ -86,14 +86,21 @@ TEST(SecretRedactor, BlanksSecretValuesInTextAndJson) {
             (nlohmann::json{{"[REDACTED]", 1}}));
 }
 
+TEST(SecretRedactor, KeysThatRedactAlikeAreAllKept) {
+  SecretRedactor redactor(nlohmann::json{{"a", "token-one"}, {"b", "token-two"}});
+  EXPECT_EQ(redactor.redact(nlohmann::json{{"token-one", 1}, {"token-two", 2}, {"[REDACTED]", 3}}),
+            (nlohmann::json{{"[REDACTED]", 3}, {"[REDACTED] (2)", 1}, {"[REDACTED] (3)", 2}}));
+}
+
 TEST(SecretRedactor, TellsWhetherJsonTextMayShowASecret) {
   SecretRedactor redactor(nlohmann::json{{"svc", {{"token", "s3cret-value"}, {"short", "abc"}}}});
   EXPECT_TRUE(redactor.may_occur_in_json(R"({"auth":"Bearer s3cret-value"})"));
   EXPECT_FALSE(redactor.may_occur_in_json(R"({"n":1,"abc":"abc"})"));  // under 4: not a secret
   EXPECT_FALSE(SecretRedactor().may_occur_in_json("\"anything\""));
-  // A secret JSON writes escaped cannot be looked for in the text: assume it may be there.
-  SecretRedactor quoted(nlohmann::json{{"svc", {{"token", "pass\"word"}}}});
-  EXPECT_TRUE(quoted.may_occur_in_json(R"({"n":1})"));
+  // A secret JSON writes escaped is looked for as it is written.
+  SecretRedactor quoted(nlohmann::json{{"svc", {{"token", "pass\"word\n"}}}});
+  EXPECT_FALSE(quoted.may_occur_in_json(R"({"n":1})"));
+  EXPECT_TRUE(quoted.may_occur_in_json(R"({"echo":"pass\"word\n"})"));
 }
 
 }  // namespace
