@@ -108,8 +108,7 @@ class EngineNats : public ::testing::Test {
         prefix + shell_quote(engine_binary()) + " serve --workflow " +
             shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
             std::to_string(port) + " --nats-url " + nats_.url() + " --config-dir /nonexistent" +
-            " --secrets-dir /nonexistent --cache-dir /tmp/pd-nats-e2e-cache-" +
-            std::to_string(port),
+            " --secrets-dir /nonexistent" + cache_arg(),
         dir_.path() / ("engine-" + std::to_string(++engines_) + ".log"));
     EXPECT_TRUE(engine->wait_for_port(port)) << engine->log();
     engine_port_ = port;
@@ -131,6 +130,15 @@ class EngineNats : public ::testing::Test {
   std::unique_ptr<nats::NatsClient> client_;
   Recorder recorder_;
   TempDir dir_{"pd-engine-nats"};
+  // Code caches, one per engine: in a folder of their own that any user may write to (one test
+  // runs the engine as nobody), removed with the fixture rather than left in /tmp.
+  TempDir caches_{"pd-engine-nats-cache"};
+  std::string cache_arg() {
+    std::filesystem::permissions(caches_.path(), std::filesystem::perms::all);
+    return " --cache-dir " +
+           shell_quote((caches_.path() / std::to_string(++caches_used_)).string());
+  }
+  int caches_used_ = 0;
   int engines_ = 0;
   int engine_port_ = 0;
 };
@@ -207,7 +215,8 @@ TEST_F(EngineNats, NothingIsLostWhenAMemberOfAThreeServerClusterStops) {
   BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
                                shell_quote((dir_.path() / "wf").string()) +
                                " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " +
-                               urls + " --config-dir /nonexistent --secrets-dir /nonexistent",
+                               urls + " --config-dir /nonexistent --secrets-dir /nonexistent" +
+                               cache_arg(),
                            dir_.path() / "engine-cluster.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   for (int i = 0; i < 1000; ++i) {
@@ -243,12 +252,12 @@ void EngineNats::expect_connects_with(const std::string& server_args,
   ASSERT_TRUE(client->wait_connected(std::chrono::seconds(5)));
   write(".secrets.yaml", secrets_yaml);
   int port = free_loopback_port();
-  BackgroundCommand engine(shell_quote(engine_binary()) + " serve --workflow " +
-                               shell_quote((dir_.path() / "wf").string()) +
-                               " --host 127.0.0.1 --port " + std::to_string(port) + " --nats-url " +
-                               secured.url() +
-                               " --config-dir /nonexistent --secrets-dir /nonexistent",
-                           dir_.path() / "engine-auth.log");
+  BackgroundCommand engine(
+      shell_quote(engine_binary()) + " serve --workflow " +
+          shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+          std::to_string(port) + " --nats-url " + secured.url() +
+          " --config-dir /nonexistent --secrets-dir /nonexistent" + cache_arg(),
+      dir_.path() / "engine-auth.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   for (int i = 0; i < 3; ++i) {
     nats::Message message{"jobs.new",
@@ -321,7 +330,7 @@ TEST_F(EngineNats, StopsAtStartWithAnErrorWhenNatsRefusesIt) {
       run_command("timeout 60 " + shell_quote(engine_binary()) + " serve --workflow " +
                   shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
                   std::to_string(free_loopback_port()) + " --nats-url " + secured.url() +
-                  " --config-dir /nonexistent --secrets-dir /nonexistent");
+                  " --config-dir /nonexistent --secrets-dir /nonexistent" + cache_arg());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("error: queue trigger \"jobs\""), std::string::npos) << run.output;
   EXPECT_NE(
@@ -339,7 +348,7 @@ TEST_F(EngineNats, SigtermDuringStartUpEndsItAtOnce) {
           shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
           std::to_string(port) +
           " --nats-url nats://127.0.0.1:" + std::to_string(free_loopback_port()) +
-          " --config-dir /nonexistent --secrets-dir /nonexistent",
+          " --config-dir /nonexistent --secrets-dir /nonexistent" + cache_arg(),
       dir_.path() / "engine-starting.log");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ASSERT_EQ(kill(engine.pid(), SIGTERM), 0);

@@ -301,7 +301,8 @@ TEST_F(PdDeploy, RunPostsThroughTheServiceProxyToTheEngine) {
   // The fake cluster's pods are simulated: a real pd-engine serves the workflow behind the Service.
   int port = testing::free_loopback_port();
   BackgroundCommand engine(binary("engine/cli/pd-engine") + " serve --workflow " + wf() +
-                               " --host 127.0.0.1 --port " + std::to_string(port),
+                               " --host 127.0.0.1 --port " + std::to_string(port) +
+                               " --cache-dir " + shell_quote((dir_ / "engine-cache").string()),
                            dir_ / "engine.log");
   ASSERT_TRUE(engine.wait_for_port(port)) << engine.log();
   cluster_->service_backends().set("team", "demo", "8080", "http://127.0.0.1:" + std::to_string(port));
