@@ -47,7 +47,7 @@ void BM_WorkflowExecutions(benchmark::State& state) {
     std::atomic<int> left{kBatch};
     std::atomic<int> failed{0};
     for (int i = 0; i < kBatch; ++i) {
-      runtime.value()->execute({{"n", 0}}, [&](pd::exec::ExecutionResult r) {
+      runtime.value()->execute({.input = {{"n", 0}}}, [&](pd::exec::ExecutionResult r) {
         if (!r.success) ++failed;
         if (--left == 0) all.set_value();
       });

@@ -285,7 +285,8 @@ CaseResult run_pipeline_job(js::V8Platform& platform, const Job& job, const Test
     result.problems.push_back(runtime.status().message());
     return result;
   }
-  exec::ExecutionResult run = runtime.value()->execute_and_wait(fixture.input, "test", fixture.input_text);
+  exec::ExecutionResult run = runtime.value()->execute_and_wait(
+      {.input = fixture.input, .input_json = fixture.input_text, .execution_id = "test"});
   result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   for (const exec::NodeLogLine& log : run.logs) {
     result.logs.push_back({log.line.level, "[" + log.node + "] " + log.line.text, log.line.record});

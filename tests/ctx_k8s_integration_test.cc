@@ -72,7 +72,7 @@ TEST(CtxK8s, ReadsTheClusterAsItsServiceAccount) {
   options.kube = exec::KubeTarget{cluster.value()->url(), token.value(), cluster.value()->ca_pem(), "team"};
   auto runtime = exec::WorkflowRuntime::open(platform(), options);
   ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
-  exec::ExecutionResult result = runtime.value()->execute_and_wait(nlohmann::json::object());
+  exec::ExecutionResult result = runtime.value()->execute_and_wait({.input = nlohmann::json::object()});
   ASSERT_TRUE(result.success) << result.errors.dump();
   const nlohmann::json& out = result.outputs["read"];
   EXPECT_EQ(out["names"], nlohmann::json::array({"settings"}));

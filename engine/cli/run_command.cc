@@ -69,7 +69,7 @@ int run_workflow_once(const RunOptions& options, std::ostream& out, std::ostream
     if (!runtime.status().message().ends_with("\n")) err << "\n";
     return 1;
   }
-  exec::ExecutionResult result = runtime.value()->execute_and_wait(std::move(input).value());
+  exec::ExecutionResult result = runtime.value()->execute_and_wait({.input = std::move(input).value()});
   out << result.to_json_text() << "\n";
   return result.success ? 0 : 1;
 }

@@ -103,42 +103,30 @@ WorkflowRuntime::~WorkflowRuntime() {
   pool_.reset();
 }
 
-void WorkflowRuntime::execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                              std::string execution_id, std::string trigger_json,
-                              std::string input_json) {
+void WorkflowRuntime::execute(RunRequest run, std::function<void(ExecutionResult)> done) {
   // Already on a lane (HTTP served on the isolate threads): no hand-off at all.
-  if (int lane = pool_->current_lane(); lane >= 0) {
-    return start(std::move(input), std::move(done), std::move(execution_id),
-                 std::move(trigger_json), std::move(input_json), lane);
-  }
+  if (int lane = pool_->current_lane(); lane >= 0)
+    return start(std::move(run), std::move(done), lane);
   // Started on an isolate's own thread: the caller (an HTTP loop, a NATS puller) hands over
   // once, and the first node's call then needs no further hand-off.
   // std::function needs a copyable callable: the moved-in state lives behind a shared_ptr.
   struct Pending {
-    nlohmann::json input;
+    RunRequest run;
     std::function<void(ExecutionResult)> done;
-    std::string execution_id;
-    std::string trigger_json;
-    std::string input_json;
   };
-  auto pending =
-      std::make_shared<Pending>(Pending{std::move(input), std::move(done), std::move(execution_id),
-                                        std::move(trigger_json), std::move(input_json)});
+  auto pending = std::make_shared<Pending>(Pending{std::move(run), std::move(done)});
   pool_->post_task([this, pending](size_t lane) {
-    start(std::move(pending->input), std::move(pending->done), std::move(pending->execution_id),
-          std::move(pending->trigger_json), std::move(pending->input_json), static_cast<int>(lane));
+    start(std::move(pending->run), std::move(pending->done), static_cast<int>(lane));
   });
 }
 
-void WorkflowRuntime::start(nlohmann::json input, std::function<void(ExecutionResult)> done,
-                            std::string execution_id, std::string trigger_json,
-                            std::string input_json, int lane) {
+void WorkflowRuntime::start(RunRequest run, std::function<void(ExecutionResult)> done, int lane) {
   Result<std::shared_ptr<const ExecutionEnvironment>> environment = current_environment();
   ExecutionRequest request;
-  request.execution_id = std::move(execution_id);
-  request.input = std::move(input);
-  request.input_json = std::move(input_json);
-  request.trigger_json = std::move(trigger_json);
+  request.execution_id = std::move(run.execution_id);
+  request.input = std::move(run.input);
+  request.input_json = std::move(run.input_json);
+  request.trigger_json = std::move(run.trigger_json);
   request.lane = lane;
   if (!environment.is_ok()) {
     ExecutionResult failed;
@@ -171,13 +159,10 @@ Result<nlohmann::json> WorkflowRuntime::current_config() {
   return environment.value()->config;
 }
 
-ExecutionResult WorkflowRuntime::execute_and_wait(nlohmann::json input, std::string execution_id,
-                                                  std::string input_json) {
+ExecutionResult WorkflowRuntime::execute_and_wait(RunRequest run) {
   std::promise<ExecutionResult> result;
   std::future<ExecutionResult> future = result.get_future();
-  execute(
-      std::move(input), [&result](ExecutionResult r) { result.set_value(std::move(r)); },
-      std::move(execution_id), "", std::move(input_json));
+  execute(std::move(run), [&result](ExecutionResult r) { result.set_value(std::move(r)); });
   return future.get();
 }
 

@@ -56,6 +56,16 @@ struct WorkflowRuntimeOptions {
   DelayScheduler* delays = nullptr;
 };
 
+// One execution to start. Name the members (`{.input = …, .execution_id = …}`): three are
+// strings, and `{{"k", 1}}` without a name would make `input` the array ["k", 1].
+struct RunRequest {
+  nlohmann::json input;      // the root input; null becomes {}
+  std::string input_json;    // `input` as JSON text when known: nodes then see its key order
+  std::string execution_id;  // made up when empty
+  // JSON text for ctx.trigger (e.g. a queue message's subject, headers and delivery); empty: none.
+  std::string trigger_json;
+};
+
 class WorkflowRuntime {
  public:
   // Errors: the workflow's diagnostics (file:line:col), secrets or config files that cannot be
@@ -64,16 +74,10 @@ class WorkflowRuntime {
                                                        WorkflowRuntimeOptions options);
   ~WorkflowRuntime();
 
-  // `trigger_json` (JSON text) becomes ctx.trigger (e.g. a queue message's subject, headers and
-  // delivery); empty: none.
-  // `input_json`, when given, is `input` as JSON text: nodes then see its keys in that order.
   // Called on a lane's thread, the execution starts there at once; from elsewhere it is handed
   // to the lanes in turn.
-  void execute(nlohmann::json input, std::function<void(ExecutionResult)> done,
-               std::string execution_id = "", std::string trigger_json = "",
-               std::string input_json = "");
-  ExecutionResult execute_and_wait(nlohmann::json input, std::string execution_id = "",
-                                   std::string input_json = "");
+  void execute(RunRequest run, std::function<void(ExecutionResult)> done);
+  ExecutionResult execute_and_wait(RunRequest run);
 
   // The isolates executions run on; each has its own loop thread.
   size_t lanes() const { return pool_->size(); }
@@ -95,9 +99,7 @@ class WorkflowRuntime {
  private:
   WorkflowRuntime() = default;
   // execute(), on the loop thread of isolate `lane`.
-  void start(nlohmann::json input, std::function<void(ExecutionResult)> done,
-             std::string execution_id, std::string trigger_json, std::string input_json,
-             int lane);
+  void start(RunRequest run, std::function<void(ExecutionResult)> done, int lane);
   // The environment for the config in force now: made again only when the config changed.
   Result<std::shared_ptr<const ExecutionEnvironment>> current_environment();
 

@@ -68,7 +68,8 @@ edges:
                                     const std::string& use_js) {
     outputs_as_text_ = outputs_as_text;
     auto runtime = open_make_then_use(make_js, use_js);
-    return runtime ? runtime->execute_and_wait(nlohmann::json::object()) : ExecutionResult{};
+    return runtime ? runtime->execute_and_wait({.input = nlohmann::json::object()})
+                   : ExecutionResult{};
   }
 };
 
@@ -93,13 +94,14 @@ edges:
             {"nodes/right.ts", "export default (_c: unknown, i: any) => 'right';\n"},
             {"nodes/join.ts", "export default (_c: unknown, i: unknown) => i;\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait({{"n", 7}}, "exec-1");
+  ExecutionResult result =
+      runtime->execute_and_wait({.input = {{"n", 7}}, .execution_id = "exec-1"});
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.execution_id, "exec-1");
   EXPECT_EQ(result.outputs["source"], nlohmann::json::parse(R"({"got": {"n": 7}})"));
   EXPECT_EQ(result.outputs["join"],
             nlohmann::json::parse(R"({"left": ["left", 7], "right": "right"})"));
-  EXPECT_EQ(runtime->execute_and_wait(nullptr).outputs["source"],
+  EXPECT_EQ(runtime->execute_and_wait({.input = nullptr}).outputs["source"],
             nlohmann::json::parse(R"({"got": {}})"));
 }
 
@@ -129,8 +131,8 @@ edges:
              "Object.keys(i.m) });\n"},
             {"nodes/join.ts", "export default (_c: unknown, i: any) => Object.keys(i);\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result =
-      runtime->execute_and_wait({{"q", 1}, {"b", 2}}, "", R"({"q": 1, "b": 2})");
+  ExecutionResult result = runtime->execute_and_wait(
+      {.input = {{"q", 1}, {"b", 2}}, .input_json = R"({"q": 1, "b": 2})"});
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.outputs["make"]["given"], nlohmann::json::parse(R"(["q", "b"])"));
   EXPECT_EQ(result.outputs["zed"],
@@ -159,7 +161,7 @@ edges:
                         "export default async () => { await new Promise((r) => setTimeout(r, 50)); "
                         "return 'slow done'; };\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ExecutionResult result = runtime->execute_and_wait({.input = nlohmann::json::object()});
   EXPECT_FALSE(result.success);
   EXPECT_EQ(result.outputs, nlohmann::json::parse(R"({"first": "ok", "slow": "slow done"})"));
   ASSERT_TRUE(result.errors.contains("broken"));
@@ -187,7 +189,7 @@ config:
              "export default () => { if (++calls < 3) throw new Error(`attempt ${calls}`); "
              "return calls; };\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ExecutionResult result = runtime->execute_and_wait({.input = nlohmann::json::object()});
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.outputs["flaky"], 3);
   EXPECT_EQ(result.node_timings["flaky"].attempts, 3);
@@ -211,11 +213,11 @@ config:
                         "export default (_c: unknown, i: any) => { if (i.spin) while (true) {} "
                         "return 'free'; };\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult stuck = runtime->execute_and_wait({{"spin", true}});
+  ExecutionResult stuck = runtime->execute_and_wait({.input = {{"spin", true}}});
   EXPECT_FALSE(stuck.success);
   EXPECT_EQ(stuck.errors["spin"], "Node \"spin\" timed out after 1000ms");
   EXPECT_EQ(stuck.node_timings["spin"].attempts, 2);  // a timeout is retried like any error
-  ExecutionResult after = runtime->execute_and_wait({{"spin", false}});
+  ExecutionResult after = runtime->execute_and_wait({.input = {{"spin", false}}});
   EXPECT_TRUE(after.success) << after.errors.dump();
 }
 
@@ -272,7 +274,7 @@ nodes:
            {{"nodes/wait.ts",
              "export default async (_c: unknown, i: any) => (await fetch(i.url)).text();\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait({{"url", server.url("/wait")}});
+  ExecutionResult result = runtime->execute_and_wait({.input = {{"url", server.url("/wait")}}});
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.outputs, nlohmann::json::parse(R"({"a": "together", "b": "together"})"));
 }
@@ -297,7 +299,7 @@ config:
             {"nodes/fast.ts",
              "export default (ctx: any) => { ctx.log.info('done'); return 'fast'; };\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ExecutionResult result = runtime->execute_and_wait({.input = nlohmann::json::object()});
   ASSERT_TRUE(result.success) << result.errors.dump();
   // Logs are collected as nodes finish: after-fast finished while slow still waited on its
   // timer. With stage scheduling it would have started only after slow.
@@ -329,7 +331,7 @@ config:
                         "  return { own, foreign, mine, secret: ctx.secrets.local.token };\n"
                         "};\n"}});
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait({{"url", server.url("/headers")}});
+  ExecutionResult result = runtime->execute_and_wait({.input = {{"url", server.url("/headers")}}});
   ASSERT_TRUE(result.success) << result.errors.dump();
   // Outputs are redacted: the granted host did receive the token.
   EXPECT_EQ(result.outputs["call"]["own"]["authorization"], "Bearer [REDACTED]");
@@ -362,7 +364,7 @@ TEST_F(WorkflowRuntimeTest, PerNodeFixtureSecretsAreRedactedToo) {
       "};\n",
       "export default (_ctx, input) => ({ seen: 'got ' + input.token });\n");
   ASSERT_TRUE(runtime);
-  ExecutionResult result = runtime->execute_and_wait(nlohmann::json::object());
+  ExecutionResult result = runtime->execute_and_wait({.input = nlohmann::json::object()});
   ASSERT_TRUE(result.success) << result.errors.dump();
   EXPECT_EQ(result.outputs["make"]["token"], "[REDACTED]");
   EXPECT_EQ(result.outputs["use"]["seen"], "got [REDACTED]");
@@ -461,9 +463,9 @@ config:
   ASSERT_TRUE(runtime);
   auto run = [&](nlohmann::json trigger) {
     std::promise<ExecutionResult> done;
-    runtime->execute(
-        nlohmann::json::object(), [&](ExecutionResult r) { done.set_value(std::move(r)); }, "",
-        trigger.is_null() ? "" : trigger.dump());
+    runtime->execute({.input = nlohmann::json::object(),
+                      .trigger_json = trigger.is_null() ? "" : trigger.dump()},
+                     [&](ExecutionResult r) { done.set_value(std::move(r)); });
     return done.get_future().get();
   };
   ExecutionResult first = run({{"subject", "orders.new"}});

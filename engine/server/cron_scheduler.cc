@@ -98,7 +98,7 @@ void CronScheduler::fire(Entry& entry) {
   auto started = std::chrono::steady_clock::now();
   std::string name = entry.name;
   Entry* target = &entry;
-  runtime_.execute({{"trigger", name}}, [this, target, name, started](exec::ExecutionResult result) {
+  runtime_.execute({.input = {{"trigger", name}}}, [this, target, name, started](exec::ExecutionResult result) {
     metrics_.execution_finished(
         name, result.success,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

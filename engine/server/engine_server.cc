@@ -102,14 +102,13 @@ void EngineServer::run_execution(const std::string& trigger, Json input, std::st
   metrics_.execution_started();
   auto started = std::chrono::steady_clock::now();
   runtime_.execute(
-      std::move(input),
+      {.input = std::move(input), .input_json = std::move(input_json)},
       [this, trigger, started, respond = std::move(respond)](exec::ExecutionResult done) {
         metrics_.execution_finished(
             trigger, done.success,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         respond({done.success ? 200 : 500, done.to_json_text() + "\n"});
-      },
-      "", "", std::move(input_json));
+      });
 }
 
 void EngineServer::routes() {

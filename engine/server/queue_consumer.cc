@@ -248,12 +248,12 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   // The callback hands its reference on (it runs once), so the settle loop holds the last one
   // and frees a batch's NATS messages together: cnats wakes its collector thread for the first
   // message freed into an empty list, once a batch rather than once a message.
-  runtime_.execute(
-      std::move(input).value(),
-      [this, pending](exec::ExecutionResult result) mutable {
-        settled(std::move(pending), std::move(result));
-      },
-      "", std::move(trigger), std::move(input_json));
+  runtime_.execute({.input = std::move(input).value(),
+                    .input_json = std::move(input_json),
+                    .trigger_json = std::move(trigger)},
+                   [this, pending](exec::ExecutionResult result) mutable {
+                     settled(std::move(pending), std::move(result));
+                   });
 }
 
 void QueueConsumer::settled(std::shared_ptr<Pending> pending,
