@@ -109,7 +109,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     nats_options.cancelled = [&stop_signal] { return stop_signal != 0; };
     Result<std::unique_ptr<server::NatsTriggers>> started =
         server::NatsTriggers::start(*runtime.value(), server.metrics(), nats_options);
-    if (stopped_while_starting()) return 0;
+    if (stopped_while_starting()) {
+      // What its consumers took is finished and acknowledged, as on any stop.
+      if (started.is_ok()) started.value()->stop(std::chrono::seconds(options.grace_seconds));
+      return 0;
+    }
     if (!started.is_ok()) {
       err << "error: " << started.status().message() << "\n";
       return 1;
@@ -140,7 +144,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   // From here the waiter below takes signals (one that comes in between stays pending for it).
   starting = false;
   start_watch.join();
-  if (stopped_while_starting()) return 0;
+  if (stopped_while_starting()) {
+    if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));
+    if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
+    return 0;
+  }
   log_line(out, log_mutex,
            {{"level", "info"},
             {"message", "serving"},

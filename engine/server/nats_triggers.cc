@@ -92,9 +92,10 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
     std::string why = out->client_->last_error();
     not_connected =
         "not connected to NATS at " + settings.urls.front() + (why.empty() ? "" : " (" + why + ")");
-    if (options.log && !out->client_->gave_up()) {
+    // Refused (bad or missing credentials): it will not connect, whatever uses it.
+    if (out->client_->gave_up()) return Status(StatusCode::kUnavailable, not_connected);
+    if (options.log)
       options.log({{"level", "warn"}, {"message", not_connected + "; still trying"}});
-    }
   }
   for (const spec::Trigger& trigger : runtime.workflow().triggers) {
     if (!std::holds_alternative<spec::QueueTrigger>(trigger.kind)) continue;
@@ -117,8 +118,8 @@ Result<std::unique_ptr<NatsTriggers>> NatsTriggers::start(exec::WorkflowRuntime&
 NatsTriggers::~NatsTriggers() { stop(std::chrono::milliseconds(0)); }
 
 Status NatsTriggers::cancel_start() {
-  // Without waiting for a server to take acks: a message a consumer started so far has not
-  // acknowledged is delivered again, to the next engine.
+  // Consumers started so far wait for their executions (they call back into them) but not for
+  // a server to take acks: a message not acknowledged yet is delivered again, to the next engine.
   consumers_.clear();
   client_.reset();
   return Status(StatusCode::kUnavailable, "start-up cancelled");

@@ -51,6 +51,12 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
 QueueConsumer::~QueueConsumer() {
   stop(std::chrono::milliseconds(0));
   {
+    // Executions still running call back into this object: wait for the last, whatever grace
+    // stop() had (a start cut short, say). Node timeouts bound the wait.
+    std::unique_lock<std::mutex> lock(mutex_);
+    capacity_.wait(lock, [this] { return in_flight_.load() == 0; });
+  }
+  {
     std::lock_guard<std::mutex> lock(settled_mutex_);
     settle_stopping_ = true;
   }
