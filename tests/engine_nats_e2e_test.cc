@@ -338,16 +338,24 @@ TEST_F(EngineNats, StopsAtStartWithAnErrorWhenNatsRefusesIt) {
   NatsServerProcess secured;
   secured.add_args("-c " + shell_quote((dir_.path() / "operator.conf").string()));
   ASSERT_TRUE(secured.start()) << secured.log();
-  CommandResult run =
-      run_command("timeout 60 " + shell_quote(engine_binary()) + " serve --workflow " +
-                  shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
-                  std::to_string(free_loopback_port()) + " --nats-url " + secured.url() +
-                  " --config-dir /nonexistent --secrets-dir /nonexistent" + cache_arg());
+  auto serve = [&] {
+    return run_command("timeout 60 " + shell_quote(engine_binary()) + " serve --workflow " +
+                       shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
+                       std::to_string(free_loopback_port()) + " --nats-url " + secured.url() +
+                       " --config-dir /nonexistent --secrets-dir /nonexistent" + cache_arg());
+  };
+  std::string refused =
+      "error: not connected to NATS at " + secured.url() + " (Authorization Violation)";
+  CommandResult run = serve();
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("error: not connected to NATS at " + secured.url() +
-                            " (Authorization Violation)"),
-            std::string::npos)
-      << run.output;
+  EXPECT_NE(run.output.find(refused), std::string::npos) << run.output;
+  // The same when NATS only carries a webhook gateway's events (no consumer to fail).
+  write("workflow.yaml",
+        "name: gateway\nversion: \"1.0\"\ntriggers:\n  - type: webhook\n    name: hook\n"
+        "    path: /hooks/in\n    publish: events.in\nnodes:\n  record: {path: nodes/record.ts}\n");
+  run = serve();
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find(refused), std::string::npos) << run.output;
 }
 
 TEST_F(EngineNats, SigtermDuringStartUpEndsItAtOnce) {
