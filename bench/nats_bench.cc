@@ -63,6 +63,21 @@ struct ProcessCost {
   }
 };
 
+// Process `pid`'s CPU seconds so far (user + system, /proc/PID/stat fields 14 and 15): what the
+// nats-server spent on a phase.
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  std::istringstream fields(line.substr(line.rfind(')') + 2));
+  std::string field;
+  double seconds = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) seconds += std::atof(field.c_str()) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return seconds;
+}
+
 // Voluntary context switches and CPU seconds by thread name, summed over the threads of each name.
 struct ThreadCost {
   long switches = 0;
@@ -114,6 +129,7 @@ int main() {
           .value();
   auto started = Steady::now();
   ProcessCost raw_cost = ProcessCost::now();
+  double server_before = process_cpu_seconds(server.pid());
   int consumed = 0;
   while (consumed < kMessages) {
     auto batch = raw->fetch(256, std::chrono::seconds(1));
@@ -126,6 +142,7 @@ int main() {
   double raw_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double raw_rate = kMessages / raw_seconds;
   std::string raw_cost_text = ProcessCost::now().per_message_since(raw_cost);
+  double raw_server_us = (process_cpu_seconds(server.pid()) - server_before) * 1e6 / kMessages;
 
   // The engine: a queue trigger on a JetStream subject, trivial 3-node workflow.
   spec::testing::TestWorkflowDir dir;
@@ -153,6 +170,7 @@ int main() {
                                  runtime.value()->workflow().triggers[0]);
   started = Steady::now();
   ProcessCost engine_cost = ProcessCost::now();
+  server_before = process_cpu_seconds(server.pid());
   std::map<std::string, ThreadCost> threads_before = cost_by_thread();
   if (!consumer.start().is_ok()) return 1;
   while (metrics.counter("success", "in") < kMessages)
@@ -160,6 +178,7 @@ int main() {
   double engine_seconds = std::chrono::duration<double>(Steady::now() - started).count();
   double engine_rate = kMessages / engine_seconds;
   std::string engine_cost_text = ProcessCost::now().per_message_since(engine_cost);
+  double engine_server_us = (process_cpu_seconds(server.pid()) - server_before) * 1e6 / kMessages;
   if (std::getenv("NATS_BENCH_THREADS")) {
     // Threads started with the consumer count from zero.
     for (const auto& [name, cost] : cost_by_thread()) {
@@ -175,6 +194,8 @@ int main() {
       engine_rate, kMessages, engine_seconds);
   std::printf("    in this process: %s (the raw client: %s)\n", engine_cost_text.c_str(),
               raw_cost_text.c_str());
+  std::printf("    nats-server: %.1f us CPU per message (raw phase: %.1f us)\n", engine_server_us,
+              raw_server_us);
   std::printf(
       "  anchor raw pull consume+ack, same server: %.0f messages/s | ratio %.0f%% (target >= "
       "50%%)\n",

@@ -22,6 +22,8 @@ class NatsServerProcess {
   bool start();
   void stop(int signal = 15);
   int port() const { return port_; }
+  // The running server's process id; -1 when stopped.
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;
 
