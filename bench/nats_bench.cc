@@ -63,10 +63,10 @@ struct ProcessCost {
   }
 };
 
-// Process `pid`'s CPU seconds so far (user + system, /proc/PID/stat fields 14 and 15): what the
-// nats-server spent on a phase.
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+// CPU seconds (user + system) in a /proc stat file, of a process or one of its threads: utime
+// and stime are fields 14 and 15, after the parenthesised name.
+double stat_cpu_seconds(const std::filesystem::path& stat_file) {
+  std::ifstream stat(stat_file);
   std::string line;
   std::getline(stat, line);
   std::istringstream fields(line.substr(line.rfind(')') + 2));
@@ -78,6 +78,11 @@ double process_cpu_seconds(pid_t pid) {
   return seconds;
 }
 
+// What the nats-server (process `pid`) has spent so far.
+double process_cpu_seconds(pid_t pid) {
+  return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
+}
+
 // Voluntary context switches and CPU seconds by thread name, summed over the threads of each name.
 struct ThreadCost {
   long switches = 0;
@@ -85,23 +90,15 @@ struct ThreadCost {
 };
 std::map<std::string, ThreadCost> cost_by_thread() {
   std::map<std::string, ThreadCost> out;
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream comm(task.path() / "comm"), status(task.path() / "status"),
-        stat(task.path() / "stat");
+    std::ifstream comm(task.path() / "comm"), status(task.path() / "status");
     std::string name, line;
     std::getline(comm, name);
     while (std::getline(status, line)) {
       if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
         out[name].switches += std::atol(line.c_str() + 24);
     }
-    // utime and stime are fields 14 and 15, after the parenthesised name.
-    std::getline(stat, line);
-    std::istringstream fields(line.substr(line.rfind(')') + 2));
-    std::string field;
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-      if (i >= 14) out[name].cpu_seconds += std::atof(field.c_str()) / ticks;
-    }
+    out[name].cpu_seconds += stat_cpu_seconds(task.path() / "stat");
   }
   return out;
 }

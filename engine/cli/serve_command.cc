@@ -37,10 +37,10 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   // Until it serves, a signal ends start-up (a NATS server that is down can hold it for
   // seconds): this thread takes it, and start-up looks at `stop_signal` between its steps.
   std::atomic<int> stop_signal{0};
-  std::atomic<bool> starting{true};
-  std::thread start_watch([&] {
+  // A jthread: every return during start-up asks it to stop and joins it.
+  std::jthread start_watch([&](std::stop_token serving) {
     const timespec tick{0, 50'000'000};
-    while (starting) {
+    while (!serving.stop_requested()) {
       int signal = sigtimedwait(&signals, nullptr, &tick);
       if (signal > 0) {
         stop_signal = signal;
@@ -48,14 +48,6 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
       }
     }
   });
-  struct JoinOnExit {
-    std::thread& thread;
-    std::atomic<bool>& starting;
-    ~JoinOnExit() {
-      starting = false;
-      if (thread.joinable()) thread.join();
-    }
-  } join_start_watch{start_watch, starting};
   auto stopped_while_starting = [&] {
     if (stop_signal == 0) return false;
     log_line(out, log_mutex,
@@ -142,7 +134,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     cron = std::move(started).value();
   }
   // From here the waiter below takes signals (one that comes in between stays pending for it).
-  starting = false;
+  start_watch.request_stop();
   start_watch.join();
   if (stopped_while_starting()) {
     if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "engine/util/text.h"
+
 namespace pd::spec {
 namespace {
 
@@ -28,21 +30,6 @@ const std::array<FieldSpec, 5>& field_specs() {
       {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
   }};
   return kFields;
-}
-
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> parts;
-  std::string current;
-  for (char c : text) {
-    if (c == separator) {
-      parts.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  parts.push_back(current);
-  return parts;
 }
 
 // Parses one value (a number or a name) of a field; returns nothing and sets `error` if invalid.

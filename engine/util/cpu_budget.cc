@@ -9,20 +9,10 @@
 #include <vector>
 
 #include "engine/util/file_io.h"
+#include "engine/util/text.h"
 
 namespace pd {
 namespace {
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // mountinfo writes space, tab, newline and backslash in paths as \ooo.
 std::string unescape_octal(std::string_view text) {
@@ -44,7 +34,7 @@ std::string unescape_octal(std::string_view text) {
 std::optional<std::string> first_line(const std::filesystem::path& file) {
   Result<std::string> text = read_text_file(file);
   if (!text.is_ok()) return std::nullopt;
-  return std::string(split(text.value(), '\n')[0]);
+  return split(text.value(), '\n')[0];
 }
 
 std::optional<double> to_number(std::string_view text) {
@@ -64,7 +54,7 @@ std::optional<double> folder_limit(const std::filesystem::path& folder, bool v2)
   if (v2) {
     std::optional<std::string> line = first_line(folder / "cpu.max");
     if (!line) return std::nullopt;
-    std::vector<std::string_view> fields = split(*line, ' ');
+    std::vector<std::string> fields = split(*line, ' ');
     if (fields.size() != 2 || fields[0] == "max") return std::nullopt;
     quota = to_number(fields[0]);
     period = to_number(fields[1]);
@@ -88,19 +78,19 @@ struct Hierarchy {
 // The cpu controller's hierarchy: a cgroup2 mount, or a v1 cgroup mount with the cpu option.
 std::optional<Hierarchy> cpu_hierarchy(std::string_view mountinfo) {
   std::optional<Hierarchy> v2;
-  for (std::string_view line : split(mountinfo, '\n')) {
+  for (const std::string& line : split(mountinfo, '\n')) {
     // "<id> <parent> <dev> <root> <mount point> <options> [optional…] - <type> <source> <super
     // options>"
-    std::vector<std::string_view> fields = split(line, ' ');
+    std::vector<std::string> fields = split(line, ' ');
     size_t dash = 0;
     while (dash < fields.size() && fields[dash] != "-") ++dash;
     if (dash < 5 || dash + 1 >= fields.size()) continue;
-    std::string_view type = fields[dash + 1];
+    const std::string& type = fields[dash + 1];
     Hierarchy found{unescape_octal(fields[4]), unescape_octal(fields[3]), type == "cgroup2"};
     if (type == "cgroup2") {
       if (!v2) v2 = found;
     } else if (type == "cgroup" && dash + 3 < fields.size()) {
-      for (std::string_view option : split(fields[dash + 3], ',')) {
+      for (const std::string& option : split(fields[dash + 3], ',')) {
         if (option == "cpu") return found;  // v1 cpu controller wins over a hybrid's cgroup2
       }
     }
@@ -111,13 +101,13 @@ std::optional<Hierarchy> cpu_hierarchy(std::string_view mountinfo) {
 // This process's cgroup in that hierarchy, from /proc/self/cgroup ("<id>:<controllers>:<path>";
 // v2 is id 0 with no controllers).
 std::optional<std::string> own_cgroup(std::string_view proc_self_cgroup, bool v2) {
-  for (std::string_view line : split(proc_self_cgroup, '\n')) {
-    std::vector<std::string_view> fields = split(line, ':');
+  for (const std::string& line : split(proc_self_cgroup, '\n')) {
+    std::vector<std::string> fields = split(line, ':');
     if (fields.size() < 3) continue;
-    std::string path(line.substr(fields[0].size() + fields[1].size() + 2));
+    std::string path = line.substr(fields[0].size() + fields[1].size() + 2);
     if (v2 && fields[0] == "0" && fields[1].empty()) return path;
     if (!v2) {
-      for (std::string_view controller : split(fields[1], ',')) {
+      for (const std::string& controller : split(fields[1], ',')) {
         if (controller == "cpu") return path;
       }
     }

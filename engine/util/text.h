@@ -4,11 +4,15 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pd {
 
 // Without leading and trailing spaces, tabs and line breaks.
 std::string trim(std::string_view text);
+
+// The parts of `text` between `separator`s, empty ones included ("a,,b" → a, "", b; "" → "").
+std::vector<std::string> split(std::string_view text, char separator);
 
 // Whether `text` is well-formed UTF-8 (else it travels as bytes, e.g. base64).
 bool is_valid_utf8(std::string_view text);

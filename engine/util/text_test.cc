@@ -1,0 +1,15 @@
+#include "engine/util/text.h"
+
+#include <gtest/gtest.h>
+
+namespace pd {
+namespace {
+
+TEST(Text, SplitKeepsEmptyParts) {
+  EXPECT_EQ(split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split("", ','), (std::vector<std::string>{""}));
+  EXPECT_EQ(split("x,", ','), (std::vector<std::string>{"x", ""}));
+}
+
+}  // namespace
+}  // namespace pd
