@@ -150,6 +150,7 @@ struct DagExecutor::Execution {
   std::function<void(ExecutionResult)> done;
   std::string execution_ctx;  // execution_context_json: written once, given to every node
   std::shared_ptr<const std::string> environment_ctx;  // env's context_members
+  std::shared_ptr<const std::string> trigger;          // request.trigger_json; null: none
   // Each succeeded node's output as the JSON text its downstream nodes get: as the node wrote
   // it, secrets and all, as the old engine passed outputs on. `in_result`: the node wrote this
   // text and it holds no secret, so the result shows it too (outputs without their node's text,
@@ -207,7 +208,10 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     run->done(std::move(run->result));
     return;
   }
-  run->execution_ctx = execution_context_json(run->request.execution_id, run->request.trigger_json);
+  run->execution_ctx = execution_context_json(run->request.execution_id);
+  if (!run->request.trigger_json.empty()) {
+    run->trigger = std::make_shared<const std::string>(std::move(run->request.trigger_json));
+  }
   // Shares env's ownership: the runtime knows the text by its address between executions.
   run->environment_ctx = std::shared_ptr<const std::string>(run->env, &run->env->context_members);
   std::vector<std::string> first;
@@ -262,6 +266,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     set_input(*run, up == plan_.upstream.end() ? nullptr : &up->second, invocation);
     invocation.ctx_json = node_context_json(node, run->execution_ctx);
     invocation.ctx_shared_json = run->environment_ctx;
+    invocation.ctx_trigger_json = run->trigger;
     // Alone, a node follows the previous one on its isolate; nodes running side by side spread
     // over the isolates instead, so CPU-bound siblings still use every core.
     invocation.lane = run->side_by_side.count(node) ? -1 : run->lane;

@@ -24,14 +24,9 @@ std::string environment_context_json(const NodeContextData& data) {
   return members.dump();
 }
 
-std::string execution_context_json(const std::string& execution_id, std::string_view trigger_json) {
+std::string execution_context_json(const std::string& execution_id) {
   std::string out = "\"executionId\":";
-  out.reserve(trigger_json.size() + execution_id.size() + 32);
   append_json_string(out, execution_id);
-  if (!trigger_json.empty()) {
-    out += ",\"trigger\":";
-    out += trigger_json;
-  }
   return out + "}";
 }
 
@@ -163,21 +158,44 @@ const std::string& node_context_script() {
   }
 
   class NodeContext {
-    #data; #log; #k8s;
-    constructor(data) {
+    #data; #log; #k8s; #triggerText; #trigger;
+    // ctx.trigger given as text is parsed on first read: a queue message's metadata is a few
+    // hundred bytes most nodes never look at. One getter/setter pair for every ctx, so V8
+    // keeps them all on one fast shape.
+    static #lazyTrigger = {
+      get() {
+        if (this.#triggerText !== undefined) {
+          this.#trigger = JSON.parse(this.#triggerText);
+          this.#triggerText = undefined;
+        }
+        return this.#trigger;
+      },
+      set(value) {
+        this.#triggerText = undefined;
+        this.#trigger = value;
+      },
+      enumerable: true,
+      configurable: true,
+    };
+    constructor(data, triggerText) {
       this.#data = data;
       this.workflow = data.workflow;
       this.node = data.node;
       this.executionId = data.executionId;
       this.config = data.config ?? {};
       this.secrets = data.secrets ?? {};
-      if (data.trigger !== undefined) this.trigger = data.trigger;
+      if (triggerText !== undefined) {
+        this.#triggerText = triggerText;
+        Object.defineProperty(this, "trigger", NodeContext.#lazyTrigger);
+      } else if (data.trigger !== undefined) {
+        this.trigger = data.trigger;
+      }
       this.fetch = (service, path, init) => fetchService(data, service, path, init);
     }
     get log() { return (this.#log ??= new Log(this.#data)); }
     get k8s() { return (this.#k8s ??= new Kube(this.#data)); }
   }
-  return (data) => new NodeContext(data);
+  return (data, triggerText) => new NodeContext(data, triggerText);
 })js";
   return script;
 }

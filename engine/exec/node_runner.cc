@@ -10,6 +10,7 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   options.input_json = std::move(invocation.input_json);
   options.ctx_json = std::move(invocation.ctx_json);
   options.ctx_shared_json = std::move(invocation.ctx_shared_json);
+  options.ctx_trigger_json = std::move(invocation.ctx_trigger_json);
   options.output_text_only = invocation.output_text_only;
   size_t lane = pool_.pick(invocation.lane);
   pool_.runtime(lane).call_node_async(invocation.path, nullptr, std::move(invocation.input),

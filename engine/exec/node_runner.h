@@ -24,6 +24,8 @@ struct NodeInvocation {
   // More of ctx that many calls share, a JSON object: config, secrets … (see
   // environment_context_json and js::CallOptions::ctx_shared_json); null: ctx_json is all.
   std::shared_ptr<const std::string> ctx_shared_json;
+  // ctx.trigger as JSON text (js::CallOptions::ctx_trigger_json); null: none.
+  std::shared_ptr<const std::string> ctx_trigger_json;
   nlohmann::json input;
   // `input` as JSON text when known, so the node sees objects' keys in their original order
   // (nlohmann::json sorts them; under Deno, Object.keys order is insertion order).

@@ -456,7 +456,9 @@ config:
              "  ctx.config.counter = before + 1;\n"
              "  ctx.secrets = { replaced: true };\n"
              "  const kind = typeof Object.getOwnPropertyDescriptor(ctx, 'config').value;\n"
-             "  return { keys, spread, before, region: ctx.config.region,\n"
+             "  // ctx.trigger is parsed on first read, yet copies like any other member.\n"
+             "  const triggerKind = typeof { ...ctx }.trigger;\n"
+             "  return { keys, spread, before, region: ctx.config.region, triggerKind,\n"
              "           replaced: ctx.secrets.replaced, kind, subject: ctx.trigger?.subject ?? "
              "null };\n"
              "};\n"}});
@@ -473,13 +475,43 @@ config:
   EXPECT_EQ(first.outputs["look"], nlohmann::json::parse(R"({
     "keys": ["workflow", "node", "executionId", "config", "secrets", "trigger", "fetch"],
     "spread": ["workflow", "node", "executionId", "config", "secrets", "trigger", "fetch"],
-    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": "orders.new"})"));
+    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": "orders.new",
+    "triggerKind": "object"})"));
   ExecutionResult second = run(nullptr);  // same context: nothing leaked from the first call
   ASSERT_TRUE(second.success) << second.errors.dump();
   EXPECT_EQ(second.outputs["look"], nlohmann::json::parse(R"({
     "keys": ["workflow", "node", "executionId", "config", "secrets", "fetch"],
     "spread": ["workflow", "node", "executionId", "config", "secrets", "fetch"],
-    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": null})"));
+    "before": 0, "region": "eu", "replaced": true, "kind": "object", "subject": null,
+    "triggerKind": "undefined"})"));
+}
+
+TEST_F(WorkflowRuntimeTest, EachNodeReadsItsOwnCopyOfTheTrigger) {
+  auto runtime = open(R"(name: trig
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  a: {path: nodes/a.js}
+  b: {path: nodes/b.js}
+edges: [{from: a, to: b}]
+)",
+                      {{"nodes/a.js",
+                        "export default (ctx) => {\n"
+                        "  ctx.trigger.subject = 'changed by a';\n"
+                        "  const seen = ctx.trigger.subject;\n"
+                        "  ctx.trigger = 'replaced';\n"
+                        "  return { seen, now: ctx.trigger, json: JSON.stringify(ctx).includes('replaced') };\n"
+                        "};\n"},
+                       {"nodes/b.js",
+                        "export default (ctx) => ({ subject: ctx.trigger.subject,\n"
+                        "  deleted: delete ctx.trigger && !('trigger' in ctx) });\n"}});
+  ASSERT_TRUE(runtime);
+  ExecutionResult result = runtime->execute_and_wait(
+      {.input = nlohmann::json::object(), .trigger_json = R"({"subject":"orders.new"})"});
+  ASSERT_TRUE(result.success) << result.errors.dump();
+  EXPECT_EQ(result.outputs["a"],
+            nlohmann::json({{"seen", "changed by a"}, {"now", "replaced"}, {"json", true}}));
+  EXPECT_EQ(result.outputs["b"], nlohmann::json({{"subject", "orders.new"}, {"deleted", true}}));
 }
 
 }  // namespace

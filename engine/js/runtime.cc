@@ -366,10 +366,12 @@ struct Runtime::Impl : IsolateHost {
   // of CallOptions::ctx_shared_json.
   v8::MaybeLocal<v8::Value> ctx_data(ContextState* state, v8::Local<v8::Context> context,
                                      v8::Local<v8::Object> hooks, const CallState& call);
-  // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any.
+  // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any,
+  // with `trigger_json` (null: none) as its ctx.trigger.
   v8::MaybeLocal<v8::Value> make_node_context(ContextState* state, v8::Local<v8::Context> context,
                                               v8::Local<v8::Object> hooks,
-                                              v8::Local<v8::Value> data);
+                                              v8::Local<v8::Value> data,
+                                              const std::string* trigger_json);
   void complete_fetch(uint64_t op_id, Result<FetchResult> result);
 };
 
@@ -888,7 +890,8 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
               ? input_to_v8(isolate, context, c.input)
               : v8::JSON::Parse(context, v8_string(isolate, c.options.input_json)))
              .ToLocal(&input_value) ||
-        !make_node_context(state, context, hooks, ctx_value).ToLocal(&ctx_value)) {
+        !make_node_context(state, context, hooks, ctx_value, c.options.ctx_trigger_json.get())
+             .ToLocal(&ctx_value)) {
       load_errors.ReThrow();
       return;
     }
@@ -970,8 +973,17 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
 v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
                                                            v8::Local<v8::Context> context,
                                                            v8::Local<v8::Object> hooks,
-                                                           v8::Local<v8::Value> data) {
-  if (options.context_script.empty()) return data;
+                                                           v8::Local<v8::Value> data,
+                                                           const std::string* trigger_json) {
+  if (options.context_script.empty()) {
+    v8::Local<v8::Value> trigger;
+    if (trigger_json && data->IsObject() &&
+        (!v8::JSON::Parse(context, v8_string(isolate, *trigger_json)).ToLocal(&trigger) ||
+         data.As<v8::Object>()->Set(context, v8_string(isolate, "trigger"), trigger).IsNothing())) {
+      return {};
+    }
+    return data;
+  }
   if (state->context_factory.IsEmpty()) {
     v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
     v8::Local<v8::Script> script;
@@ -988,8 +1000,10 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
     }
     state->context_factory.Reset(isolate, builder.As<v8::Function>());
   }
-  v8::Local<v8::Value> args[] = {data};
-  return state->context_factory.Get(isolate)->Call(context, context->Global(), 1, args);
+  v8::Local<v8::Value> trigger = v8::Undefined(isolate);
+  if (trigger_json) trigger = v8_string(isolate, *trigger_json);
+  v8::Local<v8::Value> args[] = {data, trigger};
+  return state->context_factory.Get(isolate)->Call(context, context->Global(), 2, args);
 }
 
 void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {

@@ -67,11 +67,12 @@ struct RuntimeOptions {
   std::shared_ptr<TransformCache> transform_cache;
   // Every console line as it is written, with the node path (the engine's log output).
   std::function<void(const std::string& node, const ConsoleLine& line)> console_sink;
-  // JavaScript source of a function expression `(api) => (data) => ctx`, run once per context;
-  // the function it returns turns the ctx given to call_node into the node's ctx (engine/exec's
-  // ctx.fetch, ctx.log, ctx.k8s). `api` has log(level, message, record),
-  // fetchAllowing(host, url, init) — fetch that may also reach that one host — and inspect.
-  // Empty: nodes get the ctx JSON as it is.
+  // JavaScript source of a function expression `(api) => (data, triggerText) => ctx`, run once
+  // per context; the function it returns turns the ctx given to call_node into the node's ctx
+  // (engine/exec's ctx.fetch, ctx.log, ctx.k8s). `triggerText` is CallOptions::ctx_trigger_json
+  // (undefined without one), for ctx.trigger to parse when first read. `api` has
+  // log(level, message, record), fetchAllowing(host, url, init) — fetch that may also reach that
+  // one host — and inspect. Empty: nodes get the ctx JSON as it is, trigger parsed into it.
   std::string context_script;
   // Imports replaced by mock modules: specifier → TypeScript source (harness fixtures).
   std::map<std::string, std::string> module_overrides;
@@ -92,6 +93,9 @@ struct CallOptions {
   // once per context as an object literal, which is much cheaper than parsing it every call.
   // ctx_json's members come first; the two must not name the same member.
   std::shared_ptr<const std::string> ctx_shared_json;
+  // ctx.trigger as JSON text, parsed only when the node first reads it: a queue message's
+  // metadata is a few hundred bytes that most nodes never look at. Null: ctx_json/ctx decide.
+  std::shared_ptr<const std::string> ctx_trigger_json;
   // Who is calling (e.g. the workflow's node name), handed to the transport as
   // HttpRequest::caller for the requests this call makes; default: the node's file.
   std::string caller;
