@@ -16,12 +16,6 @@ struct QueueConsumer::Pending {
   uint64_t attempt() const { return delivery ? delivery->info().delivered : 1; }
 };
 
-struct QueueConsumer::Settled {
-  std::shared_ptr<Pending> pending;
-  std::optional<exec::ExecutionResult> result;  // none: the message was rejected before running
-  std::string invalid;                          // why it was rejected
-};
-
 QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats,
                              Metrics& metrics, const spec::Trigger& trigger,
                              QueueConsumerOptions options)
@@ -56,12 +50,6 @@ QueueConsumer::~QueueConsumer() {
     std::unique_lock<std::mutex> lock(mutex_);
     capacity_.wait(lock, [this] { return in_flight_.load() == 0; });
   }
-  {
-    std::lock_guard<std::mutex> lock(settled_mutex_);
-    settle_stopping_ = true;
-  }
-  settled_wake_.notify_all();
-  if (settler_.joinable()) settler_.join();
 }
 
 void QueueConsumer::log(nlohmann::json record) const {
@@ -83,7 +71,6 @@ Status QueueConsumer::start() {
   }
   Result<std::string> dlq_stream = ensure_dead_letter_stream(nats_, dlq_subject_);
   if (!dlq_stream.is_ok()) return failed(dlq_stream.status());
-  settler_ = std::thread([this] { settle_loop(); });
   if (config_.jetstream) {
     const spec::JetStreamOptions& js = *config_.jetstream;
     nats::ConsumerSettings settings;
@@ -169,6 +156,12 @@ void QueueConsumer::pull_loop() {
   name_this_thread("pd-queue-pull");
   while (!stopping_) {
     if (!wait_for_capacity(refill_)) break;
+    std::vector<std::shared_ptr<Pending>> finished;
+    {
+      std::lock_guard<std::mutex> lock(finished_mutex_);
+      finished.swap(finished_);
+    }
+    finished.clear();  // their NATS messages, freed together
     int room = max_in_flight_ - in_flight_.load();
     int batch = std::clamp(room, 1, 256);
     if (bucket_) {
@@ -251,9 +244,7 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
   metrics_.execution_started();
   std::string trigger =
       queue_trigger_json(name_, message, pending->delivery ? &pending->delivery->info() : nullptr);
-  // The callback hands its reference on (it runs once), so the settle loop holds the last one
-  // and frees a batch's NATS messages together: cnats wakes its collector thread for the first
-  // message freed into an empty list, once a batch rather than once a message.
+  // The callback hands its reference on (it runs once): see settled().
   runtime_.execute({.input = std::move(input).value(),
                     .input_json = std::move(input_json),
                     .trigger_json = std::move(trigger)},
@@ -264,57 +255,41 @@ void QueueConsumer::dispatch(std::shared_ptr<Pending> pending) {
 
 void QueueConsumer::settled(std::shared_ptr<Pending> pending,
                             std::optional<exec::ExecutionResult> result, std::string invalid) {
-  bool was_empty;
-  {
-    std::lock_guard<std::mutex> lock(settled_mutex_);
-    was_empty = settled_.empty();
-    settled_.push_back({std::move(pending), std::move(result), std::move(invalid)});
-  }
-  if (was_empty) settled_wake_.notify_one();
-}
-
-void QueueConsumer::settle_loop() {
-  name_this_thread("pd-queue-settle");
-  std::vector<Settled> batch;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(settled_mutex_);
-      settled_wake_.wait(lock, [this] { return settle_stopping_ || !settled_.empty(); });
-      if (settled_.empty()) return;
-      batch.swap(settled_);
-    }
-    for (Settled& done : batch) {
-      // Acks, naks and replies only buffer a message for the connection: done here, in order.
-      bool retry_or_success =
-          done.result &&
-          (done.result->success || (done.pending->delivery &&
-                                    done.pending->attempt() < static_cast<uint64_t>(max_deliver_)));
-      if (retry_or_success) {
-        finish(done.pending, *done.result);
-        release(done.pending);
-        continue;
+  bool retry_or_success =
+      result && (result->success ||
+                 (pending->delivery && pending->attempt() < static_cast<uint64_t>(max_deliver_)));
+  if (!retry_or_success) {
+    // A dead letter waits for JetStream's ack: on its own thread, not the caller's.
+    dead_letters_.post([this, pending = std::move(pending), result = std::move(result),
+                        invalid = std::move(invalid)] {
+      if (result) {
+        finish(pending, *result);
+      } else {
+        dead_letter(pending, invalid);
       }
-      // Waits for JetStream's ack of the dead letter: elsewhere, so the acks here keep going.
-      dead_letters_.post([this, done = std::move(done)] {
-        if (done.result) {
-          finish(done.pending, *done.result);
-        } else {
-          dead_letter(done.pending, done.invalid);
-        }
-        release(done.pending);
-      });
-    }
-    batch.clear();
+      release(pending);
+    });
+    return;
   }
+  // Acks, naks and replies only buffer a message for the connection: done right here, on the
+  // isolate that ran the execution, instead of waking another thread for each.
+  finish(pending, *result);
+  if (pending->delivery) {
+    // Its NATS message is freed with the others of its batch, before the next fetch: cnats
+    // wakes its collector thread for the first message freed into an empty list, so once a
+    // batch rather than once a message.
+    std::lock_guard<std::mutex> lock(finished_mutex_);
+    finished_.push_back(pending);
+  }
+  release(pending);  // last: once none are left, the destructor may run
 }
 
 void QueueConsumer::release(const std::shared_ptr<Pending>& pending) {
-  int left;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    running_.erase(pending);
-    left = --in_flight_;
-  }
+  // Under the lock, notifications too: the destructor frees this object as soon as it sees none
+  // left, and this runs on an isolate or the dead-letter thread, which it does not join.
+  std::lock_guard<std::mutex> lock(mutex_);
+  running_.erase(pending);
+  int left = --in_flight_;
   // The puller waits for the refill mark; stop() for none left; core handlers for any room.
   if (left == 0 || left == max_in_flight_ - refill_ || !config_.jetstream) {
     capacity_.notify_all();

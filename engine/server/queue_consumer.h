@@ -54,14 +54,12 @@ class QueueConsumer {
 
  private:
   struct Pending;
-  struct Settled;
   void pull_loop();
   void heartbeat_loop();
-  void settle_loop();
   void handle_core(nats::Message message);
   // Waits until `room` more executions fit under max_in_flight; false when stopping.
   bool wait_for_capacity(int room = 1);
-  // An execution (or a rejected message) is over: the settle thread acks or retries it.
+  // An execution (or a rejected message) is over: ack, retry, reply or dead-letter it.
   void settled(std::shared_ptr<Pending> pending, std::optional<exec::ExecutionResult> result,
                std::string invalid = "");
   void release(const std::shared_ptr<Pending>& pending);
@@ -97,16 +95,12 @@ class QueueConsumer {
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
-  // Finished executions waiting for their ack, nak, reply or dead letter; the settle thread
-  // takes them all at once, so one wake-up (and one flush to NATS) serves a whole batch.
-  std::mutex settled_mutex_;
-  std::condition_variable settled_wake_;
-  std::vector<Settled> settled_;
-  bool settle_stopping_ = false;
+  // Settled JetStream messages, freed by the puller before its next fetch (see settled()).
+  std::mutex finished_mutex_;
+  std::vector<std::shared_ptr<Pending>> finished_;
   std::thread puller_;
   std::thread heartbeat_;
-  std::thread settler_;
-  // Dead letters wait for JetStream's ack: not on the settle thread, so acks keep flowing.
+  // Dead letters wait for JetStream's ack: on their own thread, so the isolates never wait.
   // Last: its destructor finishes queued work, which uses the members above.
   WorkerPool dead_letters_{1};
 };
