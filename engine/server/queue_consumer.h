@@ -54,17 +54,20 @@ class QueueConsumer {
 
  private:
   struct Pending;
-  void pull_loop();
+  void pull_loop(nats::PullConsumer& consumer);
   void heartbeat_loop();
   void handle_core(nats::Message message);
   // Waits until `room` more executions fit under max_in_flight; false when stopping.
   bool wait_for_capacity(int room = 1);
+  // Whether `room` more fit beside those in flight and reserved (or none are); under mutex_.
+  bool has_room(int room) const;
   // An execution (or a rejected message) is over: ack, retry, reply or dead-letter it.
   void settled(std::shared_ptr<Pending> pending, std::optional<exec::ExecutionResult> result,
                std::string invalid = "");
   void release(const std::shared_ptr<Pending>& pending);
   bool wait_for_token();
-  void dispatch(std::shared_ptr<Pending> pending);
+  // Runs it (or rejects it); `reserved`: its room was reserved by a puller for its fetch.
+  void dispatch(std::shared_ptr<Pending> pending, bool reserved = false);
   void finish(const std::shared_ptr<Pending>& pending, const exec::ExecutionResult& result);
   void dead_letter(const std::shared_ptr<Pending>& pending, const std::string& error);
   void log(nlohmann::json record) const;
@@ -80,17 +83,19 @@ class QueueConsumer {
   std::optional<TokenBucket> bucket_;
   std::optional<SchemaValidator> schema_;
   int max_in_flight_ = 0;
-  // JetStream fetches wait until this much room is free, so that a full consumer fetches in
-  // batches instead of one message per finished execution.
+  // JetStream fetches wait until this much room is free (beside the other puller's reserve),
+  // so that a full consumer fetches in batches instead of one message per finished execution.
   int refill_ = 1;
   int max_deliver_ = 5;
   std::vector<std::chrono::milliseconds> backoff_;
   std::chrono::milliseconds ack_wait_{30000};
 
-  std::unique_ptr<nats::PullConsumer> consumer_;
+  int pullers_wanted_ = 1;
+  std::vector<std::unique_ptr<nats::PullConsumer>> consumers_;  // one per puller
   std::unique_ptr<nats::CoreSubscription> core_subscription_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
+  int reserved_ = 0;  // room the pullers' fetches under way may fill; under mutex_
   mutable std::mutex mutex_;
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
@@ -98,7 +103,7 @@ class QueueConsumer {
   // Settled JetStream messages, freed by the puller before its next fetch (see settled()).
   std::mutex finished_mutex_;
   std::vector<std::shared_ptr<Pending>> finished_;
-  std::thread puller_;
+  std::vector<std::thread> pullers_;
   std::thread heartbeat_;
   // Dead letters wait for JetStream's ack: on their own thread, so the isolates never wait.
   // Last: its destructor finishes queued work, which uses the members above.

@@ -60,7 +60,8 @@ class QueueConsumerTest : public ::testing::Test {
     runtime_.reset();
   }
   // Opens the workflow with one queue trigger whose settings are `trigger_yaml`.
-  void open(const std::string& trigger_yaml, const Clock* clock = nullptr) {
+  void open(const std::string& trigger_yaml, const Clock* clock = nullptr,
+            std::chrono::milliseconds fetch_wait = std::chrono::milliseconds(100)) {
     dir_.write("workflow.yaml",
                "name: orders\nversion: \"1.0\"\ntriggers:\n  - type: queue\n    name: incoming\n" +
                    trigger_yaml + "nodes:\n  work: {path: nodes/work.ts}\n");
@@ -70,7 +71,7 @@ class QueueConsumerTest : public ::testing::Test {
     runtime_ = std::move(runtime).value();
     QueueConsumerOptions consumer_options;
     consumer_options.clock = clock;
-    consumer_options.fetch_wait = std::chrono::milliseconds(100);
+    consumer_options.fetch_wait = fetch_wait;
     consumer_ = std::make_unique<QueueConsumer>(*runtime_, *client_, metrics_,
                                                 runtime_->workflow().triggers[0], consumer_options);
     Status started = consumer_->start();
@@ -104,6 +105,19 @@ TEST_F(QueueConsumerTest, JetStreamRunsEveryMessageAndAcksIt) {
   ASSERT_TRUE(again.is_ok()) << again.status().message();
   EXPECT_TRUE(again.value()->fetch(10, std::chrono::milliseconds(300)).value().empty());
   EXPECT_EQ(count("redelivered"), 0);
+}
+
+TEST_F(QueueConsumerTest, AMessageToAnIdleConsumerRunsWithoutWaitingOutTheFetch) {
+  // A fetch waits up to fetch_wait for messages; one message must not wait for a batch to fill.
+  open("    subject: orders.new\n    jetstream: {stream: ORDERS}\n", nullptr,
+       std::chrono::seconds(3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the pullers are waiting
+  for (int i = 0; i < 3; ++i) {
+    auto published = std::chrono::steady_clock::now();
+    publish("orders.new", Json{{"n", i}}.dump());
+    ASSERT_TRUE(eventually([&] { return count("success") == i + 1; }, std::chrono::seconds(8)));
+    EXPECT_LT(std::chrono::steady_clock::now() - published, std::chrono::milliseconds(1500)) << i;
+  }
 }
 
 TEST_F(QueueConsumerTest, FailuresAreRetriedWithBackoffThenDeadLetteredWithTheReason) {
