@@ -184,8 +184,10 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
       // Reserved before the fetch, so that the other puller's fetch cannot take the same room.
       std::lock_guard<std::mutex> lock(mutex_);
       if (!has_room(1)) continue;
-      // With a rate: one token, one message, however fast the stream fills.
-      batch = bucket_ ? 1 : std::clamp(max_in_flight_ - in_flight_.load() - reserved_, 1, 256);
+      // With a rate: one token, one message, however fast the stream fills. Else a share of
+      // the room, so that the other puller's next fetch is not left waiting on this one's.
+      int share = std::clamp(max_in_flight_ / pullers_wanted_, 1, 256);
+      batch = bucket_ ? 1 : std::clamp(max_in_flight_ - in_flight_.load() - reserved_, 1, share);
       reserved_ += batch;
     }
     std::vector<std::unique_ptr<nats::Delivery>> deliveries;
