@@ -163,6 +163,7 @@ const std::string& node_context_script() {
     // hundred bytes most nodes never look at. One getter/setter pair for every ctx, so V8
     // keeps them all on one fast shape.
     static #lazyTrigger = {
+      __proto__: null,  // a node setting Object.prototype.value must not change what it defines
       get() {
         if (this.#triggerText !== undefined) {
           this.#trigger = JSON.parse(this.#triggerText);

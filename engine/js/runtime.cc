@@ -979,7 +979,9 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
     v8::Local<v8::Value> trigger;
     if (trigger_json && data->IsObject() &&
         (!v8::JSON::Parse(context, v8_string(isolate, *trigger_json)).ToLocal(&trigger) ||
-         data.As<v8::Object>()->Set(context, v8_string(isolate, "trigger"), trigger).IsNothing())) {
+         data.As<v8::Object>()
+             ->CreateDataProperty(context, v8_string(isolate, "trigger"), trigger)
+             .IsNothing())) {
       return {};
     }
     return data;

@@ -32,7 +32,8 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
   // at the server while the other's batch is dispatched: one alone waits out every fetch's
   // round trip, and the isolates ran dry meanwhile (in flight under 32 of 256 for 40% of the
   // time, measured). A small max_in_flight keeps one, in order.
-  pullers_wanted_ = max_in_flight_ >= 8 ? 2 : 1;
+  // A rate limit fetches one message per token anyway, and one puller keeps it exact.
+  pullers_wanted_ = max_in_flight_ >= 8 && !config_.rate ? 2 : 1;
   refill_ = std::clamp(max_in_flight_ / (2 * pullers_wanted_), 1, 128);
   const Clock& clock = options_.clock ? *options_.clock : system_clock_;
   if (config_.rate) bucket_.emplace(config_.rate->per_second, config_.rate->burst, clock);

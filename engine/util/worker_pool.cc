@@ -23,10 +23,10 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::post(std::function<void()> work) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(std::move(work));
-  }
+  // Notified under the lock: the work may end its owner, who then destroys this pool, before a
+  // notification made after unlocking would run.
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.push_back(std::move(work));
   changed_.notify_one();
 }
 
