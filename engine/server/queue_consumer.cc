@@ -16,6 +16,11 @@ struct QueueConsumer::Pending {
   uint64_t attempt() const { return delivery ? delivery->info().delivered : 1; }
 };
 
+struct QueueConsumer::Settled {
+  std::shared_ptr<Pending> pending;
+  exec::ExecutionResult result;
+};
+
 QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats,
                              Metrics& metrics, const spec::Trigger& trigger,
                              QueueConsumerOptions options)
@@ -56,6 +61,12 @@ QueueConsumer::~QueueConsumer() {
     std::unique_lock<std::mutex> lock(mutex_);
     capacity_.wait(lock, [this] { return in_flight_.load() == 0; });
   }
+  {
+    std::lock_guard<std::mutex> lock(settled_mutex_);
+    settle_stopping_ = true;
+    settled_wake_.notify_all();
+  }
+  if (settler_.joinable()) settler_.join();
 }
 
 void QueueConsumer::log(nlohmann::json record) const {
@@ -77,6 +88,7 @@ Status QueueConsumer::start() {
   }
   Result<std::string> dlq_stream = ensure_dead_letter_stream(nats_, dlq_subject_);
   if (!dlq_stream.is_ok()) return failed(dlq_stream.status());
+  settler_ = std::thread([this] { settle_loop(); });
   if (config_.jetstream) {
     const spec::JetStreamOptions& js = *config_.jetstream;
     nats::ConsumerSettings settings;
@@ -170,12 +182,6 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
   name_this_thread("pd-queue-pull");
   while (!stopping_) {
     if (!wait_for_capacity(refill_)) break;
-    std::vector<std::shared_ptr<Pending>> finished;
-    {
-      std::lock_guard<std::mutex> lock(finished_mutex_);
-      finished.swap(finished_);
-    }
-    finished.clear();  // their NATS messages, freed together
     if (!nats_.connected()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
@@ -304,17 +310,50 @@ void QueueConsumer::settled(std::shared_ptr<Pending> pending,
     });
     return;
   }
-  // Acks, naks and replies only buffer a message for the connection: done right here, on the
-  // isolate that ran the execution, instead of waking another thread for each.
-  finish(pending, *result);
-  if (pending->delivery) {
-    // Its NATS message is freed with the others of its batch, before the next fetch: cnats
-    // wakes its collector thread for the first message freed into an empty list, so once a
-    // batch rather than once a message.
-    std::lock_guard<std::mutex> lock(finished_mutex_);
-    finished_.push_back(pending);
+  // Acks, naks and replies go out from the settle thread, never from the isolate that ran the
+  // execution: a publish waits for cnats's connection lock, which its flusher holds while a
+  // slow NATS server takes its writes, and the isolate serves HTTP too. Under load the settle
+  // thread looks for work every millisecond instead of being woken for each batch; a reply,
+  // or work after a quiet spell, wakes it at once.
+  bool reply = !pending->delivery && !pending->msg().reply.empty();
+  std::lock_guard<std::mutex> lock(settled_mutex_);
+  settled_.push_back({std::move(pending), std::move(*result)});
+  if (settler_asleep_ || reply) settled_wake_.notify_one();  // under the lock: see ~QueueConsumer
+}
+
+void QueueConsumer::settle_loop() {
+  name_this_thread("pd-queue-settle");
+  std::vector<Settled> batch;
+  int idle_polls = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(settled_mutex_);
+      auto ready = [this] { return settle_stopping_ || !settled_.empty(); };
+      if (!ready()) {
+        if (idle_polls >= 20) {
+          settler_asleep_ = true;
+          settled_wake_.wait(lock, ready);
+          settler_asleep_ = false;
+        } else {
+          settled_wake_.wait_for(lock, std::chrono::milliseconds(1), ready);
+        }
+      }
+      if (settled_.empty()) {
+        if (settle_stopping_) return;
+        ++idle_polls;
+        continue;
+      }
+      idle_polls = 0;
+      batch.swap(settled_);
+    }
+    for (Settled& done : batch) {
+      finish(done.pending, done.result);
+      release(done.pending);
+    }
+    // The batch's NATS messages are freed together: cnats wakes its collector thread for the
+    // first message freed into an empty list, so once a batch rather than once a message.
+    batch.clear();
   }
-  release(pending);  // last: once none are left, the destructor may run
 }
 
 void QueueConsumer::release(const std::shared_ptr<Pending>& pending) {

@@ -54,8 +54,10 @@ class QueueConsumer {
 
  private:
   struct Pending;
+  struct Settled;
   void pull_loop(nats::PullConsumer& consumer);
   void heartbeat_loop();
+  void settle_loop();
   void handle_core(nats::Message message);
   // Waits until `room` more executions fit under max_in_flight; false when stopping.
   bool wait_for_capacity(int room = 1);
@@ -100,12 +102,17 @@ class QueueConsumer {
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
-  // Settled JetStream messages, freed by the puller before its next fetch (see settled()).
-  std::mutex finished_mutex_;
-  std::vector<std::shared_ptr<Pending>> finished_;
+  // Executions that succeeded or will be retried, waiting for the settle thread's ack, nak or
+  // reply (see settled()).
+  std::mutex settled_mutex_;
+  std::condition_variable settled_wake_;
+  std::vector<Settled> settled_;
+  bool settler_asleep_ = false;  // waiting without a timeout: must be woken
+  bool settle_stopping_ = false;
+  std::thread settler_;
   std::vector<std::thread> pullers_;
   std::thread heartbeat_;
-  // Dead letters wait for JetStream's ack: on their own thread, so the isolates never wait.
+  // Dead letters wait for JetStream's ack: on their own thread, so acks keep going.
   // Last: its destructor finishes queued work, which uses the members above.
   WorkerPool dead_letters_{1};
 };
