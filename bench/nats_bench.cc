@@ -117,6 +117,20 @@ struct Phase {
   double server_us = 0;
 };
 
+// Measures one phase: made at its start, `finish` at its end.
+struct PhaseStopwatch {
+  pid_t server_pid;
+  Steady::time_point started = Steady::now();
+  ProcessCost cost = ProcessCost::now();
+  double server_before = process_cpu_seconds(server_pid);
+
+  Phase finish() const {
+    return {kMessages / std::chrono::duration<double>(Steady::now() - started).count(),
+            ProcessCost::now().per_message_since(cost),
+            (process_cpu_seconds(server_pid) - server_before) * 1e6 / kMessages};
+  }
+};
+
 }  // namespace
 
 int main() {
@@ -161,10 +175,7 @@ int main() {
   // Raw: fetch 256 at a time + ack each.
   auto raw_phase = [&] {
     publish(*client, "raw.in");
-    Phase phase;
-    auto started = Steady::now();
-    ProcessCost cost = ProcessCost::now();
-    double server_before = process_cpu_seconds(server.pid());
+    PhaseStopwatch stopwatch{server.pid()};
     int consumed = 0;
     while (consumed < kMessages) {
       auto batch = raw->fetch(256, std::chrono::seconds(1));
@@ -174,27 +185,19 @@ int main() {
         ++consumed;
       }
     }
-    phase.rate = kMessages / std::chrono::duration<double>(Steady::now() - started).count();
-    phase.cost = ProcessCost::now().per_message_since(cost);
-    phase.server_us = (process_cpu_seconds(server.pid()) - server_before) * 1e6 / kMessages;
-    return phase;
+    return stopwatch.finish();
   };
   auto engine_phase = [&] {
     publish(*client, "engine.in");
-    Phase phase;
     server::QueueConsumer consumer(*runtime.value(), *client, metrics,
                                    runtime.value()->workflow().triggers[0]);
     double done_before = metrics.counter("success", "in");
-    auto started = Steady::now();
-    ProcessCost cost = ProcessCost::now();
-    double server_before = process_cpu_seconds(server.pid());
+    PhaseStopwatch stopwatch{server.pid()};
     std::map<std::string, ThreadCost> threads_before = cost_by_thread();
     if (!consumer.start().is_ok()) std::exit(1);
     while (metrics.counter("success", "in") - done_before < kMessages)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    phase.rate = kMessages / std::chrono::duration<double>(Steady::now() - started).count();
-    phase.cost = ProcessCost::now().per_message_since(cost);
-    phase.server_us = (process_cpu_seconds(server.pid()) - server_before) * 1e6 / kMessages;
+    Phase phase = stopwatch.finish();
     if (std::getenv("NATS_BENCH_THREADS")) {
       // Threads started with the consumer count from zero.
       for (const auto& [name, thread_cost] : cost_by_thread()) {

@@ -148,7 +148,6 @@ struct DagExecutor::Execution {
   std::shared_ptr<const ExecutionEnvironment> env;  // its config, settings, redactor
   ExecutionResult result;
   std::function<void(ExecutionResult)> done;
-  std::string execution_ctx;  // execution_context_json: written once, given to every node
   std::shared_ptr<const std::string> environment_ctx;  // env's context_members
   std::shared_ptr<const std::string> trigger;          // request.trigger_json; null: none
   // Each succeeded node's output as the JSON text its downstream nodes get: as the node wrote
@@ -208,7 +207,6 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     run->done(std::move(run->result));
     return;
   }
-  run->execution_ctx = execution_context_json(run->request.execution_id);
   if (!run->request.trigger_json.empty()) {
     run->trigger = std::make_shared<const std::string>(std::move(run->request.trigger_json));
   }
@@ -264,7 +262,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     run->result.node_timings[node].attempts = attempt_index + 1;
     auto up = plan_.upstream.find(node);
     set_input(*run, up == plan_.upstream.end() ? nullptr : &up->second, invocation);
-    invocation.ctx_json = node_context_json(node, run->execution_ctx);
+    invocation.ctx_json = node_context_json(node, run->request.execution_id);
     invocation.ctx_shared_json = run->environment_ctx;
     invocation.ctx_trigger_json = run->trigger;
     // Alone, a node follows the previous one on its isolate; nodes running side by side spread

@@ -24,18 +24,12 @@ std::string environment_context_json(const NodeContextData& data) {
   return members.dump();
 }
 
-std::string execution_context_json(const std::string& execution_id) {
-  std::string out = "\"executionId\":";
+std::string node_context_json(const std::string& node, const std::string& execution_id) {
+  std::string out = "{\"node\":";
+  append_json_string(out, node);
+  out += ",\"executionId\":";
   append_json_string(out, execution_id);
   return out + "}";
-}
-
-std::string node_context_json(const std::string& node, const std::string& execution_members) {
-  std::string out = "{\"node\":";
-  out.reserve(execution_members.size() + node.size() + 16);
-  append_json_string(out, node);
-  if (execution_members != "}") out += ',';
-  return out + execution_members;
 }
 
 const std::string& node_context_script() {

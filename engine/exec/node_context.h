@@ -41,12 +41,10 @@ nlohmann::json to_json(const NodeContextData& data);
 // - environment_context_json: what every execution with the same config and secrets shares
 //   (workflow, config, secrets, serviceHosts, k8s), a whole JSON object. The runtime makes
 //   each call's copy of it without parsing it again (js::CallOptions::ctx_shared_json).
-// - execution_context_json: the execution id, as the members after an opening brace;
-//   node_context_json puts a node's name in front of them. The trigger goes on its own
-//   (js::CallOptions::ctx_trigger_json), parsed only if a node reads it.
+// - node_context_json: a call's own members, the node's name and the execution id. The
+//   trigger goes on its own (js::CallOptions::ctx_trigger_json), parsed only if a node reads it.
 std::string environment_context_json(const NodeContextData& data);
-std::string execution_context_json(const std::string& execution_id);
-std::string node_context_json(const std::string& node, const std::string& execution_members);
+std::string node_context_json(const std::string& node, const std::string& execution_id);
 
 // JavaScript: `(api) => (data) => ctx` (see RuntimeOptions::context_script).
 const std::string& node_context_script();

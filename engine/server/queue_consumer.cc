@@ -329,14 +329,12 @@ void QueueConsumer::settle_loop() {
     {
       std::unique_lock<std::mutex> lock(settled_mutex_);
       auto ready = [this] { return settle_stopping_ || !settled_.empty(); };
-      if (!ready()) {
-        if (idle_polls >= 20) {
-          settler_asleep_ = true;
-          settled_wake_.wait(lock, ready);
-          settler_asleep_ = false;
-        } else {
-          settled_wake_.wait_for(lock, std::chrono::milliseconds(1), ready);
-        }
+      if (idle_polls < 20) {
+        settled_wake_.wait_for(lock, std::chrono::milliseconds(1), ready);
+      } else {
+        settler_asleep_ = true;
+        settled_wake_.wait(lock, ready);
+        settler_asleep_ = false;
       }
       if (settled_.empty()) {
         if (settle_stopping_) return;
@@ -357,8 +355,7 @@ void QueueConsumer::settle_loop() {
 }
 
 void QueueConsumer::release(const std::shared_ptr<Pending>& pending) {
-  // Under the lock, notifications too: the destructor frees this object as soon as it sees none
-  // left, and this runs on an isolate or the dead-letter thread, which it does not join.
+  // Under the lock, notifications too: the destructor goes on as soon as it sees none left.
   std::lock_guard<std::mutex> lock(mutex_);
   running_.erase(pending);
   int left = --in_flight_;
