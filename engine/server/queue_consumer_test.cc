@@ -245,6 +245,19 @@ TEST_F(QueueConsumerTest, MaxInFlightCapsConcurrentExecutions) {
   EXPECT_GE(most, 2);  // they did run concurrently
 }
 
+TEST_F(QueueConsumerTest, MaxInFlightHoldsWithTwoPullersFetchingSideBySide) {
+  // From 8 up, two pullers fetch; each reserves its room before its fetch goes out.
+  open("    subject: orders.new\n    max_in_flight: 8\n    jetstream: {stream: ORDERS}\n");
+  for (int i = 0; i < 80; ++i) publish("orders.new", R"({"sleep": 30})");
+  int most = 0;
+  ASSERT_TRUE(eventually([&] {
+    most = std::max(most, consumer_->in_flight());
+    return count("success") == 80;
+  }));
+  EXPECT_LE(most, 8);
+  EXPECT_GE(most, 5);
+}
+
 TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
   ManualClock clock(std::chrono::system_clock::now());
   open(
