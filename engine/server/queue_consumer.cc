@@ -148,9 +148,16 @@ void QueueConsumer::stop(std::chrono::milliseconds grace) {
   for (std::thread& puller : pullers_) puller.join();
   pullers_.clear();
   core_subscription_.reset();  // drains: no handler runs after this
-  std::unique_lock<std::mutex> lock(mutex_);
-  capacity_.wait_for(lock, grace, [this] { return in_flight_.load() == 0; });
-  lock.unlock();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    capacity_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
+  }
+  {
+    // Finished executions' acks and naks, queued for the settle thread, go out too.
+    std::unique_lock<std::mutex> lock(settled_mutex_);
+    settle_drained_.wait_until(lock, deadline, [this] { return settling_.load() == 0; });
+  }
   if (heartbeat_.joinable()) heartbeat_.join();
 }
 
@@ -161,6 +168,9 @@ bool QueueConsumer::wait_for_capacity(int room) {
 }
 
 bool QueueConsumer::has_room(int room) const {
+  // Acks lagging a whole max_in_flight behind (a slow NATS server) hold fetches back too, so
+  // that memory stays bounded.
+  if (settling_.load() >= max_in_flight_) return false;
   int taken = in_flight_.load() + reserved_;
   return taken == 0 || taken <= max_in_flight_ - room;
 }
@@ -316,9 +326,16 @@ void QueueConsumer::settled(std::shared_ptr<Pending> pending,
   // thread looks for work every millisecond instead of being woken for each batch; a reply,
   // or work after a quiet spell, wakes it at once.
   bool reply = !pending->delivery && !pending->msg().reply.empty();
-  std::lock_guard<std::mutex> lock(settled_mutex_);
-  settled_.push_back({std::move(pending), std::move(*result)});
-  if (settler_asleep_ || reply) settled_wake_.notify_one();  // under the lock: see ~QueueConsumer
+  {
+    std::lock_guard<std::mutex> lock(settled_mutex_);
+    ++settling_;
+    settled_.push_back({pending, std::move(*result)});
+    if (settler_asleep_ || reply) settled_wake_.notify_one();
+  }
+  // The execution is over: its room goes to the next message now, not after the ack (waiting
+  // for the settle thread's next look kept up to a quarter of max_in_flight idle under load).
+  // Last: once none are in flight, ~QueueConsumer may go on.
+  release(pending);
 }
 
 void QueueConsumer::settle_loop() {
@@ -344,13 +361,20 @@ void QueueConsumer::settle_loop() {
       idle_polls = 0;
       batch.swap(settled_);
     }
-    for (Settled& done : batch) {
-      finish(done.pending, done.result);
-      release(done.pending);
-    }
+    for (Settled& done : batch) finish(done.pending, done.result);
     // The batch's NATS messages are freed together: cnats wakes its collector thread for the
     // first message freed into an empty list, so once a batch rather than once a message.
+    int count = static_cast<int>(batch.size());
     batch.clear();
+    int before = settling_.fetch_sub(count);
+    if (before >= max_in_flight_) {
+      std::lock_guard<std::mutex> lock(mutex_);  // pullers held back by has_room
+      capacity_.notify_all();
+    }
+    if (before == count) {
+      std::lock_guard<std::mutex> lock(settled_mutex_);
+      settle_drained_.notify_all();
+    }
   }
 }
 

@@ -103,10 +103,12 @@ class QueueConsumer {
   std::condition_variable heartbeat_wake_;
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
   // Executions that succeeded or will be retried, waiting for the settle thread's ack, nak or
-  // reply (see settled()).
+  // reply (see settled()). Their room under max_in_flight is already free.
   std::mutex settled_mutex_;
   std::condition_variable settled_wake_;
+  std::condition_variable settle_drained_;  // settling_ fell to 0
   std::vector<Settled> settled_;
+  std::atomic<int> settling_{0};  // handed to the settle thread, not yet acked
   bool settler_asleep_ = false;  // waiting without a timeout: must be woken
   bool settle_stopping_ = false;
   std::thread settler_;

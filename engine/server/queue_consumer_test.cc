@@ -258,6 +258,45 @@ TEST_F(QueueConsumerTest, MaxInFlightHoldsWithTwoPullersFetchingSideBySide) {
   EXPECT_GE(most, 5);
 }
 
+TEST_F(QueueConsumerTest, StopReturnsOnlyOnceFinishedExecutionsAreAcked) {
+  // An execution's room is freed when it ends, before its ack goes out from the settle thread:
+  // stop() must still wait for those acks, since NATS is drained right after it.
+  open("    subject: orders.new\n    max_in_flight: 16\n"
+       "    jetstream: {stream: ORDERS, durable: orders, ack_wait: 1s}\n");
+  for (int i = 0; i < 400; ++i) publish("orders.new", R"({"sleep": 20})");
+  ASSERT_TRUE(eventually([&] { return count("success") >= 50; }));
+  consumer_->stop(std::chrono::seconds(5));
+  ASSERT_TRUE(client_->drain(std::chrono::seconds(5)).is_ok());
+  long ran = count("success");
+  ASSERT_LT(ran, 400) << "stopped too late to tell";
+
+  // Whatever ran was acked: after ack_wait, only the messages never delivered come back.
+  nats::ConnectSettings settings;
+  settings.urls = {nats_server_.url()};
+  auto again = nats::NatsClient::connect(settings);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  ASSERT_TRUE(again.value()->wait_connected(std::chrono::seconds(5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past ack_wait
+  auto consumer = nats::PullConsumer::open(
+      *again.value(),
+      {"ORDERS", "orders", "orders.new", std::chrono::seconds(1), 5, "all", std::nullopt, 1000});
+  ASSERT_TRUE(consumer.is_ok()) << consumer.status().message();
+  long fetched = 0;
+  long redelivered = 0;
+  for (;;) {
+    auto batch = consumer.value()->fetch(100, std::chrono::milliseconds(300));
+    ASSERT_TRUE(batch.is_ok()) << batch.status().message();
+    if (batch.value().empty()) break;
+    for (auto& delivery : batch.value()) {
+      fetched++;
+      if (delivery->info().delivered > 1) redelivered++;
+      ASSERT_TRUE(delivery->ack().is_ok());
+    }
+  }
+  EXPECT_EQ(redelivered, 0);
+  EXPECT_EQ(fetched, 400 - ran);
+}
+
 TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
   ManualClock clock(std::chrono::system_clock::now());
   open(
