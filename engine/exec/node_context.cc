@@ -26,6 +26,7 @@ std::string environment_context_json(const NodeContextData& data) {
 
 std::string node_context_json(const std::string& node, const std::string& execution_id) {
   std::string out = "{\"node\":";
+  out.reserve(node.size() + execution_id.size() + 32);
   append_json_string(out, node);
   out += ",\"executionId\":";
   append_json_string(out, execution_id);

@@ -371,7 +371,7 @@ void QueueConsumer::settle_loop() {
       std::lock_guard<std::mutex> lock(mutex_);  // pullers held back by has_room
       capacity_.notify_all();
     }
-    if (before == count) {
+    if (before == count && stopping_) {  // only stop() waits for none left
       std::lock_guard<std::mutex> lock(settled_mutex_);
       settle_drained_.notify_all();
     }

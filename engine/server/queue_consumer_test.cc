@@ -84,6 +84,20 @@ class QueueConsumerTest : public ::testing::Test {
     ASSERT_TRUE(ack.is_ok()) << ack.status().message();
   }
   long count(const std::string& kind) const { return metrics_.counter(kind, "incoming"); }
+  // Runs `messages` executions that sleep `sleep_ms` each under `max_in_flight`; the most that
+  // were in flight at once.
+  int most_in_flight(int max_in_flight, int messages, int sleep_ms) {
+    open("    subject: orders.new\n    max_in_flight: " + std::to_string(max_in_flight) +
+         "\n    jetstream: {stream: ORDERS}\n");
+    std::string payload = "{\"sleep\": " + std::to_string(sleep_ms) + "}";
+    for (int i = 0; i < messages; ++i) publish("orders.new", payload);
+    int most = 0;
+    EXPECT_TRUE(eventually([&] {
+      most = std::max(most, consumer_->in_flight());
+      return count("success") == messages;
+    }));
+    return most;
+  }
 
   testing::NatsServerProcess nats_server_;
   std::unique_ptr<nats::NatsClient> client_;
@@ -234,26 +248,14 @@ TEST_F(QueueConsumerTest, ContentTypeDecidesTheInputAndCtxTriggerCarriesTheMessa
 }
 
 TEST_F(QueueConsumerTest, MaxInFlightCapsConcurrentExecutions) {
-  open("    subject: orders.new\n    max_in_flight: 3\n    jetstream: {stream: ORDERS}\n");
-  for (int i = 0; i < 30; ++i) publish("orders.new", R"({"sleep": 40})");
-  int most = 0;
-  ASSERT_TRUE(eventually([&] {
-    most = std::max(most, consumer_->in_flight());
-    return count("success") == 30;
-  }));
+  int most = most_in_flight(3, 30, 40);
   EXPECT_LE(most, 3);
   EXPECT_GE(most, 2);  // they did run concurrently
 }
 
 TEST_F(QueueConsumerTest, MaxInFlightHoldsWithTwoPullersFetchingSideBySide) {
   // From 8 up, two pullers fetch; each reserves its room before its fetch goes out.
-  open("    subject: orders.new\n    max_in_flight: 8\n    jetstream: {stream: ORDERS}\n");
-  for (int i = 0; i < 80; ++i) publish("orders.new", R"({"sleep": 30})");
-  int most = 0;
-  ASSERT_TRUE(eventually([&] {
-    most = std::max(most, consumer_->in_flight());
-    return count("success") == 80;
-  }));
+  int most = most_in_flight(8, 80, 30);
   EXPECT_LE(most, 8);
   EXPECT_GE(most, 5);
 }
