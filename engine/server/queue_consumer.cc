@@ -267,10 +267,12 @@ void QueueConsumer::handle_core(nats::Message message) {
 
 void QueueConsumer::dispatch(std::shared_ptr<Pending> pending, bool reserved) {
   const nats::Message& message = pending->msg();
-  // Without a schema to check, a JSON payload goes to the nodes as its text: not parsed here.
-  std::string input_json = schema_ ? "" : json_payload_text(message);
-  Result<nlohmann::json> input =
-      input_json.empty() ? message_input(message, name_) : Result<nlohmann::json>(nlohmann::json());
+  // A JSON payload goes to the nodes as its text, so that its objects keep the sender's key
+  // order (a parsed nlohmann::json sorts them); it is parsed here only for a schema to check.
+  std::string input_json = json_payload_text(message);
+  Result<nlohmann::json> input = input_json.empty() || schema_
+                                     ? message_input(message, name_)
+                                     : Result<nlohmann::json>(nlohmann::json());
   std::string invalid = input.is_ok() ? "" : input.status().message();
   if (pending->delivery && pending->attempt() > static_cast<uint64_t>(max_deliver_)) {
     // Its last allowed attempt started and never settled (the engine stopped while running it):

@@ -210,6 +210,18 @@ TEST_F(QueueConsumerTest, BadJsonAndSchemaViolationsGoStraightToTheDeadLetterSub
   EXPECT_EQ(count("failure"), 0);
 }
 
+TEST_F(QueueConsumerTest, PayloadsCheckedAgainstASchemaKeepTheSendersKeyOrder) {
+  dir_.write("schemas/order.json", R"({"type": "object", "required": ["id"]})");
+  open("    subject: orders.new\n    schema: schemas/order.json\n");  // core: request-reply
+  Result<nats::Message> reply = client_->request(
+      {"orders.new", R"({"zeta": 1, "id": 2})", {{"Content-Type", "application/json"}}, ""},
+      std::chrono::seconds(10));
+  ASSERT_TRUE(reply.is_ok()) << reply.status().message();
+  EXPECT_NE(reply.value().data.find("\"input\": {\n        \"zeta\": 1,\n        \"id\": 2\n"),
+            std::string::npos)
+      << reply.value().data;
+}
+
 TEST_F(QueueConsumerTest, ContentTypeDecidesTheInputAndCtxTriggerCarriesTheMessage) {
   open("    subject: orders.>\n");  // core NATS: request-reply returns the result
   auto ask = [&](const std::string& data, nats::MessageHeaders headers) {
