@@ -139,6 +139,11 @@ Status QueueConsumer::start() {
 }
 
 void QueueConsumer::stop(std::chrono::milliseconds grace) {
+  stop_taking();
+  wait_finished(std::chrono::steady_clock::now() + grace);
+}
+
+void QueueConsumer::stop_taking() {
   if (stopping_.exchange(true)) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);  // a waiter between its check and its wait
@@ -148,7 +153,9 @@ void QueueConsumer::stop(std::chrono::milliseconds grace) {
   for (std::thread& puller : pullers_) puller.join();
   pullers_.clear();
   core_subscription_.reset();  // drains: no handler runs after this
-  auto deadline = std::chrono::steady_clock::now() + grace;
+}
+
+void QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline) {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     capacity_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });

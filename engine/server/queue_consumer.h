@@ -49,6 +49,10 @@ class QueueConsumer {
   // Stops taking messages and waits (up to `grace`) for the executions in flight to finish and
   // be acknowledged.
   void stop(std::chrono::milliseconds grace);
+  // stop() in two halves, so that several triggers stop taking messages before any waits, and
+  // all wait within one grace period.
+  void stop_taking();
+  void wait_finished(std::chrono::steady_clock::time_point deadline);
   int in_flight() const { return in_flight_.load(); }
   const std::string& name() const { return name_; }
 

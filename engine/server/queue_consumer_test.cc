@@ -2,7 +2,8 @@
 // at-least-once JetStream delivery with acks, retries with backoff then a dead letter carrying
 // why, messages that go straight to the dead-letter subject, payload passthrough and ctx.trigger,
 // max_in_flight, the token-bucket rate on a manual clock, core request-reply, the webhook gateway
-// publishing through JetStream, and dead-letter replay.
+// publishing through JetStream, dead-letter replay, and several triggers stopping within one
+// grace period.
 #include "engine/server/queue_consumer.h"
 
 #include <gtest/gtest.h>
@@ -330,6 +331,33 @@ TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
   ASSERT_TRUE(eventually([&] { return count("success") == 14; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(count("success"), 14);
+}
+
+TEST_F(QueueConsumerTest, SeveralTriggersShareOneGracePeriodWhenStopping) {
+  dir_.write("workflow.yaml",
+             "name: orders\nversion: \"1.0\"\ntriggers:\n"
+             "  - {type: queue, name: first, subject: orders.first}\n"
+             "  - {type: queue, name: second, subject: orders.second}\n"
+             "nodes:\n  work: {path: nodes/work.ts}\n");
+  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
+  options.config_overlay = {{"nats_url", nats_server_.url()}};
+  auto runtime = exec::WorkflowRuntime::open(platform(), options);
+  ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
+  auto nats = NatsTriggers::start(*runtime.value(), metrics_, {});
+  ASSERT_TRUE(nats.is_ok()) << nats.status().message();
+  // Each trigger runs an execution that outlasts the grace period.
+  for (const char* subject : {"orders.first", "orders.second"}) {
+    ASSERT_TRUE(client_->publish({subject, R"({"sleep": 2500})", {}, ""}).is_ok());
+  }
+  ASSERT_TRUE(eventually([&] {
+    return metrics_.render().find("pd_executions_in_flight 2\n") != std::string::npos;
+  }));
+  auto started = std::chrono::steady_clock::now();
+  nats.value()->stop(std::chrono::seconds(1));
+  auto took = std::chrono::steady_clock::now() - started;
+  // One grace each, one after the other, would take 2 s.
+  EXPECT_LT(took, std::chrono::milliseconds(1800));
+  EXPECT_GE(took, std::chrono::milliseconds(900));
 }
 
 TEST_F(QueueConsumerTest, GatewayPublishesVerifiedWebhooksOnceAndTheConsumerRunsThem) {
