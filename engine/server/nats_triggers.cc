@@ -133,8 +133,8 @@ void NatsTriggers::stop(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
   // All stop taking messages first; then one grace period for all of them, not one each.
-  for (auto& consumer : consumers_) consumer->stop_taking();
   auto deadline = std::chrono::steady_clock::now() + grace;
+  for (auto& consumer : consumers_) consumer->stop_taking();
   for (auto& consumer : consumers_) consumer->wait_finished(deadline);
   if (client_) client_->drain(std::chrono::seconds(5));
 }

@@ -139,8 +139,9 @@ Status QueueConsumer::start() {
 }
 
 void QueueConsumer::stop(std::chrono::milliseconds grace) {
+  auto deadline = std::chrono::steady_clock::now() + grace;
   stop_taking();
-  wait_finished(std::chrono::steady_clock::now() + grace);
+  wait_finished(deadline);
 }
 
 void QueueConsumer::stop_taking() {
@@ -150,12 +151,13 @@ void QueueConsumer::stop_taking() {
   }
   capacity_.notify_all();
   heartbeat_wake_.notify_all();
-  for (std::thread& puller : pullers_) puller.join();
-  pullers_.clear();
-  core_subscription_.reset();  // drains: no handler runs after this
 }
 
 void QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline) {
+  // A fetch under way ends within fetch_wait; what it brings still runs.
+  for (std::thread& puller : pullers_) puller.join();
+  pullers_.clear();
+  core_subscription_.reset();  // drains: no handler runs after this
   {
     std::unique_lock<std::mutex> lock(mutex_);
     capacity_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
@@ -165,6 +167,13 @@ void QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline
     std::unique_lock<std::mutex> lock(settled_mutex_);
     settle_drained_.wait_until(lock, deadline, [this] { return settling_.load() == 0; });
   }
+  {
+    // Past the deadline NATS is drained next, so what still runs gets no more in-progress acks
+    // (it is redelivered after ack_wait).
+    std::lock_guard<std::mutex> lock(mutex_);
+    grace_over_ = true;
+  }
+  heartbeat_wake_.notify_all();
   if (heartbeat_.joinable()) heartbeat_.join();
 }
 
@@ -253,9 +262,9 @@ void QueueConsumer::heartbeat_loop() {
     std::vector<std::shared_ptr<Pending>> overdue;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      heartbeat_wake_.wait_for(lock, period,
-                               [this] { return stopping_ && in_flight_.load() == 0; });
-      if (stopping_ && in_flight_.load() == 0) return;
+      auto over = [this] { return (stopping_ && in_flight_.load() == 0) || grace_over_; };
+      heartbeat_wake_.wait_for(lock, period, over);
+      if (over()) return;
       auto now = std::chrono::steady_clock::now();
       for (const auto& pending : running_) {
         if (pending->delivery && now - pending->started >= period) overdue.push_back(pending);

@@ -105,6 +105,7 @@ class QueueConsumer {
   mutable std::mutex mutex_;
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
+  bool grace_over_ = false;  // wait_finished() is done waiting; under mutex_
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
   // Executions that succeeded or will be retried, waiting for the settle thread's ack, nak or
   // reply (see settled()). Their room under max_in_flight is already free.

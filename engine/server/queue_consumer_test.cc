@@ -336,8 +336,9 @@ TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
 TEST_F(QueueConsumerTest, SeveralTriggersShareOneGracePeriodWhenStopping) {
   dir_.write("workflow.yaml",
              "name: orders\nversion: \"1.0\"\ntriggers:\n"
-             "  - {type: queue, name: first, subject: orders.first}\n"
-             "  - {type: queue, name: second, subject: orders.second}\n"
+             "  - {type: queue, name: first, subject: orders.first, jetstream: {stream: FIRST}}\n"
+             "  - {type: queue, name: second, subject: orders.second,"
+             " jetstream: {stream: SECOND}}\n"
              "nodes:\n  work: {path: nodes/work.ts}\n");
   exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
   options.config_overlay = {{"nats_url", nats_server_.url()}};
@@ -347,7 +348,7 @@ TEST_F(QueueConsumerTest, SeveralTriggersShareOneGracePeriodWhenStopping) {
   ASSERT_TRUE(nats.is_ok()) << nats.status().message();
   // Each trigger runs an execution that outlasts the grace period.
   for (const char* subject : {"orders.first", "orders.second"}) {
-    ASSERT_TRUE(client_->publish({subject, R"({"sleep": 2500})", {}, ""}).is_ok());
+    publish(subject, R"({"sleep": 2500})");
   }
   ASSERT_TRUE(eventually([&] {
     return metrics_.render().find("pd_executions_in_flight 2\n") != std::string::npos;
