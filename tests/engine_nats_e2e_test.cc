@@ -1,7 +1,7 @@
 // pd-engine serve with NATS as operators run it: the built binary, a real `nats-server -js` on a
 // loopback port, nodes that report every message they process to a recorder on loopback.
 // Nothing is lost when the engine is killed with SIGKILL mid-stream or the NATS server restarts;
-// SIGTERM finishes and acknowledges what is in flight; `pd-engine dlq` lists and replays; the
+// SIGTERM finishes and acknowledges what is in flight, and HTTP takes no new work meanwhile; `pd-engine dlq` lists and replays; the
 // engine runs as an unprivileged user with a read-only workflow folder and no writable home.
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -397,6 +397,30 @@ TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   engine = start_engine();
   ASSERT_TRUE(eventually([&] { return recorder_.distinct() == 20; }, std::chrono::seconds(30)));
   EXPECT_EQ(recorder_.duplicates(), 0u) << engine->log();
+}
+
+TEST_F(EngineNats, SigtermStopsHttpTakingWorkWhileQueueExecutionsFinish) {
+  auto engine = start_engine();
+  publish(0, 1, ", \"sleep\": 2000");
+  ASSERT_TRUE(eventually(
+      [&] {
+        httplib::Client http("127.0.0.1", engine_port_);
+        auto metrics = http.Get("/metrics");
+        return metrics && metrics->body.find("pd_executions_in_flight 1") != std::string::npos;
+      },
+      std::chrono::seconds(10)));
+  ASSERT_EQ(kill(engine->pid(), SIGTERM), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The queue execution still runs; a new request must not be taken on meanwhile.
+  httplib::Client http("127.0.0.1", engine_port_);
+  auto late = http.Post("/run", R"({"id": 99})", "application/json");
+  if (late) {
+    EXPECT_EQ(late->status, 503) << late->body;
+  }
+  std::optional<int> exit_code = engine->wait(std::chrono::seconds(10));
+  ASSERT_TRUE(exit_code.has_value()) << engine->log();
+  EXPECT_EQ(*exit_code, 0) << engine->log();
+  EXPECT_EQ(recorder_.distinct(), 1u);  // the queue message finished; the late request never ran
 }
 
 TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {

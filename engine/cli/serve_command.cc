@@ -163,9 +163,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
       log_line(out, log_mutex, {{"level", "error"}, {"message", "grace period over; exiting"}});
       std::_Exit(1);
     }).detach();
+    // HTTP first: it refuses new work (503, then the listener closes) while the queue
+    // executions finish; requests in hand are answered before serve() returns.
+    server.stop();
     if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));
     if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
-    server.stop();
   });
   server.serve();
   waiter.join();
