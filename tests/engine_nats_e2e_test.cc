@@ -1,8 +1,9 @@
 // pd-engine serve with NATS as operators run it: the built binary, a real `nats-server -js` on a
 // loopback port, nodes that report every message they process to a recorder on loopback.
 // Nothing is lost when the engine is killed with SIGKILL mid-stream or the NATS server restarts;
-// SIGTERM finishes and acknowledges what is in flight, and HTTP takes no new work meanwhile; `pd-engine dlq` lists and replays; the
-// engine runs as an unprivileged user with a read-only workflow folder and no writable home.
+// SIGTERM finishes and acknowledges what is in flight, and HTTP takes no new work meanwhile;
+// `pd-engine dlq` lists and replays; the engine runs as an unprivileged user with a read-only
+// workflow folder and no writable home.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -125,6 +126,12 @@ class EngineNats : public ::testing::Test {
     EXPECT_TRUE(engine->wait_for_port(port)) << engine->log();
     engine_port_ = port;
     return engine;
+  }
+  // The running engine's /metrics text; "" while it does not answer.
+  std::string engine_metrics() {
+    httplib::Client http("127.0.0.1", engine_port_);
+    auto metrics = http.Get("/metrics");
+    return metrics ? metrics->body : "";
   }
   void publish(int first, int count, const std::string& extra = "") {
     for (int i = first; i < first + count; ++i) {
@@ -385,9 +392,9 @@ TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   publish(0, 20, ", \"sleep\": 300");
   ASSERT_TRUE(eventually(
       [&] {
-        httplib::Client http("127.0.0.1", engine_port_);
-        auto metrics = http.Get("/metrics");
-        return metrics && metrics->body.find("pd_executions_in_flight 0") == std::string::npos;
+        std::string metrics = engine_metrics();
+        return !metrics.empty() &&
+               metrics.find("pd_executions_in_flight 0") == std::string::npos;
       },
       std::chrono::seconds(10)));
   EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
@@ -403,11 +410,7 @@ TEST_F(EngineNats, SigtermStopsHttpTakingWorkWhileQueueExecutionsFinish) {
   auto engine = start_engine();
   publish(0, 1, ", \"sleep\": 2000");
   ASSERT_TRUE(eventually(
-      [&] {
-        httplib::Client http("127.0.0.1", engine_port_);
-        auto metrics = http.Get("/metrics");
-        return metrics && metrics->body.find("pd_executions_in_flight 1") != std::string::npos;
-      },
+      [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
       std::chrono::seconds(10)));
   ASSERT_EQ(kill(engine->pid(), SIGTERM), 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -472,13 +475,11 @@ TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
   CommandResult empty = run_command(shell_quote(engine_binary()) +
                                     " dlq list --subject jobs.new.dlq --nats-url " + nats_.url());
   EXPECT_EQ(empty.output, "No dead letters on jobs.new.dlq.\n");
-  httplib::Client http("127.0.0.1", engine_port_);
   EXPECT_TRUE(eventually(
       [&] {
-        auto metrics = http.Get("/metrics");
-        return metrics &&
-               metrics->body.find("pd_executions_total{trigger=\"jobs\",outcome=\"success\"} 2") !=
-                   std::string::npos;
+        return engine_metrics().find(
+                   "pd_executions_total{trigger=\"jobs\",outcome=\"success\"} 2") !=
+               std::string::npos;
       },
       std::chrono::seconds(20)));
 }

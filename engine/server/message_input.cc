@@ -47,9 +47,12 @@ Result<nlohmann::json> message_input(const nats::Message& message,
   return nlohmann::json::binary(std::vector<uint8_t>(message.data.begin(), message.data.end()));
 }
 
+bool has_json_content_type(const nats::Message& message) {
+  return is_json_media_type(media_type(message.header("Content-Type")));
+}
+
 std::string json_payload_text(const nats::Message& message) {
-  std::string type = media_type(message.header("Content-Type"));
-  if (!is_json_media_type(type)) return "";
+  if (!has_json_content_type(message)) return "";
   return nlohmann::json::accept(message.data) ? message.data : "";
 }
 

@@ -18,6 +18,9 @@ namespace pd::server {
 // InvalidArgument naming the parse error when a JSON content type carries something else.
 Result<nlohmann::json> message_input(const nats::Message& message, const std::string& trigger_name);
 
+// Whether the Content-Type says JSON (application/json, *+json).
+bool has_json_content_type(const nats::Message& message);
+
 // The payload as the JSON text nodes get (their objects then keep the sender's key order), when
 // the Content-Type says JSON and the payload is valid JSON; "" otherwise (use message_input).
 std::string json_payload_text(const nats::Message& message);

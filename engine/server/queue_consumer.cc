@@ -284,11 +284,17 @@ void QueueConsumer::handle_core(nats::Message message) {
 void QueueConsumer::dispatch(std::shared_ptr<Pending> pending, bool reserved) {
   const nats::Message& message = pending->msg();
   // A JSON payload goes to the nodes as its text, so that its objects keep the sender's key
-  // order (a parsed nlohmann::json sorts them); it is parsed here only for a schema to check.
-  std::string input_json = json_payload_text(message);
-  Result<nlohmann::json> input = input_json.empty() || schema_
-                                     ? message_input(message, name_)
-                                     : Result<nlohmann::json>(nlohmann::json());
+  // order (a parsed nlohmann::json sorts them); it is parsed here only for a schema to check,
+  // and that parse is its check as JSON too.
+  Result<nlohmann::json> input = nlohmann::json();
+  std::string input_json;
+  if (schema_) {
+    input = message_input(message, name_);
+    if (input.is_ok() && has_json_content_type(message)) input_json = message.data;
+  } else {
+    input_json = json_payload_text(message);
+    if (input_json.empty()) input = message_input(message, name_);
+  }
   std::string invalid = input.is_ok() ? "" : input.status().message();
   if (pending->delivery && pending->attempt() > static_cast<uint64_t>(max_deliver_)) {
     // Its last allowed attempt started and never settled (the engine stopped while running it):

@@ -78,6 +78,12 @@ class QueueConsumerTest : public ::testing::Test {
     Status started = consumer_->start();
     ASSERT_TRUE(started.is_ok()) << started.message();
   }
+  // The workflow in dir_, with config nats_url naming the test's server (for NatsTriggers).
+  Result<std::unique_ptr<exec::WorkflowRuntime>> open_with_nats_url() {
+    exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
+    options.config_overlay = {{"nats_url", nats_server_.url()}};
+    return exec::WorkflowRuntime::open(platform(), options);
+  }
   void publish(const std::string& subject, const std::string& data,
                nats::MessageHeaders headers = {}) {
     Result<nats::PublishAck> ack = client_->publish_durably({subject, data, std::move(headers), ""},
@@ -340,9 +346,7 @@ TEST_F(QueueConsumerTest, SeveralTriggersShareOneGracePeriodWhenStopping) {
              "  - {type: queue, name: second, subject: orders.second,"
              " jetstream: {stream: SECOND}}\n"
              "nodes:\n  work: {path: nodes/work.ts}\n");
-  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
-  options.config_overlay = {{"nats_url", nats_server_.url()}};
-  auto runtime = exec::WorkflowRuntime::open(platform(), options);
+  auto runtime = open_with_nats_url();
   ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
   auto nats = NatsTriggers::start(*runtime.value(), metrics_, {});
   ASSERT_TRUE(nats.is_ok()) << nats.status().message();
@@ -368,9 +372,7 @@ TEST_F(QueueConsumerTest, GatewayPublishesVerifiedWebhooksOnceAndTheConsumerRuns
              "    path: /hooks/github\n    verify: github\n    secret: github\n"
              "    publish: \"events.github.{header:X-GitHub-Event}\"\n"
              "nodes:\n  work: {path: nodes/work.ts}\n");
-  exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
-  options.config_overlay = {{"nats_url", nats_server_.url()}};
-  auto runtime = exec::WorkflowRuntime::open(platform(), options);
+  auto runtime = open_with_nats_url();
   ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
   ASSERT_TRUE(client_->ensure_stream("EVENTS", {"events.>"}).is_ok());
   EngineServer server(*runtime.value(), {"127.0.0.1", 0, 1 << 20});
