@@ -393,8 +393,7 @@ TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   ASSERT_TRUE(eventually(
       [&] {
         std::string metrics = engine_metrics();
-        return !metrics.empty() &&
-               metrics.find("pd_executions_in_flight 0") == std::string::npos;
+        return !metrics.empty() && metrics.find("pd_executions_in_flight 0") == std::string::npos;
       },
       std::chrono::seconds(10)));
   EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
