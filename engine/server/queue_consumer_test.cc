@@ -282,8 +282,9 @@ TEST_F(QueueConsumerTest, MaxInFlightHoldsWithTwoPullersFetchingSideBySide) {
 TEST_F(QueueConsumerTest, StopReturnsOnlyOnceFinishedExecutionsAreAcked) {
   // An execution's room is freed when it ends, before its ack goes out from the settle thread:
   // stop() must still wait for those acks, since NATS is drained right after it.
-  open("    subject: orders.new\n    max_in_flight: 16\n"
-       "    jetstream: {stream: ORDERS, durable: orders, ack_wait: 1s}\n");
+  open(
+      "    subject: orders.new\n    max_in_flight: 16\n"
+      "    jetstream: {stream: ORDERS, durable: orders, ack_wait: 1s}\n");
   for (int i = 0; i < 400; ++i) publish("orders.new", R"({"sleep": 20})");
   ASSERT_TRUE(eventually([&] { return count("success") >= 50; }));
   consumer_->stop(std::chrono::seconds(5));
@@ -354,9 +355,8 @@ TEST_F(QueueConsumerTest, SeveralTriggersShareOneGracePeriodWhenStopping) {
   for (const char* subject : {"orders.first", "orders.second"}) {
     publish(subject, R"({"sleep": 2500})");
   }
-  ASSERT_TRUE(eventually([&] {
-    return metrics_.render().find("pd_executions_in_flight 2\n") != std::string::npos;
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return metrics_.render().find("pd_executions_in_flight 2\n") != std::string::npos; }));
   auto started = std::chrono::steady_clock::now();
   nats.value()->stop(std::chrono::seconds(1));
   auto took = std::chrono::steady_clock::now() - started;
