@@ -105,7 +105,8 @@ class QueueConsumer {
   mutable std::mutex mutex_;
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
-  bool grace_over_ = false;  // wait_finished() is done waiting; under mutex_
+  // wait_finished() is done waiting (the heartbeat stops); under mutex_
+  bool grace_over_ = false;
   std::set<std::shared_ptr<Pending>> running_;  // for in-progress acks
   // Executions that succeeded or will be retried, waiting for the settle thread's ack, nak or
   // reply (see settled()). Their room under max_in_flight is already free.
@@ -114,7 +115,7 @@ class QueueConsumer {
   std::condition_variable settle_drained_;  // settling_ fell to 0
   std::vector<Settled> settled_;
   std::atomic<int> settling_{0};  // handed to the settle thread, not yet acked
-  bool settler_asleep_ = false;  // waiting without a timeout: must be woken
+  bool settler_asleep_ = false;   // waiting without a timeout: must be woken
   bool settle_stopping_ = false;
   std::thread settler_;
   std::vector<std::thread> pullers_;
