@@ -9,7 +9,8 @@
 #                 about the same rate and p99 compares like with like;
 #   split cores — each server confined to CPU 0 (ours then starts one isolate), wrk on CPU 1: a
 #                 core's worth of server, with no load generator competing for it.
-# HTTP_LOOP=single measures `--http-loop single` (one event loop) instead of the default.
+# HTTP_LOOP=isolates|single measures that `--http-loop` instead of the default (auto); each view
+# names where our server served HTTP (its `serving` log line).
 set -euo pipefail
 build=${1:?build dir}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,10 +50,16 @@ start_ours() {
   port=$(free_port)
   "$@" "$build/engine/cli/pd-engine" serve --workflow "$tmp/wf" --host 127.0.0.1 --port "$port" \
     --secrets-dir "$tmp/none" --config-dir "$tmp/none" --cache-dir "$tmp/cache" \
-    --http-loop "${HTTP_LOOP:-isolates}" >"$tmp/ours-$port.log" 2>&1 &
+    --http-loop "${HTTP_LOOP:-auto}" >"$tmp/ours-$port.log" 2>&1 &
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  for _ in $(seq 100); do
+    if curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1; then
+      loop=$(grep -o '"httpLoop":"[a-z]*"' "$tmp/ours-$port.log" | cut -d'"' -f4)
+      return 0
+    fi
+    sleep 0.05
+  done
   echo "pd-engine did not start: $(tail -3 "$tmp/ours-$port.log")" >&2
   return 1
 }
@@ -100,7 +107,7 @@ measure() {
 }
 
 start_ours
-ours_port=$port ours_pid=$pid
+ours_port=$port ours_pid=$pid loop_shared=$loop
 echo "  floor GET /health, our server: $(measure "$ours_pid" "http://127.0.0.1:$ours_port/health")"
 anchor=1
 if ! start_old 2>"$tmp/why"; then
@@ -121,7 +128,7 @@ kill "$ours_pid" "$old_pid" 2>/dev/null || true
 ours_split=() theirs_split=()
 if [ "$(nproc)" -ge 2 ]; then
   start_ours taskset -c 0
-  ours_port=$port ours_pid=$pid
+  ours_port=$port ours_pid=$pid loop_split=$loop
   if [ $anchor -eq 1 ]; then start_old taskset -c 0 2>/dev/null; old_port=$port old_pid=$pid; fi
   wrk_prefix=(taskset -c 1)
   for _ in $(seq "$rounds"); do
@@ -130,10 +137,10 @@ if [ "$(nproc)" -ge 2 ]; then
   done
 fi
 
-python3 - "$rounds" "${HTTP_LOOP:-isolates}" "${ours[@]}" "${theirs[@]}" "${ours_paced[@]}" \
+python3 - "$rounds" "$loop_shared" "${loop_split:-}" "${ours[@]}" "${theirs[@]}" "${ours_paced[@]}" \
   "${theirs_paced[@]}" "${ours_split[@]}" "${theirs_split[@]}" <<'PY'
 import re, statistics, sys
-n, loop, runs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+n, loop, loop_split, runs = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 anchor = len(runs) >= 4 * n
 views = ["saturated", "equal load", "split cores"]
 groups = {}
@@ -148,9 +155,9 @@ def fig(runs):
     return rps, p99, cpu
 old_name = "old engine (randybias/tentacular@653616c under Deno 2.9.6)"
 what = {
-    "saturated": f"wrk -t2 -c16 on the same cores as the server, --http-loop {loop}",
+    "saturated": f"wrk -t2 -c16 on the same cores as the server (ours: HTTP loop {loop})",
     "equal load": "the same with 1 ms think time per connection (both serve about the same rate)",
-    "split cores": "server on CPU 0 (ours: 1 isolate), wrk -t2 -c16 on CPU 1",
+    "split cores": f"server on CPU 0 (ours: 1 isolate, HTTP loop {loop_split}), wrk -t2 -c16 on CPU 1",
 }
 for view in views:
     if (view, "ours") not in groups:

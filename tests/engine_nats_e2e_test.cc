@@ -115,13 +115,14 @@ class EngineNats : public ::testing::Test {
     std::filesystem::create_directories((dir_.path() / "wf" / relative).parent_path());
     std::ofstream(dir_.path() / "wf" / relative) << text;
   }
-  std::unique_ptr<BackgroundCommand> start_engine(const std::string& prefix = "") {
+  std::unique_ptr<BackgroundCommand> start_engine(const std::string& prefix = "",
+                                                  const std::string& extra_args = "") {
     int port = free_loopback_port();
     auto engine = std::make_unique<BackgroundCommand>(
         prefix + shell_quote(engine_binary()) + " serve --workflow " +
             shell_quote((dir_.path() / "wf").string()) + " --host 127.0.0.1 --port " +
             std::to_string(port) + " --nats-url " + nats_.url() + " --config-dir /nonexistent" +
-            " --secrets-dir /nonexistent" + cache_arg(),
+            " --secrets-dir /nonexistent" + cache_arg() + extra_args,
         dir_.path() / ("engine-" + std::to_string(++engines_) + ".log"));
     EXPECT_TRUE(engine->wait_for_port(port)) << engine->log();
     engine_port_ = port;
@@ -486,10 +487,22 @@ TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
 TEST_F(EngineNats, StartsOneIsolatePerCpuItMayUse) {
   // Confined to one CPU (as taskset or a cpuset does; a pod's CPU limit is read from its cgroup,
   // tested in CpuBudget), the engine starts one isolate, not one per core of the machine.
+  // That isolate serves HTTP itself (--http-loop auto): no hand-off to another thread.
   auto engine = start_engine("taskset -c 0 ");
   EXPECT_TRUE(eventually([&] { return engine->log().find("\"isolates\":1,") != std::string::npos; },
                          std::chrono::seconds(20)))
       << engine->log();
+  EXPECT_NE(engine->log().find("\"httpLoop\":\"isolates\""), std::string::npos) << engine->log();
+  EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
+}
+
+TEST_F(EngineNats, SeveralIsolatesShareOneHttpLoop) {
+  // --http-loop auto with several isolates: one loop hands executions to them in turn.
+  auto engine = start_engine("", " --isolates 2");
+  EXPECT_TRUE(eventually([&] { return engine->log().find("\"isolates\":2,") != std::string::npos; },
+                         std::chrono::seconds(20)))
+      << engine->log();
+  EXPECT_NE(engine->log().find("\"httpLoop\":\"single\""), std::string::npos) << engine->log();
   EXPECT_EQ(engine->stop(SIGTERM), 0) << engine->log();
 }
 

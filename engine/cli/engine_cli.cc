@@ -47,9 +47,10 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
                         "CronJobs do it), on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   serve_cmd->add_option("--http-loop", serve.http_loop,
-                        "Where HTTP is served: isolates (each isolate's own thread, default) or "
-                        "single (one event loop handing executions to the isolates)")
-      ->check(CLI::IsMember({"isolates", "single"}));
+                        "Where HTTP is served: auto (default: isolates with one isolate, single "
+                        "with several), isolates (each isolate's own thread) or single (one event "
+                        "loop handing executions to the isolates)")
+      ->check(CLI::IsMember({"auto", "isolates", "single"}));
   DlqOptions dlq;
   CLI::App* dlq_cmd = app.add_subcommand("dlq", "List or re-publish dead letters of a queue trigger");
   dlq_cmd->add_option("ACTION", dlq.action, "list or replay")->required()->check(CLI::IsMember({"list", "replay"}));

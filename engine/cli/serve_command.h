@@ -24,9 +24,11 @@ struct ServeOptions {
   size_t isolates = 0;
   size_t max_body_bytes = 4u << 20;
   int grace_seconds = 30;
-  std::string nats_url;                // overrides config nats_url
-  std::string cron = "auto";           // auto (on unless in Kubernetes) | on | off
-  std::string http_loop = "isolates";  // isolates (HTTP on each isolate's thread) | single
+  std::string nats_url;       // overrides config nats_url
+  std::string cron = "auto";  // auto (on unless in Kubernetes) | on | off
+  // auto (isolates with one isolate, single with several) | isolates (HTTP on each isolate's
+  // thread) | single (one loop handing executions to the isolates)
+  std::string http_loop = "auto";
 };
 
 int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream& err);

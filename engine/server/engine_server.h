@@ -29,7 +29,8 @@ struct ServerOptions {
   // HTTP runs on the isolates' own loop threads (one event loop per isolate, sharing the
   // listening socket), so a request is read, executed and answered without changing threads.
   // false: one event loop on serve()'s thread hands executions to the isolates (a thread
-  // change each way; `pd-engine serve --http-loop single`).
+  // change each way; `pd-engine serve --http-loop single`, and its default with several
+  // isolates).
   bool http_on_isolates = true;
 };
 

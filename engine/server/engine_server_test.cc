@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <thread>
+#include <vector>
 
 #include "engine/exec/test_runtime_options.h"
 #include "engine/spec/test_workflow_dir.h"
@@ -32,6 +33,7 @@ class EngineServerTest : public ::testing::TestWithParam<ServerMode> {
                "export default async (_c: unknown, input: any) => {\n"
                "  if (input?.fail) throw new Error('asked to fail');\n"
                "  if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+               "  for (const end = Date.now() + (input?.spin ?? 0); Date.now() < end;);\n"
                "  if (input?.keys) return Object.keys(input);\n"
                "  return input;\n};\n");
     dir_.write(".secrets.yaml", "github:\n  webhook_secret: s3cret-key\n");
@@ -130,6 +132,38 @@ TEST_P(EngineServerTest, StopLetsExecutionsInFlightFinish) {
   }
   server_->stop();
   slow.join();
+}
+
+// With a loop of its own, HTTP does not wait for JavaScript: a liveness probe is answered while
+// every isolate runs a CPU-bound node. (Served on the isolates, a connection waits for its
+// isolate; docs/engine.md.)
+TEST_P(EngineServerTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
+  if (GetParam().http_on_isolates) GTEST_SKIP() << "HTTP is served on the isolates' threads";
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> spinning;
+  for (size_t i = 0; i < GetParam().isolates; ++i) {
+    spinning.emplace_back([this] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(std::chrono::seconds(30));
+      auto res = client.Post("/run", R"({"spin": 3000})", "application/json");
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 200);
+    });
+  }
+  std::string busy = "pd_executions_in_flight " + std::to_string(GetParam().isolates);
+  for (int i = 0; i < 400; ++i) {
+    auto metrics = client_->Get("/metrics");
+    if (metrics && metrics->body.find(busy) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  httplib::Client probe("127.0.0.1", server_->port());
+  auto health = probe.Get("/health");
+  auto answered = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  // The nodes spin for 3 s: waiting for one (/metrics or /health) would take that long.
+  EXPECT_LT(answered, std::chrono::milliseconds(2000));
+  for (std::thread& t : spinning) t.join();
 }
 
 INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
