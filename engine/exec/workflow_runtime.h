@@ -75,7 +75,7 @@ class WorkflowRuntime {
   ~WorkflowRuntime();
 
   // Called on a lane's thread, the execution starts there at once; from elsewhere it is handed
-  // to the lanes in turn.
+  // to the lane with the least work waiting.
   void execute(RunRequest run, std::function<void(ExecutionResult)> done);
   ExecutionResult execute_and_wait(RunRequest run);
 

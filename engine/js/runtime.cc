@@ -203,6 +203,7 @@ struct Runtime::Impl : IsolateHost {
   std::shared_ptr<LoopWaiter> waiter;
   std::vector<std::promise<void>> waiter_switched;
   std::atomic<size_t> in_flight{0};
+  std::atomic<size_t> tasks_waiting{0};           // posted, not yet run
   std::map<std::string, std::string> node_paths;  // as called → absolute, checked once
   std::thread loop_thread;
 
@@ -242,6 +243,7 @@ struct Runtime::Impl : IsolateHost {
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (stopping) return;
+      if (item.task) tasks_waiting++;
       tasks.push_back(std::move(item));
       sleeper = waiter;
     }
@@ -515,6 +517,7 @@ void Runtime::Impl::run_loop() {
         start_call(std::move(item.call));
       } else {
         item.task();
+        tasks_waiting--;
       }
     }
     run_due_timers();
@@ -1319,5 +1322,7 @@ Result<std::string> Runtime::strip_types(const std::string& source, const std::s
 }
 
 size_t Runtime::in_flight() const { return impl_->in_flight.load(); }
+
+size_t Runtime::load() const { return impl_->in_flight.load() + impl_->tasks_waiting.load(); }
 
 }  // namespace pd::js

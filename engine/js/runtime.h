@@ -154,6 +154,8 @@ class Runtime {
 
   // Calls accepted and not yet finished (for a pool's load balancing).
   size_t in_flight() const;
+  // Those calls plus the posted tasks not yet run: work this runtime's thread has yet to do.
+  size_t load() const;
 
   struct Impl;
 

@@ -35,7 +35,18 @@ Result<NodeCall> RuntimePool::call_node(const std::string& node_path, const nloh
 }
 
 void RuntimePool::post_task(std::function<void(size_t index)> task) {
-  size_t index = next_task_++ % runtimes_.size();
+  // A task counts towards its runtime's load as soon as it is posted, so a burst spreads.
+  size_t first = next_task_++ % runtimes_.size();
+  size_t index = first;
+  size_t lightest = runtimes_[first]->load();
+  for (size_t step = 1; step < runtimes_.size() && lightest > 0; ++step) {
+    size_t candidate = (first + step) % runtimes_.size();
+    size_t load = runtimes_[candidate]->load();
+    if (load < lightest) {
+      index = candidate;
+      lightest = load;
+    }
+  }
   runtimes_[index]->post_task([task = std::move(task), index] { task(index); });
 }
 

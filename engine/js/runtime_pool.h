@@ -29,9 +29,9 @@ class RuntimePool {
   // that its nodes follow each other on one thread.
   size_t pick(int preferred) const;
   Runtime& runtime(size_t index) { return *runtimes_.at(index); }
-  // Runs `task(index)` on runtime `index`'s loop thread, taking the runtimes in turn (the calls
-  // a task makes count towards least-busy only once made, so a burst of tasks would all land on
-  // one).
+  // Runs `task(index)` on the loop thread of the runtime with the least work waiting (calls in
+  // flight and tasks not yet run; among equals, in turn), so that work does not queue behind a
+  // runtime busy with a long node while another is free.
   void post_task(std::function<void(size_t index)> task);
   // The index of the runtime whose loop thread is calling; -1 on any other thread.
   int current_lane() const;

@@ -166,6 +166,36 @@ TEST_P(EngineServerTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
   for (std::thread& t : spinning) t.join();
 }
 
+// Behind one loop, an execution goes to the isolate with the least work waiting: requests do
+// not queue behind a long node while another isolate is free (taken in turn, every other one
+// would wait for it).
+TEST_P(EngineServerTest, QuickRequestsDoNotQueueBehindALongNode) {
+  if (GetParam().http_on_isolates || GetParam().isolates < 2) {
+    GTEST_SKIP() << "needs several isolates behind one HTTP loop";
+  }
+  auto started = std::chrono::steady_clock::now();
+  std::thread spinning([this] {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_read_timeout(std::chrono::seconds(30));
+    auto res = client.Post("/run", R"({"spin": 3000})", "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+  });
+  for (int i = 0; i < 400; ++i) {
+    auto metrics = client_->Get("/metrics");
+    if (metrics && metrics->body.find("pd_executions_in_flight 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int i = 0; i < 4; ++i) {
+    auto quick = client_->Post("/run", R"({"n": 1})", "application/json");
+    ASSERT_TRUE(quick);
+    EXPECT_EQ(quick->status, 200);
+  }
+  // The long node spins for 3 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2000));
+  spinning.join();
+}
+
 INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
                          ::testing::Values(ServerMode{1, true}, ServerMode{2, true},
                                            ServerMode{2, false}),
