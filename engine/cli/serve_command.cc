@@ -143,12 +143,20 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     }
     cron = std::move(started).value();
   }
+  // Cron and the queue triggers stop taking work together, then share one grace period: the
+  // queue triggers do not go on fetching while cron runs finish.
+  auto stop_triggers = [&] {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.grace_seconds);
+    if (cron) cron->stop_taking();
+    if (nats) nats->stop_taking();
+    if (cron) cron->wait_finished(deadline);
+    if (nats) nats->finish(deadline);
+  };
   // From here the waiter below takes signals (one that comes in between stays pending for it).
   start_watch.request_stop();
   start_watch.join();
   if (stopped_while_starting()) {
-    if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));
-    if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
+    stop_triggers();
     return 0;
   }
   log_line(out, log_mutex,
@@ -177,8 +185,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     // HTTP first: it refuses new work (503, then the listener closes) while the queue
     // executions finish; requests in hand are answered before serve() returns.
     server.stop();
-    if (cron) cron->stop(std::chrono::seconds(options.grace_seconds));
-    if (nats) nats->stop(std::chrono::seconds(options.grace_seconds));
+    stop_triggers();
   });
   server.serve();
   waiter.join();

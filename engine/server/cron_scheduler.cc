@@ -34,15 +34,24 @@ Result<std::unique_ptr<CronScheduler>> CronScheduler::start(exec::WorkflowRuntim
 CronScheduler::~CronScheduler() { stop(std::chrono::milliseconds(0)); }
 
 void CronScheduler::stop(std::chrono::milliseconds grace) {
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  stop_taking();
+  wait_finished(deadline);
+}
+
+void CronScheduler::stop_taking() {
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     changed_.notify_all();
   }
+  // The scheduling thread; runs it fired end on the isolates.
   if (thread_.joinable()) thread_.join();
+}
+
+void CronScheduler::wait_finished(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait_for(lock, grace, [this] { return running_ == 0; });
+  changed_.wait_until(lock, deadline, [this] { return running_ == 0; });
 }
 
 int CronScheduler::started(const std::string& trigger) const {

@@ -32,8 +32,13 @@ class CronScheduler {
   static Result<std::unique_ptr<CronScheduler>> start(exec::WorkflowRuntime& runtime,
                                                       Metrics& metrics, CronSchedulerOptions options);
   ~CronScheduler();
-  // Stops scheduling and waits up to `grace` for runs in flight.
+  // Stops scheduling and waits up to `grace` for runs in flight: stop_taking(), then
+  // wait_finished(now + grace).
   void stop(std::chrono::milliseconds grace);
+  // Stops scheduling; runs in flight go on. Returns at once, whatever they do.
+  void stop_taking();
+  // Waits until no run is in flight or until `deadline`, whichever comes first.
+  void wait_finished(std::chrono::steady_clock::time_point deadline);
   int started(const std::string& trigger) const;
   int skipped(const std::string& trigger) const;
 

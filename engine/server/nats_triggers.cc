@@ -130,11 +130,20 @@ std::string NatsTriggers::not_ready_reason() const {
 }
 
 void NatsTriggers::stop(std::chrono::milliseconds grace) {
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  stop_taking();
+  finish(deadline);
+}
+
+void NatsTriggers::stop_taking() {
+  // All stop taking messages first; then one grace period for all of them, not one each.
+  for (auto& consumer : consumers_) consumer->stop_taking();
+}
+
+void NatsTriggers::finish(std::chrono::steady_clock::time_point deadline) {
   if (stopped_) return;
   stopped_ = true;
-  // All stop taking messages first; then one grace period for all of them, not one each.
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  for (auto& consumer : consumers_) consumer->stop_taking();
+  for (auto& consumer : consumers_) consumer->stop_taking();  // in case nobody did
   for (auto& consumer : consumers_) consumer->wait_finished(deadline);
   if (client_) client_->drain(std::chrono::seconds(5));
 }

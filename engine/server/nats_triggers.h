@@ -36,8 +36,14 @@ class NatsTriggers {
   nats::EventPublisher& publisher() { return *client_; }
   // "" when connected, else why not.
   std::string not_ready_reason() const;
-  // Stops taking messages, waits up to `grace` for executions in flight, then drains NATS.
+  // Stops taking messages, waits up to `grace` for executions in flight, then drains NATS:
+  // stop_taking(), then finish(now + grace).
   void stop(std::chrono::milliseconds grace);
+  // Every consumer stops taking messages; executions in flight go on.
+  void stop_taking();
+  // Waits until `deadline` at most for the executions in flight (and their acks), then drains
+  // NATS. Once; stop_taking() first.
+  void finish(std::chrono::steady_clock::time_point deadline);
 
  private:
   NatsTriggers() = default;
