@@ -23,6 +23,22 @@ TEST_F(RuntimeTest, CallsTheDefaultExportOfATypeScriptNode) {
   EXPECT_EQ(result.value().output, (nlohmann::json{{"text", "hi, Ada"}}));
 }
 
+// Text handed to V8 is checked for non-ASCII bytes eight at a time, then byte by byte: a
+// character outside ASCII anywhere (first word, a later word, the tail) must arrive intact.
+TEST_F(RuntimeTest, TextOutsideAsciiArrivesIntactWhereverItIs) {
+  write("nodes/echo.ts", "export default (_ctx: unknown, input: { s: string }) => input.s;\n");
+  for (std::string s :
+       {"\u00e9", "abcdefg\u00e9", "abcdefghijklmnop\u00e9xyz", "0123456789abcdef\u20ac",
+        "plain ascii only, longer than a word", "\xf0\x9f\x98\x80 emoji first"}) {
+    CallOptions options{std::chrono::seconds(5)};
+    options.input_json = "{\"s\": \"" + s + "\"}";
+    Result<NodeCall> result =
+        runtime_->call_node("nodes/echo.ts", nlohmann::json::object(), nlohmann::json(), options);
+    ASSERT_TRUE(result.is_ok()) << result.status().message();
+    EXPECT_EQ(result.value().output, s);
+  }
+}
+
 TEST_F(RuntimeTest, SupportsTypeScriptConstructs) {
   write(
       "nodes/ts.ts",

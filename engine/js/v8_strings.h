@@ -3,16 +3,25 @@
 
 #include <v8.h>
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace pd::js {
 
-// Whether every byte is below 0x80.
+// Whether every byte is below 0x80. Eight bytes at a time: -O2 leaves a byte loop of unknown
+// length unvectorised, and this runs over every ctx, input and trigger text handed to V8.
 inline bool is_ascii(std::string_view text) {
-  unsigned char high = 0;
-  for (char c : text) high |= static_cast<unsigned char>(c);  // vectorised by the compiler
-  return high < 0x80;
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    high |= word;
+  }
+  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 // ASCII (most JSON we hand over: ctx, inputs) is copied as one-byte text, which skips V8's
