@@ -158,10 +158,9 @@ const std::string& node_context_script() {
     // hundred bytes most nodes never look at. One getter/setter pair for every ctx, so V8
     // keeps them all on one fast shape.
     static #lazyTrigger = {
-      __proto__: null,  // a node setting Object.prototype.value must not change what it defines
       get() {
         if (this.#triggerText !== undefined) {
-          this.#trigger = JSON.parse(this.#triggerText);
+          this.#trigger = api.parseJson(this.#triggerText);
           this.#triggerText = undefined;
         }
         return this.#trigger;
@@ -173,6 +172,14 @@ const std::string& node_context_script() {
       enumerable: true,
       configurable: true,
     };
+    // The same descriptor without a prototype. defineProperty reads a plain object's fields
+    // quickly only while Object.prototype is untouched; this one is for when a node gave
+    // Object.prototype a `value` or `writable`, which would otherwise count as descriptor fields.
+    static #lazyTriggerAlone = { __proto__: null, ...NodeContext.#lazyTrigger };
+    static #triggerDescriptor() {
+      const plain = NodeContext.#lazyTrigger;
+      return "value" in plain || "writable" in plain ? NodeContext.#lazyTriggerAlone : plain;
+    }
     constructor(data, triggerText) {
       this.#data = data;
       this.workflow = data.workflow;
@@ -182,7 +189,7 @@ const std::string& node_context_script() {
       this.secrets = data.secrets ?? {};
       if (triggerText !== undefined) {
         this.#triggerText = triggerText;
-        Object.defineProperty(this, "trigger", NodeContext.#lazyTrigger);
+        api.defineProperty(this, "trigger", NodeContext.#triggerDescriptor());
       } else if (data.trigger !== undefined) {
         this.trigger = data.trigger;
       }

@@ -514,5 +514,39 @@ edges: [{from: a, to: b}]
   EXPECT_EQ(result.outputs["b"], nlohmann::json({{"subject", "orders.new"}, {"deleted", true}}));
 }
 
+// A node may change the built-ins of its own context: give Object.prototype a `value` and a
+// `writable` (which a property descriptor would inherit), replace Object.defineProperty and
+// JSON.parse. Its later calls still get a ctx with a lazily parsed ctx.trigger.
+TEST_F(WorkflowRuntimeTest, ANodeChangingBuiltInsStillGetsItsTrigger) {
+  auto runtime = open(R"(name: trig
+version: "1.0"
+triggers: [{type: manual}]
+nodes:
+  meddle: {path: nodes/meddle.js}
+)",
+                      {{"nodes/meddle.js",
+                        "Object.defineProperty = () => { throw new Error('mine'); };\n"
+                        "JSON.parse = () => 'mine';\n"
+                        "export default (ctx) => {\n"
+                        "  const subject = ctx.trigger.subject;\n"
+                        "  Object.prototype.value = 1;\n"
+                        "  Object.prototype.writable = true;\n"
+                        "  return { subject, keys: Object.keys(ctx) };\n"
+                        "};\n"}});
+  ASSERT_TRUE(runtime);
+  // Two isolates, taken in turn: each sees calls after its first changed its built-ins.
+  for (const char* subject : {"first", "second", "third", "fourth"}) {
+    ExecutionResult result = runtime->execute_and_wait(
+        {.input = nlohmann::json::object(),
+         .trigger_json = std::string(R"({"subject":")") + subject + "\"}"});
+    ASSERT_TRUE(result.success) << result.errors.dump();
+    EXPECT_EQ(result.outputs["meddle"]["subject"], subject);
+    EXPECT_EQ(
+        result.outputs["meddle"]["keys"],
+        nlohmann::json::parse(
+            R"(["workflow", "node", "executionId", "config", "secrets", "trigger", "fetch"])"));
+  }
+}
+
 }  // namespace
 }  // namespace pd::exec

@@ -79,12 +79,15 @@ export function install(host) {
     // The node's ctx builder: `factory(api)` from the embedder's context script, run once per
     // context, returns `(data) => ctx`. `api` holds what only the runtime may do: structured log
     // records, and fetch that may also reach one named host (ctx.fetch to its service's API
-    // host, ctx.k8s to the cluster's API server).
+    // host, ctx.k8s to the cluster's API server), and built-ins as they were before any node
+    // ran (a node's top-level code runs before the first ctx is built).
     makeContextBuilder(factory) {
       return factory(Object.freeze({
         log: (level, message, record) => host.print(level, message, JSON.stringify(record)),
         fetchAllowing: (allowed, input, init) => fetchWithHost(input, init, String(allowed)),
         inspect,
+        defineProperty: ObjectDefineProperty,
+        parseJson: JSONParse,
       }));
     },
     // The data a ctx is built from: a call's own members (JSON text) followed by members many
@@ -144,6 +147,7 @@ const promiseThen = Promise.prototype.then;
 const ReflectApply = Reflect.apply;
 const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
 const ObjectAssign = Object.assign;
+const ObjectDefineProperty = Object.defineProperty;
 const JSONParse = JSON.parse;
 const adopt = async (value) => value;
 
