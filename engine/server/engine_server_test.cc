@@ -134,11 +134,13 @@ TEST_P(EngineServerTest, StopLetsExecutionsInFlightFinish) {
   slow.join();
 }
 
+// Several isolates behind one HTTP loop (--http-loop auto's choice with several isolates).
+class SingleLoopTest : public EngineServerTest {};
+
 // With a loop of its own, HTTP does not wait for JavaScript: a liveness probe is answered while
 // every isolate runs a CPU-bound node. (Served on the isolates, a connection waits for its
 // isolate; docs/engine.md.)
-TEST_P(EngineServerTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
-  if (GetParam().http_on_isolates) GTEST_SKIP() << "HTTP is served on the isolates' threads";
+TEST_P(SingleLoopTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
   auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> spinning;
   for (size_t i = 0; i < GetParam().isolates; ++i) {
@@ -169,10 +171,7 @@ TEST_P(EngineServerTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
 // Behind one loop, an execution goes to the isolate with the least work waiting: requests do
 // not queue behind a long node while another isolate is free (taken in turn, every other one
 // would wait for it).
-TEST_P(EngineServerTest, QuickRequestsDoNotQueueBehindALongNode) {
-  if (GetParam().http_on_isolates || GetParam().isolates < 2) {
-    GTEST_SKIP() << "needs several isolates behind one HTTP loop";
-  }
+TEST_P(SingleLoopTest, QuickRequestsDoNotQueueBehindALongNode) {
   auto started = std::chrono::steady_clock::now();
   std::thread spinning([this] {
     httplib::Client client("127.0.0.1", server_->port());
@@ -202,6 +201,11 @@ INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
                          [](const ::testing::TestParamInfo<ServerMode>& info) {
                            return std::to_string(info.param.isolates) + "Isolates" +
                                   (info.param.http_on_isolates ? "ServingHttp" : "AndAnHttpLoop");
+                         });
+
+INSTANTIATE_TEST_SUITE_P(HttpLoops, SingleLoopTest, ::testing::Values(ServerMode{2, false}),
+                         [](const ::testing::TestParamInfo<ServerMode>&) {
+                           return std::string("2IsolatesAndAnHttpLoop");
                          });
 
 }  // namespace
