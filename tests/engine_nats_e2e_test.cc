@@ -406,6 +406,21 @@ TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
   EXPECT_EQ(recorder_.duplicates(), 0u) << engine->log();
 }
 
+// An execution that outlasts --grace-period: the engine gives up on it at the end of the grace
+// period, says so and exits 1 (the message is redelivered after ack_wait), not 0 as if all had
+// finished.
+TEST_F(EngineNats, AnExecutionOutlastingTheGracePeriodEndsInExitOne) {
+  auto engine = start_engine("", " --grace-period 1");
+  publish(0, 1, ", \"sleep\": 5000");
+  ASSERT_TRUE(eventually(
+      [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
+      std::chrono::seconds(10)));
+  auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(engine->stop(SIGTERM), 1) << engine->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(4000));
+  EXPECT_NE(engine->log().find("grace period over"), std::string::npos) << engine->log();
+}
+
 TEST_F(EngineNats, SigtermStopsHttpTakingWorkWhileQueueExecutionsFinish) {
   auto engine = start_engine();
   publish(0, 1, ", \"sleep\": 2000");
@@ -497,7 +512,7 @@ TEST_F(EngineNats, StartsOneIsolatePerCpuItMayUse) {
 }
 
 TEST_F(EngineNats, SeveralIsolatesShareOneHttpLoop) {
-  // --http-loop auto with several isolates: one loop hands executions to them in turn.
+  // --http-loop auto with several isolates: one loop hands executions to the least busy.
   auto engine = start_engine("", " --isolates 2");
   EXPECT_TRUE(eventually([&] { return engine->log().find("\"isolates\":2,") != std::string::npos; },
                          std::chrono::seconds(20)))

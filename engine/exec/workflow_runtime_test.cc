@@ -534,7 +534,8 @@ nodes:
                         "  return { subject, keys: Object.keys(ctx) };\n"
                         "};\n"}});
   ASSERT_TRUE(runtime);
-  // Two isolates, taken in turn: each sees calls after its first changed its built-ins.
+  // Two isolates, equally idle, so taken in turn: each sees calls after its first changed its
+  // built-ins.
   for (const char* subject : {"first", "second", "third", "fourth"}) {
     ExecutionResult result = runtime->execute_and_wait(
         {.input = nlohmann::json::object(),

@@ -31,7 +31,11 @@ Result<std::unique_ptr<CronScheduler>> CronScheduler::start(exec::WorkflowRuntim
   return scheduler;
 }
 
-CronScheduler::~CronScheduler() { stop(std::chrono::milliseconds(0)); }
+CronScheduler::~CronScheduler() {
+  stop_taking();
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return running_ == 0; });
+}
 
 void CronScheduler::stop(std::chrono::milliseconds grace) {
   auto deadline = std::chrono::steady_clock::now() + grace;
@@ -49,9 +53,9 @@ void CronScheduler::stop_taking() {
   if (thread_.joinable()) thread_.join();
 }
 
-void CronScheduler::wait_finished(std::chrono::steady_clock::time_point deadline) {
+bool CronScheduler::wait_finished(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait_until(lock, deadline, [this] { return running_ == 0; });
+  return changed_.wait_until(lock, deadline, [this] { return running_ == 0; });
 }
 
 int CronScheduler::started(const std::string& trigger) const {

@@ -31,14 +31,16 @@ class CronScheduler {
   // Errors name the trigger whose schedule or time zone cannot be used.
   static Result<std::unique_ptr<CronScheduler>> start(exec::WorkflowRuntime& runtime,
                                                       Metrics& metrics, CronSchedulerOptions options);
+  // Stops scheduling and waits for the runs in flight, however long: they call back into it.
   ~CronScheduler();
   // Stops scheduling and waits up to `grace` for runs in flight: stop_taking(), then
   // wait_finished(now + grace).
   void stop(std::chrono::milliseconds grace);
   // Stops scheduling; runs in flight go on. Returns at once, whatever they do.
   void stop_taking();
-  // Waits until no run is in flight or until `deadline`, whichever comes first.
-  void wait_finished(std::chrono::steady_clock::time_point deadline);
+  // Waits until no run is in flight or until `deadline`, whichever comes first; true when none
+  // is.
+  bool wait_finished(std::chrono::steady_clock::time_point deadline);
   int started(const std::string& trigger) const;
   int skipped(const std::string& trigger) const;
 

@@ -140,12 +140,14 @@ void NatsTriggers::stop_taking() {
   for (auto& consumer : consumers_) consumer->stop_taking();
 }
 
-void NatsTriggers::finish(std::chrono::steady_clock::time_point deadline) {
-  if (stopped_) return;
+bool NatsTriggers::finish(std::chrono::steady_clock::time_point deadline) {
+  if (stopped_) return true;
   stopped_ = true;
   for (auto& consumer : consumers_) consumer->stop_taking();  // in case nobody did
-  for (auto& consumer : consumers_) consumer->wait_finished(deadline);
+  bool finished = true;
+  for (auto& consumer : consumers_) finished &= consumer->wait_finished(deadline);
   if (client_) client_->drain(std::chrono::seconds(5));
+  return finished;
 }
 
 }  // namespace pd::server

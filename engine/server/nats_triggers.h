@@ -42,8 +42,8 @@ class NatsTriggers {
   // Every consumer stops taking messages; executions in flight go on.
   void stop_taking();
   // Waits until `deadline` at most for the executions in flight (and their acks), then drains
-  // NATS. Once; stop_taking() first.
-  void finish(std::chrono::steady_clock::time_point deadline);
+  // NATS. Once; stop_taking() first. True when all finished in time.
+  bool finish(std::chrono::steady_clock::time_point deadline);
 
  private:
   NatsTriggers() = default;

@@ -153,19 +153,21 @@ void QueueConsumer::stop_taking() {
   heartbeat_wake_.notify_all();
 }
 
-void QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline) {
+bool QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline) {
   // A fetch under way ends within fetch_wait; what it brings still runs.
   for (std::thread& puller : pullers_) puller.join();
   pullers_.clear();
   core_subscription_.reset();  // drains: no handler runs after this
+  bool finished = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    capacity_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
+    finished = capacity_.wait_until(lock, deadline, [this] { return in_flight_.load() == 0; });
   }
   {
     // Finished executions' acks and naks, queued for the settle thread, go out too.
     std::unique_lock<std::mutex> lock(settled_mutex_);
-    settle_drained_.wait_until(lock, deadline, [this] { return settling_.load() == 0; });
+    finished &=
+        settle_drained_.wait_until(lock, deadline, [this] { return settling_.load() == 0; });
   }
   {
     // Past the deadline NATS is drained next, so what still runs gets no more in-progress acks
@@ -175,6 +177,7 @@ void QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline
   }
   heartbeat_wake_.notify_all();
   if (heartbeat_.joinable()) heartbeat_.join();
+  return finished;
 }
 
 bool QueueConsumer::wait_for_capacity(int room) {

@@ -52,7 +52,8 @@ class QueueConsumer {
   // stop() in two halves, so that several triggers stop taking messages before any waits, and
   // all wait within one grace period.
   void stop_taking();
-  void wait_finished(std::chrono::steady_clock::time_point deadline);
+  // True when every execution finished and its ack went out before `deadline`.
+  bool wait_finished(std::chrono::steady_clock::time_point deadline);
   int in_flight() const { return in_flight_.load(); }
   const std::string& name() const { return name_; }
 
