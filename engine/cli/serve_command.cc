@@ -18,11 +18,11 @@ namespace pd::engine {
 namespace {
 
 // Where `--http-loop auto` serves HTTP. One isolate serves it on its own thread: no hand-off
-// (in a core of its own, 1.6x the old engine's throughput against 1.2x behind a loop). Several
+// (in a core of its own, 1.3-1.7x the old engine's throughput against 1.2x behind a loop). Several
 // share one loop, which hands each execution to the least busy: a connection then does not wait
 // for the one isolate it was given, which may be running a long node or be off its core. Under
 // wrk on the same 2 cores that kept the throughput (40-50k/s, 1.5-1.8x the old engine) and cut
-// the p99 from 1.8-2.6 ms to 0.8-1.3 ms, below the old engine's 1.0-2.5 ms.
+// the p99 from 1.8-2.8 ms to 0.6-1.3 ms, below the old engine's 1.0-2.5 ms.
 bool http_on_isolates(const std::string& mode, size_t isolates) {
   return mode == "isolates" || (mode == "auto" && isolates == 1);
 }
