@@ -15,11 +15,20 @@ size_t RuntimePool::pick(int preferred) const {
   if (preferred >= 0 && static_cast<size_t>(preferred) < runtimes_.size()) {
     return static_cast<size_t>(preferred);
   }
-  size_t best = 0;
-  for (size_t i = 1; i < runtimes_.size(); ++i) {
-    if (runtimes_[i]->in_flight() < runtimes_[best]->in_flight()) best = i;
+  return lightest(0);
+}
+
+size_t RuntimePool::lightest(size_t first) const {
+  size_t index = first;
+  size_t least = runtimes_[first]->load();
+  for (size_t step = 1; step < runtimes_.size() && least > 0; ++step) {
+    size_t candidate = (first + step) % runtimes_.size();
+    if (size_t load = runtimes_[candidate]->load(); load < least) {
+      index = candidate;
+      least = load;
+    }
   }
-  return best;
+  return index;
 }
 
 void RuntimePool::call_node_async(const std::string& node_path, nlohmann::json ctx,
@@ -35,18 +44,9 @@ Result<NodeCall> RuntimePool::call_node(const std::string& node_path, const nloh
 }
 
 void RuntimePool::post_task(std::function<void(size_t index)> task) {
-  // A task counts towards its runtime's load as soon as it is posted, so a burst spreads.
-  size_t first = next_task_++ % runtimes_.size();
-  size_t index = first;
-  size_t lightest = runtimes_[first]->load();
-  for (size_t step = 1; step < runtimes_.size() && lightest > 0; ++step) {
-    size_t candidate = (first + step) % runtimes_.size();
-    size_t load = runtimes_[candidate]->load();
-    if (load < lightest) {
-      index = candidate;
-      lightest = load;
-    }
-  }
+  // A task counts towards its runtime's load as soon as it is posted, so a burst spreads; equal
+  // loads take turns.
+  size_t index = lightest(next_task_++ % runtimes_.size());
   runtimes_[index]->post_task([task = std::move(task), index] { task(index); });
 }
 

@@ -1,6 +1,6 @@
 // Several Runtimes — each an isolate with its own event-loop thread — behind one call interface,
 // so one process uses every core (the old Deno engine ran all JavaScript on one thread). A call
-// goes to the runtime with the fewest calls in flight; all share one TransformCache.
+// goes to the runtime with the least work waiting (Runtime::load); all share one TransformCache.
 #pragma once
 
 #include <atomic>
@@ -25,8 +25,8 @@ class RuntimePool {
   Status preload(const std::vector<std::string>& node_paths);
   size_t size() const { return runtimes_.size(); }
   // The runtime a call should go to: `preferred` when it names one (0 ≤ preferred < size()),
-  // else the one with the fewest calls in flight. Calls for one execution go to one runtime so
-  // that its nodes follow each other on one thread.
+  // else the one with the least work waiting (the first among equals). Calls for one execution
+  // go to one runtime so that its nodes follow each other on one thread.
   size_t pick(int preferred) const;
   Runtime& runtime(size_t index) { return *runtimes_.at(index); }
   // Runs `task(index)` on the loop thread of the runtime with the least work waiting (calls in
@@ -38,6 +38,8 @@ class RuntimePool {
 
  private:
   Runtime& least_busy() { return *runtimes_[pick(-1)]; }
+  // The runtime with the least load(), looking from index `first` on (ties: the first seen).
+  size_t lightest(size_t first) const;
 
   std::vector<std::unique_ptr<Runtime>> runtimes_;
   std::atomic<size_t> next_task_{0};

@@ -143,7 +143,7 @@ void NatsTriggers::stop_taking() {
 bool NatsTriggers::finish(std::chrono::steady_clock::time_point deadline) {
   if (stopped_) return true;
   stopped_ = true;
-  for (auto& consumer : consumers_) consumer->stop_taking();  // in case nobody did
+  stop_taking();  // in case nobody did
   bool finished = true;
   for (auto& consumer : consumers_) finished &= consumer->wait_finished(deadline);
   if (client_) client_->drain(std::chrono::seconds(5));
