@@ -79,6 +79,24 @@ double stat_cpu_seconds(const std::filesystem::path& stat_file) {
   return seconds;
 }
 
+// Idle and total jiffies of the whole machine so far (the first line of /proc/stat): whether a
+// phase left cores idle, i.e. waited on something other than CPU.
+struct MachineJiffies {
+  double idle = 0, total = 0;
+  static MachineJiffies now() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    stat >> cpu;
+    MachineJiffies out;
+    double value;
+    for (int field = 0; field < 8 && stat >> value; ++field) {
+      out.total += value;
+      if (field == 3 || field == 4) out.idle += value;  // idle, iowait
+    }
+    return out;
+  }
+};
+
 // What the nats-server (process `pid`) has spent so far.
 double process_cpu_seconds(pid_t pid) {
   return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
@@ -113,6 +131,7 @@ int round_count() {
 
 struct Phase {
   double rate = 0;
+  double idle_percent = 0;  // of the machine's CPU time during the phase
   std::string cost;  // this process's CPU and context switches per message
   double server_us = 0;
 };
@@ -123,9 +142,12 @@ struct PhaseStopwatch {
   Steady::time_point started = Steady::now();
   ProcessCost cost = ProcessCost::now();
   double server_before = process_cpu_seconds(server_pid);
+  MachineJiffies machine = MachineJiffies::now();
 
   Phase finish() const {
+    MachineJiffies machine_now = MachineJiffies::now();
     return {kMessages / std::chrono::duration<double>(Steady::now() - started).count(),
+            100.0 * (machine_now.idle - machine.idle) / (machine_now.total - machine.total),
             ProcessCost::now().per_message_since(cost),
             (process_cpu_seconds(server_pid) - server_before) * 1e6 / kMessages};
   }
@@ -224,6 +246,8 @@ int main() {
                 anchor.cost.c_str());
     std::printf("    nats-server: %.1f us CPU per message (raw phase: %.1f us)\n",
                 engine.server_us, anchor.server_us);
+    std::printf("    machine idle: %.0f%% of its CPU time (raw phase: %.0f%%)\n",
+                engine.idle_percent, anchor.idle_percent);
   }
   std::sort(ratios.begin(), ratios.end());
   std::printf("  %d messages per phase; median ratio %.0f%% (target >= 50%%)\n", kMessages,

@@ -2,9 +2,13 @@
 
 #include <nats/nats.h>
 
+#include <cstdlib>
+#include <cstring>
+
 namespace pd::nats {
 
-Delivery::Delivery(natsMsg* msg) : msg_(msg), message_(from_nats_msg(msg)) {
+Delivery::Delivery(natsMsg* msg, natsConnection* connection)
+    : msg_(msg), connection_(connection), message_(from_nats_msg(msg)) {
   jsMsgMetaData* meta = nullptr;
   if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
     info_.stream = meta->Stream ? meta->Stream : "";
@@ -20,30 +24,36 @@ Delivery::Delivery(natsMsg* msg) : msg_(msg), message_(from_nats_msg(msg)) {
 
 Delivery::~Delivery() { natsMsg_Destroy(msg_); }
 
-Status Delivery::ack() {
-  natsStatus s = natsMsg_Ack(msg_, nullptr);
-  return s == NATS_OK ? Status() : nats_error("ack", s);
+// JetStream's acknowledgement protocol, as cnats's natsMsg_Ack sends it; sent here because a
+// continuously pulled message arrives on a plain subscription, which natsMsg_Ack refuses.
+Status Delivery::send(const std::string& what, const std::string& body, bool ends_it) {
+  if (ends_it ? ended_.exchange(true) : ended_.load()) return Status();
+  const char* reply = natsMsg_GetReply(msg_);
+  if (reply == nullptr || *reply == '\0') {
+    return invalid_argument(what + ": not a JetStream message (no reply subject)");
+  }
+  natsStatus s = natsConnection_Publish(connection_, reply, body.data(),
+                                        static_cast<int>(body.size()));
+  return s == NATS_OK ? Status() : nats_error(what, s);
 }
+
+Status Delivery::ack() { return send("ack", "+ACK", true); }
 
 Status Delivery::nak(std::chrono::milliseconds delay) {
-  natsStatus s = natsMsg_NakWithDelay(msg_, delay.count(), nullptr);
-  return s == NATS_OK ? Status() : nats_error("nak", s);
+  if (delay.count() <= 0) return send("nak", "-NAK", true);
+  int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(delay).count();
+  return send("nak", "-NAK {\"delay\":" + std::to_string(nanos) + "}", true);
 }
 
-Status Delivery::in_progress() {
-  natsStatus s = natsMsg_InProgress(msg_, nullptr);
-  return s == NATS_OK ? Status() : nats_error("in-progress ack", s);
-}
+Status Delivery::in_progress() { return send("in-progress ack", "+WPI", false); }
 
-Status Delivery::term() {
-  natsStatus s = natsMsg_Term(msg_, nullptr);
-  return s == NATS_OK ? Status() : nats_error("term", s);
-}
+Status Delivery::term() { return send("term", "+TERM", true); }
 
 Result<std::unique_ptr<PullConsumer>> PullConsumer::open(NatsClient& client,
                                                          ConsumerSettings settings) {
   std::unique_ptr<PullConsumer> consumer(new PullConsumer());
   consumer->settings_ = std::move(settings);
+  consumer->connection_ = client.connection();
   const ConsumerSettings& s = consumer->settings_;
   if (Status stream = client.ensure_stream(s.stream, {s.subject}); !stream.is_ok()) return stream;
   jsSubOptions options;
@@ -81,6 +91,10 @@ Result<std::unique_ptr<PullConsumer>> PullConsumer::open(NatsClient& client,
 PullConsumer::~PullConsumer() {
   // Unsubscribing would delete the durable consumer: only release our handle.
   if (subscription_) natsSubscription_Destroy(subscription_);
+  if (inbox_subscription_) {
+    natsSubscription_Unsubscribe(inbox_subscription_);
+    natsSubscription_Destroy(inbox_subscription_);
+  }
 }
 
 Result<std::vector<std::unique_ptr<Delivery>>> PullConsumer::fetch(int batch,
@@ -92,10 +106,94 @@ Result<std::vector<std::unique_ptr<Delivery>>> PullConsumer::fetch(int batch,
   if (s == NATS_TIMEOUT) return out;
   if (s != NATS_OK) return nats_error("fetching from " + settings_.durable, s, js_error);
   for (int i = 0; i < list.Count; ++i) {
-    out.push_back(std::make_unique<Delivery>(list.Msgs[i]));
+    out.push_back(std::make_unique<Delivery>(list.Msgs[i], connection_));
     list.Msgs[i] = nullptr;  // owned by the Delivery now
   }
   natsMsgList_Destroy(&list);
+  return out;
+}
+
+Status PullConsumer::open_inbox() {
+  natsInbox* inbox = nullptr;
+  natsStatus s = natsInbox_Create(&inbox);
+  if (s != NATS_OK) return nats_error("creating an inbox", s);
+  inbox_ = inbox;
+  natsInbox_Destroy(inbox);
+  s = natsConnection_SubscribeSync(&inbox_subscription_, connection_, inbox_.c_str());
+  if (s != NATS_OK) {
+    inbox_subscription_ = nullptr;
+    return nats_error("subscribing to the pull inbox of " + settings_.durable, s);
+  }
+  next_subject_ = "$JS.API.CONSUMER.MSG.NEXT." + settings_.stream + "." + settings_.durable;
+  return Status();
+}
+
+Status PullConsumer::request(int batch, std::chrono::milliseconds expires) {
+  if (batch <= 0) return Status();
+  if (resyncing_) return failed_precondition("pull requests are held until the count is reset");
+  if (!inbox_subscription_) {
+    if (Status opened = open_inbox(); !opened.is_ok()) return opened;
+  }
+  std::string body = "{\"batch\":" + std::to_string(batch) + ",\"expires\":" +
+                     std::to_string(std::chrono::nanoseconds(expires).count()) + "}";
+  natsStatus s = natsConnection_PublishRequest(connection_, next_subject_.c_str(), inbox_.c_str(),
+                                               body.data(), static_cast<int>(body.size()));
+  if (s != NATS_OK) return nats_error("asking " + settings_.durable + " for messages", s);
+  // The server ends the request at `expires`; a second more allows for the request and the
+  // last messages to travel.
+  last_deadline_ = std::chrono::steady_clock::now() + expires + std::chrono::seconds(1);
+  requested_ += batch;
+  return Status();
+}
+
+PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
+  Pulled out;
+  if (!inbox_subscription_) return out;
+  if (std::chrono::steady_clock::now() > last_deadline_) {
+    // Every request sent has expired: whatever was not written off will not come.
+    out.written_off = requested_;
+    requested_ = 0;
+    resyncing_ = false;
+  }
+  natsMsg* msg = nullptr;
+  natsStatus s = natsSubscription_NextMsg(&msg, inbox_subscription_,
+                                          std::max<int64_t>(1, wait.count()));
+  if (s == NATS_TIMEOUT) return out;
+  if (s != NATS_OK) {
+    out.problem = nats_error("pulling from " + settings_.durable, s);
+    return out;
+  }
+  const char* reply = natsMsg_GetReply(msg);
+  const char* status = nullptr;
+  if ((reply == nullptr || *reply == '\0') &&
+      natsMsgHeader_Get(msg, "Status", &status) == NATS_OK) {
+    // The server's word on a request: 100 is a heartbeat; anything else ends the request.
+    std::string code = status ? status : "";
+    const char* pending = nullptr;
+    if (code == "100") {
+      // still going
+    } else if (natsMsgHeader_Get(msg, "Nats-Pending-Messages", &pending) == NATS_OK && pending) {
+      int left = std::min(requested_, std::atoi(pending));
+      out.written_off += left;
+      requested_ -= left;
+    } else {
+      resyncing_ = true;
+    }
+    if (code != "100" && code != "408") {
+      const char* description = nullptr;
+      natsMsgHeader_Get(msg, "Description", &description);
+      out.problem = Status(StatusCode::kUnavailable,
+                           "the server ended a pull request on " + settings_.durable + ": " +
+                               code + (description ? " " + std::string(description) : ""));
+    }
+    natsMsg_Destroy(msg);
+    return out;
+  }
+  if (requested_ > 0) {
+    out.was_requested = true;
+    --requested_;
+  }
+  out.delivery = std::make_unique<Delivery>(msg, connection_);
   return out;
 }
 

@@ -1,9 +1,14 @@
 // A JetStream durable pull consumer: the stream (subjects = the trigger subject) and the durable
-// consumer are created when missing and reused when present; messages are fetched in batches no
-// larger than the caller has room for, so bursts wait in the stream rather than in memory.
+// consumer are created when missing and reused when present. Messages come in batches no larger
+// than the caller has room for, so bursts wait in the stream rather than in memory: either
+// fetched (fetch(): cnats returns a batch once all of it has arrived) or pulled continuously
+// (request() + next(): each message is handed on as it arrives, and more are asked for while
+// earlier ones are still on their way).
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +17,7 @@
 #include "engine/nats/nats_client.h"
 
 typedef struct __natsSubscription natsSubscription;
+typedef struct __natsConnection natsConnection;
 
 namespace pd::nats {
 
@@ -37,10 +43,12 @@ struct DeliveryInfo {
   int64_t timestamp_ns = 0;
 };
 
-// One fetched message; exactly one of ack, nak or term should end it.
+// One fetched message; exactly one of ack, nak or term should end it. Each sends JetStream's
+// acknowledgement protocol to the message's reply subject on `connection`; after the first,
+// the others (and in_progress) send nothing.
 class Delivery {
  public:
-  explicit Delivery(natsMsg* msg);
+  Delivery(natsMsg* msg, natsConnection* connection);
   ~Delivery();
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;
@@ -53,7 +61,10 @@ class Delivery {
   Status term();         // never deliver again
 
  private:
+  Status send(const std::string& what, const std::string& body, bool ends_it);
   natsMsg* msg_;
+  natsConnection* connection_;
+  std::atomic<bool> ended_{false};
   Message message_;
   DeliveryInfo info_;
 };
@@ -67,10 +78,44 @@ class PullConsumer {
   Result<std::vector<std::unique_ptr<Delivery>>> fetch(int batch, std::chrono::milliseconds wait);
   const ConsumerSettings& settings() const { return settings_; }
 
+  // Continuous pulling (not to be mixed with fetch() on one consumer; one thread calls these).
+  // Asks the server for `batch` more messages, sent as they become available until `expires`.
+  Status request(int batch, std::chrono::milliseconds expires);
+  // What next() found: a message (or none within the wait), and how many requested messages
+  // will no longer come, their requests having ended.
+  struct Pulled {
+    std::unique_ptr<Delivery> delivery;
+    bool was_requested = false;  // false: it came after its request was written off
+    int written_off = 0;
+    // Set when the server ended requests for a reason other than their expiry (the consumer
+    // deleted, a leader change), with its words; or when the subscription failed.
+    Status problem;
+  };
+  // The next message, waiting at most `wait`.
+  Pulled next(std::chrono::milliseconds wait);
+  // Messages asked for that have neither arrived nor been written off.
+  int requested() const { return requested_; }
+  // Whether request() would be refused: the server ended requests without saying how many of
+  // their messages were still to come, so none are asked for until every request under way
+  // has expired and the count starts again from zero.
+  bool resyncing() const { return resyncing_; }
+
  private:
   PullConsumer() = default;
+  Status open_inbox();
   ConsumerSettings settings_;
+  natsConnection* connection_ = nullptr;
   natsSubscription* subscription_ = nullptr;
+  // Continuous pulling. A message delivered for a request does not say which request it was
+  // for; the server says when a request expires and how many of its messages did not come.
+  // When that word is lost (a reconnect) or carries no count (a leader change), the count is
+  // set right once the last request sent is past its deadline.
+  natsSubscription* inbox_subscription_ = nullptr;
+  std::string inbox_;
+  std::string next_subject_;  // $JS.API.CONSUMER.MSG.NEXT.<stream>.<durable>
+  int requested_ = 0;
+  std::chrono::steady_clock::time_point last_deadline_{};
+  bool resyncing_ = false;
 };
 
 }  // namespace pd::nats

@@ -33,7 +33,7 @@ namespace pd::server {
 
 struct QueueConsumerOptions {
   const Clock* clock = nullptr;                    // for the rate limit; the system's when null
-  std::chrono::milliseconds fetch_wait{500};       // how long one fetch waits for messages
+  std::chrono::milliseconds fetch_wait{500};       // how long one pull request waits for messages
   std::function<void(const nlohmann::json&)> log;  // JSON-line records
 };
 
@@ -73,7 +73,7 @@ class QueueConsumer {
                std::string invalid = "");
   void release(const std::shared_ptr<Pending>& pending);
   bool wait_for_token();
-  // Runs it (or rejects it); `reserved`: its room was reserved by a puller for its fetch.
+  // Runs it (or rejects it); `reserved`: its room was reserved by the puller's request.
   void dispatch(std::shared_ptr<Pending> pending, bool reserved = false);
   void finish(const std::shared_ptr<Pending>& pending, const exec::ExecutionResult& result);
   void dead_letter(const std::shared_ptr<Pending>& pending, const std::string& error);
@@ -90,19 +90,17 @@ class QueueConsumer {
   std::optional<TokenBucket> bucket_;
   std::optional<SchemaValidator> schema_;
   int max_in_flight_ = 0;
-  // JetStream fetches wait until this much room is free (beside the other puller's reserve),
-  // so that a full consumer fetches in batches instead of one message per finished execution.
+  // JetStream: more messages are asked for once this much room is free (see the constructor).
   int refill_ = 1;
   int max_deliver_ = 5;
   std::vector<std::chrono::milliseconds> backoff_;
   std::chrono::milliseconds ack_wait_{30000};
 
-  int pullers_wanted_ = 1;
-  std::vector<std::unique_ptr<nats::PullConsumer>> consumers_;  // one per puller
+  std::unique_ptr<nats::PullConsumer> consumer_;
   std::unique_ptr<nats::CoreSubscription> core_subscription_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
-  int reserved_ = 0;  // room the pullers' fetches under way may fill; under mutex_
+  int reserved_ = 0;  // room the puller's requests under way may fill; under mutex_
   mutable std::mutex mutex_;
   std::condition_variable capacity_;  // in_flight_ fell to the refill mark, or to 0; stopping
   std::condition_variable heartbeat_wake_;
@@ -119,7 +117,7 @@ class QueueConsumer {
   bool settler_asleep_ = false;   // waiting without a timeout: must be woken
   bool settle_stopping_ = false;
   std::thread settler_;
-  std::vector<std::thread> pullers_;
+  std::thread puller_;
   std::thread heartbeat_;
   // Dead letters wait for JetStream's ack: on their own thread, so acks keep going.
   // Last: its destructor finishes queued work, which uses the members above.

@@ -272,8 +272,8 @@ TEST_F(QueueConsumerTest, MaxInFlightCapsConcurrentExecutions) {
   EXPECT_GE(most, 2);  // they did run concurrently
 }
 
-TEST_F(QueueConsumerTest, MaxInFlightHoldsWithTwoPullersFetchingSideBySide) {
-  // From 8 up, two pullers fetch; each reserves its room before its fetch goes out.
+TEST_F(QueueConsumerTest, MaxInFlightHoldsWhilePullRequestsOverlap) {
+  // Pull requests go out while earlier ones are still being served; each reserves its room.
   int most = most_in_flight(8, 80, 30);
   EXPECT_LE(most, 8);
   EXPECT_GE(most, 5);

@@ -1,0 +1,120 @@
+// Continuous pulling against a real `nats-server -js` on a loopback port: each message is handed
+// on as it arrives, never more than were asked for, and the room of requests that end without
+// their messages is given back — counted when the server says how many did not come, and after
+// every request's deadline when it does not.
+#include "engine/nats/pull_consumer.h"
+
+#include <gtest/gtest.h>
+#include <nats/nats.h>
+
+#include "tests/nats_server_process.h"
+
+namespace pd::nats {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class PullConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.start()) << server_.log();
+    ConnectSettings settings;
+    settings.urls = {server_.url()};
+    auto client = NatsClient::connect(settings);
+    ASSERT_TRUE(client.is_ok()) << client.status().message();
+    client_ = std::move(client).value();
+    ASSERT_TRUE(client_->wait_connected(std::chrono::seconds(5)));
+    auto consumer = PullConsumer::open(
+        *client_, {"ORDERS", "orders", "orders.new", std::chrono::seconds(30), 5, "all",
+                   std::nullopt, 1000});
+    ASSERT_TRUE(consumer.is_ok()) << consumer.status().message();
+    consumer_ = std::move(consumer).value();
+  }
+
+  void publish(int count) {
+    for (int i = 0; i < count; ++i) {
+      Message message{"orders.new", std::to_string(i), {}, ""};
+      ASSERT_TRUE(client_->publish_durably(message, "", std::chrono::seconds(5)).is_ok());
+    }
+  }
+
+  // Pulls until `done` or `limit`: the messages that arrived and the room written off.
+  struct Tally {
+    int delivered = 0;
+    int written_off = 0;
+    std::vector<Status> problems;
+  };
+  Tally pull_until(const std::function<bool(const Tally&)>& done, std::chrono::seconds limit) {
+    Tally tally;
+    auto deadline = Clock::now() + limit;
+    while (!done(tally) && Clock::now() < deadline) {
+      PullConsumer::Pulled pulled = consumer_->next(std::chrono::milliseconds(50));
+      tally.written_off += pulled.written_off;
+      if (!pulled.problem.is_ok()) tally.problems.push_back(pulled.problem);
+      if (pulled.delivery) {
+        EXPECT_TRUE(pulled.was_requested);
+        EXPECT_TRUE(pulled.delivery->ack().is_ok());
+        ++tally.delivered;
+      }
+    }
+    return tally;
+  }
+
+  pd::testing::NatsServerProcess server_;
+  std::unique_ptr<NatsClient> client_;
+  std::unique_ptr<PullConsumer> consumer_;
+};
+
+TEST_F(PullConsumerTest, MessagesArriveAsRequestedAndAnExpiredRequestGivesBackItsRoom) {
+  publish(3);
+  ASSERT_TRUE(consumer_->request(10, std::chrono::milliseconds(400)).is_ok());
+  EXPECT_EQ(consumer_->requested(), 10);
+  Tally arrived = pull_until([](const Tally& t) { return t.delivered == 3; },
+                             std::chrono::seconds(5));
+  EXPECT_EQ(arrived.delivered, 3);
+  EXPECT_EQ(consumer_->requested(), 7);  // the other 7 may still come until the request expires
+
+  // The server ends the request at 400 ms and says 7 did not come.
+  auto started = Clock::now();
+  Tally expired = pull_until([](const Tally& t) { return t.written_off > 0; },
+                             std::chrono::seconds(5));
+  EXPECT_EQ(expired.written_off, 7);
+  EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(1000)) << "not the server's word";
+  EXPECT_TRUE(expired.problems.empty());
+  EXPECT_EQ(consumer_->requested(), 0);
+  EXPECT_FALSE(consumer_->resyncing());
+
+  // Nothing is asked for now: a new message waits in the stream.
+  publish(1);
+  Tally none = pull_until([](const Tally&) { return false; }, std::chrono::seconds(1));
+  EXPECT_EQ(none.delivered, 0);
+  ASSERT_TRUE(consumer_->request(1, std::chrono::milliseconds(400)).is_ok());
+  Tally one = pull_until([](const Tally& t) { return t.delivered == 1; }, std::chrono::seconds(5));
+  EXPECT_EQ(one.delivered, 1);
+}
+
+TEST_F(PullConsumerTest, ARequestEndedWithoutACountHoldsNewRequestsUntilEveryOneHasExpired) {
+  ASSERT_TRUE(consumer_->request(5, std::chrono::milliseconds(300)).is_ok());
+  // Deleting the consumer ends its requests with "409 Consumer Deleted", which does not say how
+  // many of their messages were still to come.
+  jsErrCode error = static_cast<jsErrCode>(0);
+  ASSERT_EQ(js_DeleteConsumer(client_->jetstream(), "ORDERS", "orders", nullptr, &error), NATS_OK);
+  Tally ended = pull_until([](const Tally& t) { return !t.problems.empty(); },
+                           std::chrono::seconds(5));
+  ASSERT_EQ(ended.problems.size(), 1u);
+  EXPECT_NE(ended.problems[0].message().find("409 Consumer Deleted"), std::string::npos)
+      << ended.problems[0].message();
+  EXPECT_TRUE(consumer_->resyncing());
+  EXPECT_FALSE(consumer_->request(1, std::chrono::milliseconds(300)).is_ok());
+  EXPECT_EQ(consumer_->requested(), 5);
+
+  // Past the last request's deadline (300 ms + 1 s) the count starts again from zero.
+  Tally reset = pull_until([](const Tally& t) { return t.written_off > 0; },
+                           std::chrono::seconds(5));
+  EXPECT_EQ(reset.written_off, 5);
+  EXPECT_EQ(consumer_->requested(), 0);
+  EXPECT_FALSE(consumer_->resyncing());
+}
+
+}  // namespace
+}  // namespace pd::nats
