@@ -262,7 +262,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
     run->result.node_timings[node].attempts = attempt_index + 1;
     auto up = plan_.upstream.find(node);
     set_input(*run, up == plan_.upstream.end() ? nullptr : &up->second, invocation);
-    invocation.ctx_json = node_context_json(node, run->request.execution_id);
+    invocation.ctx_execution_id = run->request.execution_id;
     invocation.ctx_shared_json = run->environment_ctx;
     invocation.ctx_trigger_json = run->trigger;
     // Alone, a node follows the previous one on its isolate; nodes running side by side spread

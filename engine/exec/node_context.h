@@ -41,7 +41,8 @@ nlohmann::json to_json(const NodeContextData& data);
 // - environment_context_json: what every execution with the same config and secrets shares
 //   (workflow, config, secrets, serviceHosts, k8s), a whole JSON object. The runtime makes
 //   each call's copy of it without parsing it again (js::CallOptions::ctx_shared_json).
-// - node_context_json: a call's own members, the node's name and the execution id. The
+// - node_context_json: a call's own members, the node's name and the execution id, as JSON
+//   (the executor hands them over as text instead: js::CallOptions::ctx_node). The
 //   trigger goes on its own (js::CallOptions::ctx_trigger_json), parsed only if a node reads it.
 std::string environment_context_json(const NodeContextData& data);
 std::string node_context_json(const std::string& node, const std::string& execution_id);

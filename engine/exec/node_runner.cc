@@ -1,6 +1,7 @@
 #include "engine/exec/node_runner.h"
 
 #include "engine/exec/data_files.h"
+#include "engine/exec/node_context.h"
 
 namespace pd::exec {
 
@@ -10,6 +11,10 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   options.input_json = std::move(invocation.input_json);
   options.ctx_json = std::move(invocation.ctx_json);
   options.ctx_shared_json = std::move(invocation.ctx_shared_json);
+  if (options.ctx_json.empty() && options.ctx_shared_json) {
+    options.ctx_node = invocation.node;
+    options.ctx_execution_id = std::move(invocation.ctx_execution_id);
+  }
   options.ctx_trigger_json = std::move(invocation.ctx_trigger_json);
   options.output_text_only = invocation.output_text_only;
   size_t lane = pool_.pick(invocation.lane);
@@ -38,7 +43,10 @@ void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeO
   } else if (answer.output) {
     done(NodeOutcome{*answer.output});
   } else {
-    nlohmann::json ctx = nlohmann::json::parse(invocation.ctx_json);
+    nlohmann::json ctx = nlohmann::json::parse(
+        invocation.ctx_json.empty()
+            ? node_context_json(invocation.node, invocation.ctx_execution_id)
+            : invocation.ctx_json);
     if (invocation.ctx_shared_json) {
       ctx.update(nlohmann::json::parse(*invocation.ctx_shared_json));
       invocation.ctx_shared_json = nullptr;

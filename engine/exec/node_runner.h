@@ -24,6 +24,9 @@ struct NodeInvocation {
   // More of ctx that many calls share, a JSON object: config, secrets … (see
   // environment_context_json and js::CallOptions::ctx_shared_json); null: ctx_json is all.
   std::shared_ptr<const std::string> ctx_shared_json;
+  // With ctx_shared_json and an empty ctx_json, the call's own members (ctx.executionId; ctx.node
+  // is `node`): js::CallOptions::ctx_execution_id.
+  std::string ctx_execution_id;
   // ctx.trigger as JSON text (js::CallOptions::ctx_trigger_json); null: none.
   std::shared_ptr<const std::string> ctx_trigger_json;
   nlohmann::json input;

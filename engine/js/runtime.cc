@@ -18,6 +18,7 @@
 #include "engine/js/startup_snapshot.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
+#include "engine/util/json_text.h"
 #include "engine/util/paths.h"
 #include "engine/util/thread_name.h"
 #include "engine/util/worker_pool.h"
@@ -928,7 +929,7 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
                                                   v8::Local<v8::Object> hooks,
                                                   const CallState& call) {
   const CallOptions& options = call.options;
-  if (options.ctx_json.empty() || !options.ctx_shared_json) {
+  if (!options.ctx_shared_json || (options.ctx_json.empty() && options.ctx_node.empty())) {
     return v8::JSON::Parse(
         context, v8_string(isolate, options.ctx_json.empty() ? call.ctx.dump() : options.ctx_json));
   }
@@ -938,22 +939,24 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
     state->shared_members = options.ctx_shared_json;
     state->members_maker.Reset();
     // JSON text read as JavaScript is an object literal with the same value, except that a
-    // "__proto__" member would set the prototype: such text is parsed every call instead.
-    if (shared.find("__proto__") == std::string::npos) {
+    // "__proto__" member would set the prototype: such text is parsed every call instead. The
+    // call's own members are written first into the literal, so they come first, as parsed.
+    size_t open = shared.find_first_not_of(" \t\r\n");
+    if (shared.find("__proto__") == std::string::npos && open != std::string::npos &&
+        shared[open] == '{') {
       v8::TryCatch compile_errors(isolate);
       v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
       std::string source =
-          "(function (assign, parse) {\n  return function (members) {\n    return assign(parse("
-          "members), (" +
-          shared + "));\n  };\n})";
+          "(function () {\n  return function (node, executionId) {\n    return {node, "
+          "executionId, " +
+          shared.substr(open + 1) + ";\n  };\n})";
       v8::Local<v8::Script> script;
       v8::Local<v8::Value> outer;
-      v8::Local<v8::Value> bind;
       v8::Local<v8::Value> maker;
       if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
           script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
-          hooks->Get(context, v8_string(isolate, "bindMembers")).ToLocal(&bind) &&
-          bind.As<v8::Function>()->Call(context, hooks, 1, &outer).ToLocal(&maker) &&
+          outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr)
+              .ToLocal(&maker) &&
           maker->IsFunction()) {
         state->members_maker.Reset(isolate, maker.As<v8::Function>());
       } else if (compile_errors.HasTerminated()) {
@@ -963,13 +966,22 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
       // Otherwise (too deeply nested to compile, say) the text is parsed instead.
     }
   }
-  v8::Local<v8::Value> members = v8_string(isolate, options.ctx_json);
-  if (!state->members_maker.IsEmpty()) {
-    return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 1, &members);
+  if (!state->members_maker.IsEmpty() && options.ctx_json.empty()) {
+    v8::Local<v8::Value> members[] = {v8_string(isolate, options.ctx_node),
+                                      v8_string(isolate, options.ctx_execution_id)};
+    return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 2, members);
+  }
+  std::string own = options.ctx_json;
+  if (own.empty()) {
+    own = "{\"node\":";
+    append_json_string(own, options.ctx_node);
+    own += ",\"executionId\":";
+    append_json_string(own, options.ctx_execution_id);
+    own += "}";
   }
   v8::Local<v8::Value> merge;
   if (!hooks->Get(context, v8_string(isolate, "mergeMembers")).ToLocal(&merge)) return {};
-  v8::Local<v8::Value> args[] = {members, v8_string(isolate, shared)};
+  v8::Local<v8::Value> args[] = {v8_string(isolate, own), v8_string(isolate, shared)};
   return merge.As<v8::Function>()->Call(context, hooks, 2, args);
 }
 

@@ -93,6 +93,10 @@ struct CallOptions {
   // once per context as an object literal, which is much cheaper than parsing it every call.
   // ctx_json's members come first; the two must not name the same member.
   std::shared_ptr<const std::string> ctx_shared_json;
+  // With ctx_shared_json and an empty ctx_json: the call's own members `node` and
+  // `executionId`, handed to V8 as strings rather than as JSON text to parse.
+  std::string ctx_node;
+  std::string ctx_execution_id;
   // ctx.trigger as JSON text, parsed only when the node first reads it: a queue message's
   // metadata is a few hundred bytes that most nodes never look at. Null: ctx_json/ctx decide.
   std::shared_ptr<const std::string> ctx_trigger_json;

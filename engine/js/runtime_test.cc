@@ -497,7 +497,8 @@ TEST_F(LongLivedRuntimeTest, SharedCtxMembersAreCopiedForEachCall) {
         "};\n");
   auto call_with = [&](const std::string& node, std::shared_ptr<const std::string> shared) {
     CallOptions options;
-    options.ctx_json = R"({"node":")" + node + R"("})";
+    options.ctx_node = node;
+    options.ctx_execution_id = "e1";
     options.ctx_shared_json = std::move(shared);
     return runtime_->call_node("nodes/seen.ts", {}, {}, options);
   };
@@ -507,7 +508,8 @@ TEST_F(LongLivedRuntimeTest, SharedCtxMembersAreCopiedForEachCall) {
     ASSERT_TRUE(result.is_ok()) << result.status().message();
     EXPECT_EQ(result.value().output_json,
               std::string(R"({"node":")") + node +
-                  R"(","keys":["node","config"],"list":["a",{"b":1}],"own":false,"proto":true})");
+                  R"(","keys":["node","executionId","config"],"list":["a",{"b":1}],"own":false,)"
+                  R"("proto":true})");
   }
   // The same text at another address is the same members; other text replaces them.
   EXPECT_EQ(call_with("n3", std::make_shared<const std::string>(*literal)).value().output["list"],

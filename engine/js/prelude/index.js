@@ -90,12 +90,9 @@ export function install(host) {
         parseJson: JSONParse,
       }));
     },
-    // The data a ctx is built from: a call's own members (JSON text) followed by members many
-    // calls share. `bindMembers` gets `outer`, compiled with the shared members written in it
-    // as an object literal, and returns its `(members) => data`; `mergeMembers` parses both.
-    bindMembers(outer) {
-      return outer(ObjectAssign, JSONParse);
-    },
+    // The data a ctx is built from, when the members many calls share cannot be compiled as an
+    // object literal (the runtime's usual way): a call's own members (JSON text) followed by
+    // the shared ones, both parsed.
     mergeMembers(members, shared) {
       return ObjectAssign(JSONParse(members), JSONParse(shared));
     },
