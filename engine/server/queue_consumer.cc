@@ -201,11 +201,10 @@ bool QueueConsumer::wait_for_token() {
 
 void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
   name_this_thread("pd-queue-pull");
-  // Messages are asked for as room frees up and handed on one by one as they arrive, so the
-  // isolates never wait out a whole batch's round trip (with cnats's fetch, which returns a
-  // batch once all of it has come, the machine sat 12-17% idle under load: in flight fell
-  // under 32 of 256 for 14% of the time, measured). Room asked for is reserved (reserved_)
-  // until its message arrives or its request ends.
+  // Messages are asked for as room frees up and handed on one by one as they arrive: no
+  // message waits for the rest of its batch (cnats's fetch returns a batch once all of it has
+  // come), and one thread does what two pullers taking turns did. Room asked for is reserved
+  // (reserved_) until its message arrives or its request ends.
   while (true) {
     int ask = 0;
     {
@@ -233,12 +232,16 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
       Status asked = wait_for_token() ? consumer.request(ask, options_.fetch_wait)
                                       : Status(StatusCode::kUnavailable, "stopping");
       if (!asked.is_ok()) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        reserved_ -= ask;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          reserved_ -= ask;
+        }
         if (!stopping_) {
           log({{"level", "warn"}, {"message", "pull request failed; retrying"},
                {"error", asked.message()}});
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
+        continue;
       }
     }
     // The wait is short only so that room freed meanwhile is asked for soon; under load the
