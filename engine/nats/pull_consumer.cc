@@ -119,7 +119,7 @@ Status PullConsumer::open_inbox() {
   if (s != NATS_OK) return nats_error("creating an inbox", s);
   inbox_ = inbox;
   natsInbox_Destroy(inbox);
-  s = natsConnection_SubscribeSync(&inbox_subscription_, connection_, inbox_.c_str());
+  s = natsConnection_SubscribeSync(&inbox_subscription_, connection_, (inbox_ + ".*").c_str());
   if (s != NATS_OK) {
     inbox_subscription_ = nullptr;
     return nats_error("subscribing to the pull inbox of " + settings_.durable, s);
@@ -130,35 +130,44 @@ Status PullConsumer::open_inbox() {
 
 Status PullConsumer::request(int batch, std::chrono::milliseconds expires) {
   if (batch <= 0) return Status();
-  if (resyncing_) return failed_precondition("pull requests are held until the count is reset");
   if (!inbox_subscription_) {
     if (Status opened = open_inbox(); !opened.is_ok()) return opened;
   }
   std::string body = "{\"batch\":" + std::to_string(batch) + ",\"expires\":" +
                      std::to_string(std::chrono::nanoseconds(expires).count()) + "}";
-  natsStatus s = natsConnection_PublishRequest(connection_, next_subject_.c_str(), inbox_.c_str(),
+  uint64_t number = ++last_request_;
+  std::string reply = inbox_ + "." + std::to_string(number);
+  natsStatus s = natsConnection_PublishRequest(connection_, next_subject_.c_str(), reply.c_str(),
                                                body.data(), static_cast<int>(body.size()));
   if (s != NATS_OK) return nats_error("asking " + settings_.durable + " for messages", s);
   // The server ends the request at `expires`; a second more allows for the request and the
   // last messages to travel.
-  last_deadline_ = std::chrono::steady_clock::now() + expires + std::chrono::seconds(1);
+  lifetime_ = expires + std::chrono::seconds(1);
+  sent_[number] = {std::chrono::steady_clock::now(), batch};
   requested_ += batch;
   return Status();
+}
+
+int PullConsumer::recount(std::chrono::steady_clock::time_point now) {
+  while (!sent_.empty() && now - sent_.begin()->second.at > lifetime_) sent_.erase(sent_.begin());
+  if (now - last_delivery_ <= lifetime_) return 0;
+  int still_to_come = 0;
+  for (const auto& [number, request] : sent_) still_to_come += request.batch;
+  int written_off = std::max(0, requested_ - still_to_come);
+  requested_ -= written_off;
+  return written_off;
 }
 
 PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
   Pulled out;
   if (!inbox_subscription_) return out;
-  if (std::chrono::steady_clock::now() > last_deadline_) {
-    // Every request sent has expired: whatever was not written off will not come.
-    out.written_off = requested_;
-    requested_ = 0;
-    resyncing_ = false;
-  }
   natsMsg* msg = nullptr;
   natsStatus s = natsSubscription_NextMsg(&msg, inbox_subscription_,
                                           std::max<int64_t>(1, wait.count()));
-  if (s == NATS_TIMEOUT) return out;
+  if (s == NATS_TIMEOUT) {
+    out.written_off = recount(std::chrono::steady_clock::now());
+    return out;
+  }
   if (s != NATS_OK) {
     out.problem = nats_error("pulling from " + settings_.durable, s);
     return out;
@@ -167,8 +176,13 @@ PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
   const char* status = nullptr;
   if ((reply == nullptr || *reply == '\0') &&
       natsMsgHeader_Get(msg, "Status", &status) == NATS_OK) {
-    // The server's word on a request: 100 is a heartbeat; anything else ends the request.
+    // The server's word on request <inbox>.<number>: 100 is a heartbeat; anything else ends it.
     std::string code = status ? status : "";
+    const char* subject = natsMsg_GetSubject(msg);
+    size_t prefix = inbox_.size() + 1;
+    if (code != "100" && subject && std::strlen(subject) > prefix) {
+      sent_.erase(std::strtoull(subject + prefix, nullptr, 10));
+    }
     const char* pending = nullptr;
     if (code == "100") {
       // still going
@@ -176,9 +190,7 @@ PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
       int left = std::min(requested_, std::atoi(pending));
       out.written_off += left;
       requested_ -= left;
-    } else {
-      resyncing_ = true;
-    }
+    }  // else no count: recount() sets it right later
     if (code != "100" && code != "408") {
       const char* description = nullptr;
       natsMsgHeader_Get(msg, "Description", &description);
@@ -189,6 +201,7 @@ PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
     natsMsg_Destroy(msg);
     return out;
   }
+  last_delivery_ = std::chrono::steady_clock::now();
   if (requested_ > 0) {
     out.was_requested = true;
     --requested_;

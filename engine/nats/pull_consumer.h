@@ -87,7 +87,7 @@ class PullConsumer {
     std::unique_ptr<Delivery> delivery;
     bool was_requested = false;  // false: it came after its request was written off
     int written_off = 0;
-    // Set when the server ended requests for a reason other than their expiry (the consumer
+    // Set when the server ended a request for a reason other than its expiry (the consumer
     // deleted, a leader change), with its words; or when the subscription failed.
     Status problem;
   };
@@ -95,27 +95,41 @@ class PullConsumer {
   Pulled next(std::chrono::milliseconds wait);
   // Messages asked for that have neither arrived nor been written off.
   int requested() const { return requested_; }
-  // Whether request() would be refused: the server ended requests without saying how many of
-  // their messages were still to come, so none are asked for until every request under way
-  // has expired and the count starts again from zero.
-  bool resyncing() const { return resyncing_; }
 
  private:
   PullConsumer() = default;
   Status open_inbox();
+  // Sets the count right when no message has arrived for a whole request lifetime: every
+  // request sent before that window has ended at the server, and every one sent within it has
+  // brought nothing yet, so exactly the batches of those not ended by a status are still to
+  // come. Returns how many were written off.
+  // (Until then the count errs high: fewer messages are asked for, never more.)
+  int recount(std::chrono::steady_clock::time_point now);
   ConsumerSettings settings_;
   natsConnection* connection_ = nullptr;
   natsSubscription* subscription_ = nullptr;
   // Continuous pulling. A message delivered for a request does not say which request it was
-  // for; the server says when a request expires and how many of its messages did not come.
-  // When that word is lost (a reconnect) or carries no count (a leader change), the count is
-  // set right once the last request sent is past its deadline.
+  // for; the server says when a request expires and how many of its messages did not come
+  // (408 with Nats-Pending-Messages). That word can be missing: lost in a reconnect, never
+  // sent for a request that expires just as a message comes (nats-server 2.9 drops it
+  // silently), or sent without a count (409 Consumer Deleted, Leadership Change). recount()
+  // repairs all three once deliveries pause for a request lifetime, which they do when the
+  // phantom room grows large enough to stop new requests.
   natsSubscription* inbox_subscription_ = nullptr;
   std::string inbox_;
   std::string next_subject_;  // $JS.API.CONSUMER.MSG.NEXT.<stream>.<durable>
   int requested_ = 0;
-  std::chrono::steady_clock::time_point last_deadline_{};
-  bool resyncing_ = false;
+  // Requests sent within the last request lifetime and not yet ended by a status, by number:
+  // each is answered on <inbox>.<number>, so a status says which request it ends (messages
+  // carry their own subject and say nothing).
+  struct Sent {
+    std::chrono::steady_clock::time_point at;
+    int batch;
+  };
+  std::map<uint64_t, Sent> sent_;
+  uint64_t last_request_ = 0;
+  std::chrono::milliseconds lifetime_{0};  // expires + 1 s, of the last request sent
+  std::chrono::steady_clock::time_point last_delivery_{};
 };
 
 }  // namespace pd::nats

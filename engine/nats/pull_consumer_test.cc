@@ -1,7 +1,7 @@
 // Continuous pulling against a real `nats-server -js` on a loopback port: each message is handed
 // on as it arrives, never more than were asked for, and the room of requests that end without
-// their messages is given back — counted when the server says how many did not come, and after
-// every request's deadline when it does not.
+// their messages is given back: counted when the server says how many did not come, and once
+// nothing has come for a request's lifetime when it does not (or its word was lost).
 #include "engine/nats/pull_consumer.h"
 
 #include <gtest/gtest.h>
@@ -82,7 +82,6 @@ TEST_F(PullConsumerTest, MessagesArriveAsRequestedAndAnExpiredRequestGivesBackIt
   EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(1000)) << "not the server's word";
   EXPECT_TRUE(expired.problems.empty());
   EXPECT_EQ(consumer_->requested(), 0);
-  EXPECT_FALSE(consumer_->resyncing());
 
   // Nothing is asked for now: a new message waits in the stream.
   publish(1);
@@ -93,27 +92,54 @@ TEST_F(PullConsumerTest, MessagesArriveAsRequestedAndAnExpiredRequestGivesBackIt
   EXPECT_EQ(one.delivered, 1);
 }
 
-TEST_F(PullConsumerTest, ARequestEndedWithoutACountHoldsNewRequestsUntilEveryOneHasExpired) {
+TEST_F(PullConsumerTest, ARequestEndedWithoutACountKeepsItsRoomUntilNothingCameForALifetime) {
   ASSERT_TRUE(consumer_->request(5, std::chrono::milliseconds(300)).is_ok());
   // Deleting the consumer ends its requests with "409 Consumer Deleted", which does not say how
   // many of their messages were still to come.
   jsErrCode error = static_cast<jsErrCode>(0);
   ASSERT_EQ(js_DeleteConsumer(client_->jetstream(), "ORDERS", "orders", nullptr, &error), NATS_OK);
+  auto sent = Clock::now();
   Tally ended = pull_until([](const Tally& t) { return !t.problems.empty(); },
                            std::chrono::seconds(5));
   ASSERT_EQ(ended.problems.size(), 1u);
   EXPECT_NE(ended.problems[0].message().find("409 Consumer Deleted"), std::string::npos)
       << ended.problems[0].message();
-  EXPECT_TRUE(consumer_->resyncing());
-  EXPECT_FALSE(consumer_->request(1, std::chrono::milliseconds(300)).is_ok());
-  EXPECT_EQ(consumer_->requested(), 5);
+  EXPECT_EQ(consumer_->requested(), 5);  // kept: asking for fewer is safe, for more is not
 
-  // Past the last request's deadline (300 ms + 1 s) the count starts again from zero.
+  // The consumer comes back and requests keep going out, one every 200 ms, each expiring with
+  // its 408. Once nothing has come for a request's lifetime (300 ms + 1 s), the count is set
+  // from the requests sent within it, though new ones never stopped.
+  auto again = PullConsumer::open(*client_, {"ORDERS", "orders", "orders.new",
+                                             std::chrono::seconds(30), 5, "all", std::nullopt,
+                                             1000});
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  int written_off = 0;
+  while (Clock::now() - sent < std::chrono::milliseconds(2500)) {
+    ASSERT_TRUE(consumer_->request(1, std::chrono::milliseconds(300)).is_ok());
+    written_off += pull_until([](const Tally&) { return false; }, std::chrono::seconds(0)).written_off;
+    auto pause = Clock::now() + std::chrono::milliseconds(200);
+    while (Clock::now() < pause) written_off += consumer_->next(std::chrono::milliseconds(20)).written_off;
+  }
+  EXPECT_LE(consumer_->requested(), 2) << "the 5 were never written off";
+  EXPECT_GE(written_off, 5);
+}
+
+TEST_F(PullConsumerTest, ARequestWhoseEndWasLostInARestartIsWrittenOffAfterItsLifetime) {
+  ASSERT_TRUE(consumer_->request(5, std::chrono::milliseconds(300)).is_ok());
+  // The server goes away with the request waiting: its 408 never comes.
+  server_.stop(9);
+  ASSERT_TRUE(server_.start()) << server_.log();
+  ASSERT_TRUE(client_->wait_connected(std::chrono::seconds(10)));
   Tally reset = pull_until([](const Tally& t) { return t.written_off > 0; },
-                           std::chrono::seconds(5));
+                           std::chrono::seconds(10));
   EXPECT_EQ(reset.written_off, 5);
   EXPECT_EQ(consumer_->requested(), 0);
-  EXPECT_FALSE(consumer_->resyncing());
+
+  // And pulling goes on: a new request brings a new message.
+  publish(1);
+  ASSERT_TRUE(consumer_->request(1, std::chrono::milliseconds(2000)).is_ok());
+  Tally one = pull_until([](const Tally& t) { return t.delivered == 1; }, std::chrono::seconds(5));
+  EXPECT_EQ(one.delivered, 1);
 }
 
 }  // namespace

@@ -215,7 +215,7 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
         capacity_.wait(lock, [this] { return stopping_ || has_room(refill_); });
         if (stopping_) break;
       }
-      if (!stopping_ && has_room(refill_) && nats_.connected() && !consumer.resyncing() &&
+      if (!stopping_ && has_room(refill_) && nats_.connected() &&
           (!bucket_ || consumer.requested() == 0)) {
         // With a rate: one token, one message, however fast the stream fills.
         ask = bucket_ ? 1 : max_in_flight_ - in_flight_.load() - reserved_;
@@ -223,7 +223,7 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
         reserved_ += ask;
       }
     }
-    if (ask == 0 && consumer.requested() == 0 && !consumer.resyncing()) {
+    if (ask == 0 && consumer.requested() == 0) {
       // Not connected: nothing to ask for or wait for.
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
