@@ -940,22 +940,27 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
     state->members_maker.Reset();
     // JSON text read as JavaScript is an object literal with the same value, except that a
     // "__proto__" member would set the prototype: such text is parsed every call instead. The
-    // call's own members are written first into the literal, so they come first, as parsed.
+    // call's own members go first on a plain `{}`, which the literal's members are then
+    // assigned onto. (Written into the literal itself, `{node, executionId, ...}`, the literal's
+    // objects outlived the call and the saturated HTTP p99 rose from 0.5-1.0 ms to 1.2-1.4 ms,
+    // likely V8 pretenuring that allocation site.)
     size_t open = shared.find_first_not_of(" \t\r\n");
     if (shared.find("__proto__") == std::string::npos && open != std::string::npos &&
         shared[open] == '{') {
       v8::TryCatch compile_errors(isolate);
       v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
       std::string source =
-          "(function () {\n  return function (node, executionId) {\n    return {node, "
-          "executionId, " +
-          shared.substr(open + 1) + ";\n  };\n})";
+          "(function (assign) {\n  return function (node, executionId) {\n    const data = {};\n"
+          "    data.node = node;\n    data.executionId = executionId;\n    return assign(data, " +
+          shared.substr(open) + ");\n  };\n})";
       v8::Local<v8::Script> script;
       v8::Local<v8::Value> outer;
+      v8::Local<v8::Value> assign;
       v8::Local<v8::Value> maker;
       if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
           script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
-          outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 0, nullptr)
+          hooks->Get(context, v8_string(isolate, "objectAssign")).ToLocal(&assign) &&
+          outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &assign)
               .ToLocal(&maker) &&
           maker->IsFunction()) {
         state->members_maker.Reset(isolate, maker.As<v8::Function>());

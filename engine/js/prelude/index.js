@@ -93,6 +93,7 @@ export function install(host) {
     // The data a ctx is built from, when the members many calls share cannot be compiled as an
     // object literal (the runtime's usual way): a call's own members (JSON text) followed by
     // the shared ones, both parsed.
+    objectAssign: ObjectAssign,
     mergeMembers(members, shared) {
       return ObjectAssign(JSONParse(members), JSONParse(shared));
     },
