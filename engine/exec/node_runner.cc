@@ -11,7 +11,7 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
   options.input_json = std::move(invocation.input_json);
   options.ctx_json = std::move(invocation.ctx_json);
   options.ctx_shared_json = std::move(invocation.ctx_shared_json);
-  if (options.ctx_json.empty() && options.ctx_shared_json) {
+  if (options.ctx_shared_json) {
     options.ctx_node = invocation.node;
     options.ctx_execution_id = std::move(invocation.ctx_execution_id);
   }

@@ -20,12 +20,13 @@ namespace pd::exec {
 struct NodeInvocation {
   std::string node;      // its name in workflow.yaml
   std::string path;      // relative to the workflow folder
-  std::string ctx_json;  // NodeContextData as JSON text (see node_context_json)
-  // More of ctx that many calls share, a JSON object: config, secrets … (see
+  // The whole ctx (NodeContextData) as JSON text, when ctx_shared_json is null.
+  std::string ctx_json;
+  // Most of ctx, shared by many calls, as a JSON object: config, secrets … (see
   // environment_context_json and js::CallOptions::ctx_shared_json); null: ctx_json is all.
   std::shared_ptr<const std::string> ctx_shared_json;
-  // With ctx_shared_json and an empty ctx_json, the call's own members (ctx.executionId; ctx.node
-  // is `node`): js::CallOptions::ctx_execution_id.
+  // With ctx_shared_json, the call's own member ctx.executionId (ctx.node is `node`), as
+  // js::CallOptions::ctx_execution_id.
   std::string ctx_execution_id;
   // ctx.trigger as JSON text (js::CallOptions::ctx_trigger_json); null: none.
   std::shared_ptr<const std::string> ctx_trigger_json;

@@ -18,7 +18,6 @@
 #include "engine/js/startup_snapshot.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
-#include "engine/util/json_text.h"
 #include "engine/util/paths.h"
 #include "engine/util/thread_name.h"
 #include "engine/util/worker_pool.h"
@@ -365,8 +364,8 @@ struct Runtime::Impl : IsolateHost {
   std::string describe_rejection(v8::Local<v8::Context> context, v8::Local<v8::Value> reason,
                                  const std::string& node_path);
   Result<std::string> strip(const std::string& source, const std::string& file_name);
-  // The data a call's ctx is built from: CallOptions::ctx_json parsed, followed by the members
-  // of CallOptions::ctx_shared_json.
+  // The data a call's ctx is built from: CallOptions::ctx_json parsed, or ctx_node and
+  // ctx_execution_id followed by the members of ctx_shared_json.
   v8::MaybeLocal<v8::Value> ctx_data(ContextState* state, v8::Local<v8::Context> context,
                                      v8::Local<v8::Object> hooks, const CallState& call);
   // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any,
@@ -929,7 +928,7 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
                                                   v8::Local<v8::Object> hooks,
                                                   const CallState& call) {
   const CallOptions& options = call.options;
-  if (!options.ctx_shared_json || (options.ctx_json.empty() && options.ctx_node.empty())) {
+  if (!options.ctx_shared_json) {
     return v8::JSON::Parse(
         context, v8_string(isolate, options.ctx_json.empty() ? call.ctx.dump() : options.ctx_json));
   }
@@ -971,23 +970,15 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
       // Otherwise (too deeply nested to compile, say) the text is parsed instead.
     }
   }
-  if (!state->members_maker.IsEmpty() && options.ctx_json.empty()) {
-    v8::Local<v8::Value> members[] = {v8_string(isolate, options.ctx_node),
-                                      v8_string(isolate, options.ctx_execution_id)};
-    return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 2, members);
+  v8::Local<v8::Value> args[] = {v8_string(isolate, options.ctx_node),
+                                 v8_string(isolate, options.ctx_execution_id), {}};
+  if (!state->members_maker.IsEmpty()) {
+    return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 2, args);
   }
-  std::string own = options.ctx_json;
-  if (own.empty()) {
-    own = "{\"node\":";
-    append_json_string(own, options.ctx_node);
-    own += ",\"executionId\":";
-    append_json_string(own, options.ctx_execution_id);
-    own += "}";
-  }
+  args[2] = v8_string(isolate, shared);
   v8::Local<v8::Value> merge;
   if (!hooks->Get(context, v8_string(isolate, "mergeMembers")).ToLocal(&merge)) return {};
-  v8::Local<v8::Value> args[] = {v8_string(isolate, own), v8_string(isolate, shared)};
-  return merge.As<v8::Function>()->Call(context, hooks, 2, args);
+  return merge.As<v8::Function>()->Call(context, hooks, 3, args);
 }
 
 v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,

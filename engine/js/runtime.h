@@ -85,16 +85,14 @@ struct CallOptions {
   // The input as JSON text, used instead of `input` when set: parsed in V8, its objects keep the
   // key order of the text (nlohmann::json sorts keys, and Object.entries order is observable).
   std::string input_json;
-  // The ctx as JSON text, used instead of `ctx` when set (the executor writes it once per
-  // execution instead of building a JSON tree per node).
+  // The ctx as JSON text, used instead of `ctx` when set and ctx_shared_json is not.
   std::string ctx_json;
-  // With ctx_json: more members of the ctx, as a JSON object that many calls share (the
-  // workflow's config and secrets). Each call gets its own copy, made from the text compiled
-  // once per context as an object literal, which is much cheaper than parsing it every call.
-  // ctx_json's members come first; the two must not name the same member.
+  // Instead of ctx_json: the call's own members `node` and `executionId`, handed to V8 as
+  // strings, followed by members many calls share (the workflow's config and secrets) as a
+  // JSON object. Each call gets its own copy of those, made from the text compiled once per
+  // context as an object literal, which is much cheaper than parsing it every call. The shared
+  // members must not be named node or executionId.
   std::shared_ptr<const std::string> ctx_shared_json;
-  // With ctx_shared_json and an empty ctx_json: the call's own members `node` and
-  // `executionId`, handed to V8 as strings rather than as JSON text to parse.
   std::string ctx_node;
   std::string ctx_execution_id;
   // ctx.trigger as JSON text, parsed only when the node first reads it: a queue message's

@@ -178,20 +178,22 @@ PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
       natsMsgHeader_Get(msg, "Status", &status) == NATS_OK) {
     // The server's word on request <inbox>.<number>: 100 is a heartbeat; anything else ends it.
     std::string code = status ? status : "";
+    if (code == "100") {
+      natsMsg_Destroy(msg);
+      return out;
+    }
     const char* subject = natsMsg_GetSubject(msg);
     size_t prefix = inbox_.size() + 1;
-    if (code != "100" && subject && std::strlen(subject) > prefix) {
+    if (subject && std::strlen(subject) > prefix) {
       sent_.erase(std::strtoull(subject + prefix, nullptr, 10));
     }
     const char* pending = nullptr;
-    if (code == "100") {
-      // still going
-    } else if (natsMsgHeader_Get(msg, "Nats-Pending-Messages", &pending) == NATS_OK && pending) {
+    if (natsMsgHeader_Get(msg, "Nats-Pending-Messages", &pending) == NATS_OK && pending) {
       int left = std::min(requested_, std::atoi(pending));
       out.written_off += left;
       requested_ -= left;
     }  // else no count: recount() sets it right later
-    if (code != "100" && code != "408") {
+    if (code != "408") {
       const char* description = nullptr;
       natsMsgHeader_Get(msg, "Description", &description);
       out.problem = Status(StatusCode::kUnavailable,

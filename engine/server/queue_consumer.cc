@@ -206,15 +206,11 @@ void QueueConsumer::pull_loop(nats::PullConsumer& consumer) {
   // come), and one thread does what two pullers taking turns did. Room asked for is reserved
   // (reserved_) until its message arrives or its request ends.
   while (true) {
+    // Nothing can arrive: wait for room.
+    if (consumer.requested() == 0 && !wait_for_capacity(refill_)) break;
     int ask = 0;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (consumer.requested() == 0) {
-        if (stopping_) break;
-        // Nothing can arrive: wait for room (or for the next token's time with a rate).
-        capacity_.wait(lock, [this] { return stopping_ || has_room(refill_); });
-        if (stopping_) break;
-      }
+      std::lock_guard<std::mutex> lock(mutex_);
       if (!stopping_ && has_room(refill_) && nats_.connected() &&
           (!bucket_ || consumer.requested() == 0)) {
         // With a rate: one token, one message, however fast the stream fills.

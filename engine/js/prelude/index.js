@@ -90,12 +90,15 @@ export function install(host) {
         parseJson: JSONParse,
       }));
     },
-    // The data a ctx is built from, when the members many calls share cannot be compiled as an
-    // object literal (the runtime's usual way): a call's own members (JSON text) followed by
-    // the shared ones, both parsed.
+    // The data a ctx is built from: a call's own members followed by members many calls share.
+    // The runtime compiles the shared members into an object literal assigned with
+    // `objectAssign`; text that cannot be a literal is parsed by `mergeMembers` instead.
     objectAssign: ObjectAssign,
-    mergeMembers(members, shared) {
-      return ObjectAssign(JSONParse(members), JSONParse(shared));
+    mergeMembers(node, executionId, shared) {
+      const data = {};
+      data.node = node;
+      data.executionId = executionId;
+      return ObjectAssign(data, JSONParse(shared));
     },
     // Awaits the module's evaluation (top-level await), calls its default export, and reports
     // the outcome of call `id` to the host.
