@@ -48,17 +48,21 @@ void publish(nats::NatsClient& client, const std::string& subject) {
 // they say what a phase cost, however noisy this VM's wall clock is.
 struct ProcessCost {
   double cpu_seconds;
+  double system_seconds;  // of cpu_seconds, in the kernel: syscalls, wake-ups
   long switches;
   static ProcessCost now() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-    return {seconds(usage.ru_utime) + seconds(usage.ru_stime), usage.ru_nvcsw};
+    return {seconds(usage.ru_utime) + seconds(usage.ru_stime), seconds(usage.ru_stime),
+            usage.ru_nvcsw};
   }
   std::string per_message_since(const ProcessCost& start) const {
-    char text[128];
-    std::snprintf(text, sizeof(text), "%.1f us CPU and %.2f context switches per message",
+    char text[160];
+    std::snprintf(text, sizeof(text),
+                  "%.1f us CPU (%.1f in the kernel) and %.2f context switches per message",
                   (cpu_seconds - start.cpu_seconds) * 1e6 / kMessages,
+                  (system_seconds - start.system_seconds) * 1e6 / kMessages,
                   static_cast<double>(switches - start.switches) / kMessages);
     return text;
   }

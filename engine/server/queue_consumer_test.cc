@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <mutex>
 #include <thread>
 
 #include "engine/exec/test_runtime_options.h"
@@ -277,6 +278,48 @@ TEST_F(QueueConsumerTest, MaxInFlightHoldsWhilePullRequestsOverlap) {
   int most = most_in_flight(8, 80, 30);
   EXPECT_LE(most, 8);
   EXPECT_GE(most, 5);
+}
+
+TEST_F(QueueConsumerTest, MaxInFlightHoldsWhenMoreComesThanWasAskedFor) {
+  // A pull request the consumer does not count (as when cnats replays one after a reconnect,
+  // its room written off meanwhile) brings messages no room was reserved for. Here a second
+  // client sends one on the consumer's inbox for 20 messages, as soon as it sees the consumer's
+  // first request. The puller reads a message only while it has asked for some, so the extra
+  // ones wait in cnats's queue and each execution still fills room reserved for it.
+  std::mutex mutex;
+  bool sent = false;
+  std::atomic<int> extra{0};
+  std::unique_ptr<nats::CoreSubscription> extra_copies;
+  auto spy = nats::CoreSubscription::open(
+      *client_, "$JS.API.CONSUMER.MSG.NEXT.ORDERS.orders", "spy", [&](nats::Message request) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (sent || request.reply.empty()) return;
+        sent = true;
+        std::string inbox = request.reply.substr(0, request.reply.rfind('.'));
+        // A copy of what the server sends for it: proof that it did.
+        auto copies = nats::CoreSubscription::open(*client_, inbox + ".0", "copies",
+                                                   [&](nats::Message) { ++extra; });
+        EXPECT_TRUE(copies.is_ok());
+        if (copies.is_ok()) extra_copies = std::move(copies).value();
+        EXPECT_TRUE(
+            client_->publish({request.subject, R"({"batch":20,"expires":5000000000})", {},
+                              inbox + ".0"})
+                .is_ok());
+      });
+  ASSERT_TRUE(spy.is_ok()) << spy.status().message();
+  open("    subject: orders.new\n    max_in_flight: 4\n    jetstream: {stream: ORDERS}\n");
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return sent;
+  }));
+  for (int i = 0; i < 40; ++i) publish("orders.new", R"({"sleep": 30})");
+  int most = 0;
+  EXPECT_TRUE(eventually([&] {
+    most = std::max(most, consumer_->in_flight());
+    return count("success") == 40;
+  }));
+  EXPECT_GE(extra.load(), 1);
+  EXPECT_LE(most, 4);
 }
 
 TEST_F(QueueConsumerTest, StopReturnsOnlyOnceFinishedExecutionsAreAcked) {
