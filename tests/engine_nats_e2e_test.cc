@@ -421,6 +421,25 @@ TEST_F(EngineNats, AnExecutionOutlastingTheGracePeriodEndsInExitOne) {
   EXPECT_NE(engine->log().find("grace period over"), std::string::npos) << engine->log();
 }
 
+// The same for an HTTP request in hand: its answer is waited for until the grace period ends,
+// then the engine exits 1. (The queue triggers, idle, finished at once.)
+TEST_F(EngineNats, AnHttpRequestOutlastingTheGracePeriodEndsInExitOne) {
+  auto engine = start_engine("", " --grace-period 1");
+  std::thread request([port = engine_port_] {
+    httplib::Client http("127.0.0.1", port);
+    http.set_read_timeout(10);
+    http.Post("/run", R"({"id": 7, "sleep": 5000})", "application/json");
+  });
+  ASSERT_TRUE(eventually(
+      [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
+      std::chrono::seconds(10)));
+  auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(engine->stop(SIGTERM), 1) << engine->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(4000));
+  EXPECT_NE(engine->log().find("grace period over"), std::string::npos) << engine->log();
+  request.join();
+}
+
 TEST_F(EngineNats, SigtermStopsHttpTakingWorkWhileQueueExecutionsFinish) {
   auto engine = start_engine();
   publish(0, 1, ", \"sleep\": 2000");

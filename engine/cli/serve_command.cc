@@ -5,12 +5,14 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "engine/server/cron_scheduler.h"
 #include "engine/server/engine_server.h"
 #include "engine/server/nats_triggers.h"
 #include "engine/util/clock.h"
+#include "engine/util/delay_scheduler.h"
 #include "engine/util/environment.h"
 #include "engine/util/http_transport.h"
 
@@ -175,6 +177,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
             {"startupMs", std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count()}});
+  // The grace period's end, when what is in hand has not finished by then. Dropped as soon as
+  // it has (after serve() returns and the triggers finished), so that a stop finished in time
+  // never exits 1 while tearing down, and the timer never outlives what it uses.
+  std::optional<ThreadDelayScheduler> grace_timer;
+  grace_timer.emplace();
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -185,10 +192,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     // One grace period for everything, then give up on what is still running: the timer
     // covers HTTP requests in hand, the triggers say whether theirs finished.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.grace_seconds);
-    std::thread([deadline, grace_over] {
-      std::this_thread::sleep_until(deadline);
-      grace_over();
-    }).detach();
+    grace_timer->after(std::chrono::seconds(options.grace_seconds), grace_over);
     // HTTP first: it refuses new work (503, then the listener closes) while the queue
     // executions finish; requests in hand are answered before serve() returns.
     server.stop();
@@ -196,6 +200,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   });
   server.serve();
   waiter.join();
+  grace_timer.reset();
   log_line(out, log_mutex, {{"level", "info"}, {"message", "stopped"}});
   return 0;
 }
