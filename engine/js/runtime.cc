@@ -149,6 +149,7 @@ struct ContextState {
   v8::Global<v8::Value> module_namespace;
   v8::Global<v8::Function> context_factory;  // the ctx builder from RuntimeOptions::context_script
   v8::Global<v8::Function> call_node;        // hooks.callNode, looked up once
+  v8::Global<v8::Function> call_node_with;   // hooks.callNodeWith, looked up once
   // CallOptions::ctx_shared_json as last seen, and the function that makes a call's ctx data
   // with those members written in it as an object literal (empty: they are parsed instead).
   std::shared_ptr<const std::string> shared_members;
@@ -161,6 +162,7 @@ struct ContextState {
     module_namespace.Reset();
     context_factory.Reset();
     call_node.Reset();
+    call_node_with.Reset();
     members_maker.Reset();
     hooks.Reset();
     graph.reset();
@@ -368,12 +370,27 @@ struct Runtime::Impl : IsolateHost {
   // ctx_execution_id followed by the members of ctx_shared_json.
   v8::MaybeLocal<v8::Value> ctx_data(ContextState* state, v8::Local<v8::Context> context,
                                      v8::Local<v8::Object> hooks, const CallState& call);
+  // The function that makes a call's ctx data with ctx_shared_json's members written in it as
+  // an object literal, compiled once per context and shared text; empty when the text cannot
+  // be such a literal. False when execution was terminated meanwhile.
+  bool prepare_members_maker(ContextState* state, v8::Local<v8::Context> context,
+                             v8::Local<v8::Object> hooks, const CallOptions& options);
+  // RuntimeOptions::context_script's ctx builder, made once per context (empty: it failed).
+  v8::MaybeLocal<v8::Function> context_builder(ContextState* state, v8::Local<v8::Context> context,
+                                               v8::Local<v8::Object> hooks);
   // The ctx a node receives: `data` passed through RuntimeOptions::context_script, if any,
   // with `trigger_json` (null: none) as its ctx.trigger.
   v8::MaybeLocal<v8::Value> make_node_context(ContextState* state, v8::Local<v8::Context> context,
                                               v8::Local<v8::Object> hooks,
                                               v8::Local<v8::Value> data,
                                               const std::string* trigger_json);
+  // A call to an evaluated node whose ctx data has a members maker and a ctx builder: made in
+  // one call into JavaScript (hooks.callNodeWith), which builds the ctx, parses the input and
+  // calls the node, instead of one call for each. False when it was not such a call.
+  bool call_with_built_ctx(ContextState* state, v8::Local<v8::Context> context,
+                           v8::Local<v8::Object> hooks, CallState& call,
+                           v8::Local<v8::Value> module_namespace, v8::Local<v8::Value> file,
+                           v8::Local<v8::Value> call_id, v8::TryCatch& errors);
   void complete_fetch(uint64_t op_id, Result<FetchResult> result);
 };
 
@@ -886,6 +903,11 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
       }
       return;
     }
+    if (evaluation->State() == v8::Promise::kFulfilled &&
+        call_with_built_ctx(state, context, hooks, c, module_namespace, file, call_id,
+                            load_errors)) {
+      return;
+    }
     v8::Local<v8::Value> ctx_value;
     v8::Local<v8::Value> input_value;
     if (!ctx_data(state, context, hooks, c).ToLocal(&ctx_value) ||
@@ -923,6 +945,52 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
   if (!state->broken) state->graph->save_code_caches();
 }
 
+bool Runtime::Impl::prepare_members_maker(ContextState* state, v8::Local<v8::Context> context,
+                                          v8::Local<v8::Object> hooks,
+                                          const CallOptions& options) {
+  const std::string& shared = *options.ctx_shared_json;
+  if (state->shared_members == options.ctx_shared_json ||
+      (state->shared_members && *state->shared_members == shared)) {
+    return true;
+  }
+  state->shared_members = options.ctx_shared_json;
+  state->members_maker.Reset();
+  // JSON text read as JavaScript is an object literal with the same value, except that a
+  // "__proto__" member would set the prototype: such text is parsed every call instead. The
+  // call's own members go first on a plain `{}`, which the literal's members are then
+  // assigned onto. (Written into the literal itself, `{node, executionId, ...}`, the literal's
+  // objects outlived the call and the saturated HTTP p99 rose from 0.5-1.0 ms to 1.2-1.4 ms,
+  // likely V8 pretenuring that allocation site.)
+  size_t open = shared.find_first_not_of(" \t\r\n");
+  if (shared.find("__proto__") != std::string::npos || open == std::string::npos ||
+      shared[open] != '{') {
+    return true;
+  }
+  v8::TryCatch compile_errors(isolate);
+  v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
+  std::string source =
+      "(function (assign) {\n  return function (node, executionId) {\n    const data = {};\n"
+      "    data.node = node;\n    data.executionId = executionId;\n    return assign(data, " +
+      shared.substr(open) + ");\n  };\n})";
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> outer;
+  v8::Local<v8::Value> assign;
+  v8::Local<v8::Value> maker;
+  if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
+      script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
+      hooks->Get(context, v8_string(isolate, "objectAssign")).ToLocal(&assign) &&
+      outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &assign)
+          .ToLocal(&maker) &&
+      maker->IsFunction()) {
+    state->members_maker.Reset(isolate, maker.As<v8::Function>());
+  } else if (compile_errors.HasTerminated()) {
+    compile_errors.ReThrow();
+    return false;
+  }
+  // Otherwise (too deeply nested to compile, say) the text is parsed instead.
+  return true;
+}
+
 v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
                                                   v8::Local<v8::Context> context,
                                                   v8::Local<v8::Object> hooks,
@@ -932,53 +1000,86 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::ctx_data(ContextState* state,
     return v8::JSON::Parse(
         context, v8_string(isolate, options.ctx_json.empty() ? call.ctx.dump() : options.ctx_json));
   }
-  const std::string& shared = *options.ctx_shared_json;
-  if (state->shared_members != options.ctx_shared_json &&
-      (!state->shared_members || *state->shared_members != shared)) {
-    state->shared_members = options.ctx_shared_json;
-    state->members_maker.Reset();
-    // JSON text read as JavaScript is an object literal with the same value, except that a
-    // "__proto__" member would set the prototype: such text is parsed every call instead. The
-    // call's own members go first on a plain `{}`, which the literal's members are then
-    // assigned onto. (Written into the literal itself, `{node, executionId, ...}`, the literal's
-    // objects outlived the call and the saturated HTTP p99 rose from 0.5-1.0 ms to 1.2-1.4 ms,
-    // likely V8 pretenuring that allocation site.)
-    size_t open = shared.find_first_not_of(" \t\r\n");
-    if (shared.find("__proto__") == std::string::npos && open != std::string::npos &&
-        shared[open] == '{') {
-      v8::TryCatch compile_errors(isolate);
-      v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
-      std::string source =
-          "(function (assign) {\n  return function (node, executionId) {\n    const data = {};\n"
-          "    data.node = node;\n    data.executionId = executionId;\n    return assign(data, " +
-          shared.substr(open) + ");\n  };\n})";
-      v8::Local<v8::Script> script;
-      v8::Local<v8::Value> outer;
-      v8::Local<v8::Value> assign;
-      v8::Local<v8::Value> maker;
-      if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
-          script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
-          hooks->Get(context, v8_string(isolate, "objectAssign")).ToLocal(&assign) &&
-          outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &assign)
-              .ToLocal(&maker) &&
-          maker->IsFunction()) {
-        state->members_maker.Reset(isolate, maker.As<v8::Function>());
-      } else if (compile_errors.HasTerminated()) {
-        compile_errors.ReThrow();
-        return {};
-      }
-      // Otherwise (too deeply nested to compile, say) the text is parsed instead.
-    }
-  }
+  if (!prepare_members_maker(state, context, hooks, options)) return {};
   v8::Local<v8::Value> args[] = {v8_string(isolate, options.ctx_node),
                                  v8_string(isolate, options.ctx_execution_id), {}};
   if (!state->members_maker.IsEmpty()) {
     return state->members_maker.Get(isolate)->Call(context, v8::Undefined(isolate), 2, args);
   }
-  args[2] = v8_string(isolate, shared);
+  args[2] = v8_string(isolate, *options.ctx_shared_json);
   v8::Local<v8::Value> merge;
   if (!hooks->Get(context, v8_string(isolate, "mergeMembers")).ToLocal(&merge)) return {};
   return merge.As<v8::Function>()->Call(context, hooks, 3, args);
+}
+
+v8::MaybeLocal<v8::Function> Runtime::Impl::context_builder(ContextState* state,
+                                                            v8::Local<v8::Context> context,
+                                                            v8::Local<v8::Object> hooks) {
+  if (state->context_factory.IsEmpty()) {
+    v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> factory;
+    v8::Local<v8::Value> make;
+    v8::Local<v8::Value> builder;
+    if (!v8::Script::Compile(context, v8_string(isolate, options.context_script), &origin)
+             .ToLocal(&script) ||
+        !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
+        !hooks->Get(context, v8_string(isolate, "makeContextBuilder")).ToLocal(&make) ||
+        !make.As<v8::Function>()->Call(context, hooks, 1, &factory).ToLocal(&builder) ||
+        !builder->IsFunction()) {
+      return {};
+    }
+    state->context_factory.Reset(isolate, builder.As<v8::Function>());
+  }
+  return state->context_factory.Get(isolate);
+}
+
+bool Runtime::Impl::call_with_built_ctx(ContextState* state, v8::Local<v8::Context> context,
+                                        v8::Local<v8::Object> hooks, CallState& call,
+                                        v8::Local<v8::Value> module_namespace,
+                                        v8::Local<v8::Value> file, v8::Local<v8::Value> call_id,
+                                        v8::TryCatch& errors) {
+  const CallOptions& options = call.options;
+  if (!options.ctx_shared_json || this->options.context_script.empty()) return false;
+  v8::Local<v8::Function> builder;
+  if (!prepare_members_maker(state, context, hooks, options) ||
+      !context_builder(state, context, hooks).ToLocal(&builder)) {
+    errors.ReThrow();
+    return true;
+  }
+  if (state->members_maker.IsEmpty()) return false;
+  if (state->call_node_with.IsEmpty()) {
+    v8::Local<v8::Value> driver;
+    if (!hooks->Get(context, v8_string(isolate, "callNodeWith")).ToLocal(&driver)) {
+      errors.ReThrow();
+      return true;
+    }
+    state->call_node_with.Reset(isolate, driver.As<v8::Function>());
+  }
+  v8::Local<v8::Value> undefined = v8::Undefined(isolate);
+  v8::Local<v8::Value> input_text = undefined;
+  v8::Local<v8::Value> input = undefined;
+  if (!options.input_json.empty()) {
+    input_text = v8_string(isolate, options.input_json);
+  } else if (!input_to_v8(isolate, context, call.input).ToLocal(&input)) {
+    errors.ReThrow();
+    return true;
+  }
+  const std::string* trigger_json = options.ctx_trigger_json.get();
+  v8::Local<v8::Value> args[] = {module_namespace,
+                                 state->members_maker.Get(isolate),
+                                 builder,
+                                 v8_string(isolate, options.ctx_node),
+                                 v8_string(isolate, options.ctx_execution_id),
+                                 trigger_json ? v8_string(isolate, *trigger_json).As<v8::Value>() : undefined,
+                                 input_text,
+                                 input,
+                                 file,
+                                 call_id};
+  if (state->call_node_with.Get(isolate)->Call(context, hooks, 10, args).IsEmpty()) {
+    errors.ReThrow();
+  }
+  return true;
 }
 
 v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
@@ -997,26 +1098,12 @@ v8::MaybeLocal<v8::Value> Runtime::Impl::make_node_context(ContextState* state,
     }
     return data;
   }
-  if (state->context_factory.IsEmpty()) {
-    v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
-    v8::Local<v8::Script> script;
-    v8::Local<v8::Value> factory;
-    v8::Local<v8::Value> make;
-    v8::Local<v8::Value> builder;
-    if (!v8::Script::Compile(context, v8_string(isolate, options.context_script), &origin)
-             .ToLocal(&script) ||
-        !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
-        !hooks->Get(context, v8_string(isolate, "makeContextBuilder")).ToLocal(&make) ||
-        !make.As<v8::Function>()->Call(context, hooks, 1, &factory).ToLocal(&builder) ||
-        !builder->IsFunction()) {
-      return {};
-    }
-    state->context_factory.Reset(isolate, builder.As<v8::Function>());
-  }
+  v8::Local<v8::Function> builder;
+  if (!context_builder(state, context, hooks).ToLocal(&builder)) return {};
   v8::Local<v8::Value> trigger = v8::Undefined(isolate);
   if (trigger_json) trigger = v8_string(isolate, *trigger_json);
   v8::Local<v8::Value> args[] = {data, trigger};
-  return state->context_factory.Get(isolate)->Call(context, context->Global(), 2, args);
+  return builder->Call(context, context->Global(), 2, args);
 }
 
 void Runtime::Impl::settle(double id, bool ok, v8::Local<v8::Value> value) {

@@ -53,6 +53,30 @@ export function install(host) {
   define("navigator", Object.freeze({ userAgent: "Pipedreamer", language: "en-US", hardwareConcurrency: 1 }));
   define("reportError", (error) => host.print("error", "Uncaught " + inspect(error)));
 
+  // Calls a node whose module has evaluated, and reports the outcome of call `id` to the host:
+  // a value that is not a thenable settles the call at once instead of after two rounds of
+  // promise jobs.
+  const callNode = (namespace, ctx, input, file, id) => {
+    let value;
+    try {
+      value = nodeFunction(namespace, file)(ctx, input);
+      if (value !== null && (typeof value === "object" || typeof value === "function") &&
+          typeof value.then === "function") {
+        const settled = [(result) => host.settle(id, true, result),
+                         (error) => host.settle(id, false, error)];
+        // A promise of this context is followed straight away; another thenable is adopted
+        // into one first, as `await` would.
+        const own = ReflectGetPrototypeOf(value) === promisePrototype;
+        ReflectApply(promiseThen, own ? value : adopt(value), settled);
+        return;
+      }
+    } catch (error) {
+      host.settle(id, false, error);
+      return;
+    }
+    host.settle(id, true, value);
+  };
+
   // Hooks the runtime calls (kept off the global object once a context is made).
   return {
     // Per-context set-up: a controllable clock replaces Date's "now".
@@ -109,27 +133,14 @@ export function install(host) {
       };
       run().then((value) => host.settle(id, true, value), (error) => host.settle(id, false, error));
     },
-    // The same once the module has evaluated: calls at once, and a value that is not a
-    // thenable settles the call now instead of after two rounds of promise jobs.
-    callNode(namespace, ctx, input, file, id) {
-      let value;
-      try {
-        value = nodeFunction(namespace, file)(ctx, input);
-        if (value !== null && (typeof value === "object" || typeof value === "function") &&
-            typeof value.then === "function") {
-          const settled = [(result) => host.settle(id, true, result),
-                           (error) => host.settle(id, false, error)];
-          // A promise of this context is followed straight away; another thenable is adopted
-          // into one first, as `await` would.
-          const own = ReflectGetPrototypeOf(value) === promisePrototype;
-          ReflectApply(promiseThen, own ? value : adopt(value), settled);
-          return;
-        }
-      } catch (error) {
-        host.settle(id, false, error);
-        return;
-      }
-      host.settle(id, true, value);
+    // The same once the module has evaluated (above).
+    callNode,
+    // callNode with the ctx built and the input parsed here: one call from the runtime instead
+    // of one for each. `makeData(node, executionId)` gives the ctx's data, `makeCtx(data,
+    // trigger)` the ctx; the input is `inputText` parsed, or `input` when there is no text.
+    callNodeWith(namespace, makeData, makeCtx, node, executionId, trigger, inputText, input, file, id) {
+      const ctx = makeCtx(makeData(node, executionId), trigger);
+      callNode(namespace, ctx, inputText === undefined ? input : JSONParse(inputText), file, id);
     },
     // The same without calling: loads the node and checks its default export.
     loadNode(evaluation, namespace, file, id) {
