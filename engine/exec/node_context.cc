@@ -155,31 +155,19 @@ const std::string& node_context_script() {
   class NodeContext {
     #data; #log; #k8s; #triggerText; #trigger;
     // ctx.trigger given as text is parsed on first read: a queue message's metadata is a few
-    // hundred bytes most nodes never look at. One getter/setter pair for every ctx, so V8
-    // keeps them all on one fast shape.
-    static #lazyTrigger = {
-      get() {
-        if (this.#triggerText !== undefined) {
-          this.#trigger = api.parseJson(this.#triggerText);
-          this.#triggerText = undefined;
-        }
-        return this.#trigger;
-      },
-      set(value) {
+    // hundred bytes most nodes never look at. It is an own, enumerable accessor with one
+    // getter/setter pair for every ctx, so V8 keeps them all on one fast shape.
+    static #readTrigger = function () {
+      if (this.#triggerText !== undefined) {
+        this.#trigger = api.parseJson(this.#triggerText);
         this.#triggerText = undefined;
-        this.#trigger = value;
-      },
-      enumerable: true,
-      configurable: true,
+      }
+      return this.#trigger;
     };
-    // The same descriptor without a prototype. defineProperty reads a plain object's fields
-    // quickly only while Object.prototype is untouched; this one is for when a node gave
-    // Object.prototype a `value` or `writable`, which would otherwise count as descriptor fields.
-    static #lazyTriggerAlone = { __proto__: null, ...NodeContext.#lazyTrigger };
-    static #triggerDescriptor() {
-      const plain = NodeContext.#lazyTrigger;
-      return "value" in plain || "writable" in plain ? NodeContext.#lazyTriggerAlone : plain;
-    }
+    static #writeTrigger = function (value) {
+      this.#triggerText = undefined;
+      this.#trigger = value;
+    };
     constructor(data, triggerText) {
       this.#data = data;
       this.workflow = data.workflow;
@@ -189,7 +177,7 @@ const std::string& node_context_script() {
       this.secrets = data.secrets ?? {};
       if (triggerText !== undefined) {
         this.#triggerText = triggerText;
-        api.defineProperty(this, "trigger", NodeContext.#triggerDescriptor());
+        api.defineAccessor(this, "trigger", NodeContext.#readTrigger, NodeContext.#writeTrigger);
       } else if (data.trigger !== undefined) {
         this.trigger = data.trigger;
       }

@@ -256,6 +256,21 @@ void settle(const Info& info) {
   isolate_host(isolate).settle(info[0].As<v8::Number>()->Value(), info[1]->IsTrue(), info[2]);
 }
 
+// defineAccessor(object, name, getter, setter): an enumerable, configurable accessor property,
+// as Object.defineProperty would define it from {get, set, enumerable, configurable}, without
+// reading a descriptor object (a third of what Object.defineProperty costs per ctx).
+void define_accessor(const Info& info) {
+  if (!info[0]->IsObject() || !info[1]->IsName() || !info[2]->IsFunction() ||
+      !info[3]->IsFunction()) {
+    info.GetIsolate()->ThrowError(
+        v8_string(info.GetIsolate(), "defineAccessor(object, name, getter, setter)"));
+    return;
+  }
+  info[0].As<v8::Object>()->SetAccessorProperty(info[1].As<v8::Name>(),
+                                                info[2].As<v8::Function>(),
+                                                info[3].As<v8::Function>(), v8::None);
+}
+
 void v8_version(const Info& info) {
   info.GetReturnValue().Set(v8_string(info.GetIsolate(), v8::V8::GetVersion()));
 }
@@ -313,6 +328,7 @@ std::vector<NativeFunction> web_natives() {
       {"clearTimer", clear_timer},
       {"queueMicrotask", queue_microtask},
       {"settle", settle},
+      {"defineAccessor", define_accessor},
       {"v8Version", v8_version},
       {"fetch", fetch},
   };

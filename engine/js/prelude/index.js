@@ -110,7 +110,7 @@ export function install(host) {
         log: (level, message, record) => host.print(level, message, JSON.stringify(record)),
         fetchAllowing: (allowed, input, init) => fetchWithHost(input, init, String(allowed)),
         inspect,
-        defineProperty: ObjectDefineProperty,
+        defineAccessor: host.defineAccessor,
         parseJson: JSONParse,
       }));
     },
@@ -159,7 +159,6 @@ const promiseThen = Promise.prototype.then;
 const ReflectApply = Reflect.apply;
 const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
 const ObjectAssign = Object.assign;
-const ObjectDefineProperty = Object.defineProperty;
 const JSONParse = JSON.parse;
 const adopt = async (value) => value;
 
