@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/util/thread_name.h"
+
 namespace pd::nats {
 
 Delivery::Delivery(natsMsg* msg, natsConnection* connection)
@@ -88,7 +90,31 @@ Result<std::unique_ptr<PullConsumer>> PullConsumer::open(NatsClient& client,
   return consumer;
 }
 
+void PullConsumer::push_requests_loop() {
+  name_this_thread("pd-pull-push");
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(push_mutex_);
+      push_wanted_.wait(lock, [this] { return push_pending_ || push_stopping_; });
+      if (push_stopping_) return;
+      push_pending_ = false;
+    }
+    // Writes the buffer (requests, and acks waiting with them) and a PING, then waits for the
+    // PONG; requests made meanwhile go out with the next round. Errors show elsewhere: a
+    // request that never arrives is written off like any other (see recount()).
+    natsConnection_FlushTimeout(connection_, 200);
+  }
+}
+
 PullConsumer::~PullConsumer() {
+  if (pusher_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(push_mutex_);
+      push_stopping_ = true;
+    }
+    push_wanted_.notify_one();
+    pusher_.join();
+  }
   // Unsubscribing would delete the durable consumer: only release our handle.
   if (subscription_) natsSubscription_Destroy(subscription_);
   if (inbox_subscription_) {
@@ -145,6 +171,12 @@ Status PullConsumer::request(int batch, std::chrono::milliseconds expires) {
   lifetime_ = expires + std::chrono::seconds(1);
   sent_[number] = {std::chrono::steady_clock::now(), batch};
   requested_ += batch;
+  if (!pusher_.joinable()) pusher_ = std::thread([this] { push_requests_loop(); });
+  {
+    std::lock_guard<std::mutex> lock(push_mutex_);
+    push_pending_ = true;
+  }
+  push_wanted_.notify_one();
   return Status();
 }
 

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/nats/nats_client.h"
@@ -130,6 +133,16 @@ class PullConsumer {
   uint64_t last_request_ = 0;
   std::chrono::milliseconds lifetime_{0};  // expires + 1 s, of the last request sent
   std::chrono::steady_clock::time_point last_delivery_{};
+
+  // A request is written out at once by a thread of its own (natsConnection_Flush), not when
+  // cnats's flusher gets to it: that one waits a millisecond to gather more, and under load
+  // the isolates ran dry while requests sat in the write buffer.
+  void push_requests_loop();
+  std::mutex push_mutex_;
+  std::condition_variable push_wanted_;
+  bool push_pending_ = false;  // under push_mutex_
+  bool push_stopping_ = false;  // under push_mutex_
+  std::thread pusher_;  // started with the first request
 };
 
 }  // namespace pd::nats
