@@ -1,6 +1,7 @@
 #include "engine/nats/nats_client.h"
 
 #include <nats/nats.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -12,11 +13,6 @@
 namespace pd::nats {
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text;
-}
-
 // cnats keeps library state (its threads, the SSL init) process-wide: initialise it once.
 void open_library() {
   static const natsStatus opened = nats_Open(-1);
@@ -26,9 +22,11 @@ void open_library() {
 }  // namespace
 
 std::string Message::header(const std::string& name) const {
-  std::string wanted = lower(name);
+  // Compared in place: this runs for every message (its Content-Type).
   for (const auto& [key, value] : headers) {
-    if (lower(key) == wanted) return value;
+    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+      return value;
+    }
   }
   return "";
 }

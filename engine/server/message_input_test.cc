@@ -36,5 +36,28 @@ TEST(QueueTriggerJson, EscapesTextAndReplacesBytesThatAreNotUtf8) {
             R"("headers":{"X-Quote":"say \"hi\"\n","X-Bad":"a\ufffd"}})");
 }
 
+nats::Message typed(const std::string& content_type, const std::string& data) {
+  return {"orders.eu", data, {{"content-TYPE", content_type}}, ""};
+}
+
+// Media types and header names compare without regard to case; parameters and the blanks
+// around the type do not count.
+TEST(MessageInput, ContentTypeIsReadWithoutRegardToCaseParametersOrBlanks) {
+  EXPECT_EQ(json_payload_text(typed(" Application/JSON ; charset=utf-8", R"({"a": 1})")),
+            R"({"a": 1})");
+  EXPECT_EQ(json_payload_text(typed("application/cloudevents+JSON", "[1]")), "[1]");
+  EXPECT_EQ(json_payload_text(typed("application/json", "{not json")), "");  // parsed instead
+  EXPECT_EQ(json_payload_text(typed("text/json", "[1]")), "");
+  EXPECT_EQ(json_payload_text(typed("json", "[1]")), "");
+
+  EXPECT_EQ(message_input(typed("TEXT/Plain", "hi"), "t").value(), nlohmann::json("hi"));
+  EXPECT_TRUE(message_input(typed("application/octet-stream", "hi"), "t").value().is_binary());
+  Result<nlohmann::json> bad = message_input(typed("Application/Json", "{not json"), "t");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("not valid JSON (Content-Type Application/Json)"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 }  // namespace
 }  // namespace pd::server
