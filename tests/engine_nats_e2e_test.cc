@@ -128,6 +128,17 @@ class EngineNats : public ::testing::Test {
     engine_port_ = port;
     return engine;
   }
+  // With one execution running (and outlasting it), SIGTERM ends the engine at the end of its
+  // 1 s grace period: exit 1, saying so.
+  void expect_gives_up_at_the_end_of_a_1s_grace_period(BackgroundCommand& engine) {
+    ASSERT_TRUE(eventually(
+        [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
+        std::chrono::seconds(10)));
+    auto asked = std::chrono::steady_clock::now();
+    EXPECT_EQ(engine.stop(SIGTERM), 1) << engine.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(4000));
+    EXPECT_NE(engine.log().find("grace period over"), std::string::npos) << engine.log();
+  }
   // The running engine's /metrics text; "" while it does not answer.
   std::string engine_metrics() {
     httplib::Client http("127.0.0.1", engine_port_);
@@ -412,13 +423,7 @@ TEST_F(EngineNats, SigtermFinishesAndAcknowledgesWhatIsInFlight) {
 TEST_F(EngineNats, AnExecutionOutlastingTheGracePeriodEndsInExitOne) {
   auto engine = start_engine("", " --grace-period 1");
   publish(0, 1, ", \"sleep\": 5000");
-  ASSERT_TRUE(eventually(
-      [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
-      std::chrono::seconds(10)));
-  auto asked = std::chrono::steady_clock::now();
-  EXPECT_EQ(engine->stop(SIGTERM), 1) << engine->log();
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(4000));
-  EXPECT_NE(engine->log().find("grace period over"), std::string::npos) << engine->log();
+  expect_gives_up_at_the_end_of_a_1s_grace_period(*engine);
 }
 
 // The same for an HTTP request in hand: its answer is waited for until the grace period ends,
@@ -430,13 +435,7 @@ TEST_F(EngineNats, AnHttpRequestOutlastingTheGracePeriodEndsInExitOne) {
     http.set_read_timeout(10);
     http.Post("/run", R"({"id": 7, "sleep": 5000})", "application/json");
   });
-  ASSERT_TRUE(eventually(
-      [&] { return engine_metrics().find("pd_executions_in_flight 1") != std::string::npos; },
-      std::chrono::seconds(10)));
-  auto asked = std::chrono::steady_clock::now();
-  EXPECT_EQ(engine->stop(SIGTERM), 1) << engine->log();
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(4000));
-  EXPECT_NE(engine->log().find("grace period over"), std::string::npos) << engine->log();
+  expect_gives_up_at_the_end_of_a_1s_grace_period(*engine);
   request.join();
 }
 
