@@ -126,11 +126,11 @@ std::map<std::string, ThreadCost> cost_by_thread() {
   return out;
 }
 
-// NATS_BENCH_ROUNDS: raw and engine phases alternate this many times (default 3), so that each
+// NATS_BENCH_ROUNDS: raw and engine phases alternate this many times (default 5), so that each
 // engine phase has an anchor measured next to it; this VM's speed drifts within a run.
 int round_count() {
   const char* rounds = std::getenv("NATS_BENCH_ROUNDS");
-  return rounds ? std::max(1, std::atoi(rounds)) : 3;
+  return rounds ? std::max(1, std::atoi(rounds)) : 5;
 }
 
 struct Phase {
