@@ -5,7 +5,6 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 #include "engine/server/cron_scheduler.h"
@@ -46,6 +45,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::mutex log_mutex;
+  // The end of the grace period, armed by SIGTERM/SIGINT. Made before everything it outlasts:
+  // destroyed last, it also bounds the teardown after the stop. `finished_in_time`: what was in
+  // hand finished (exit 0 even if tearing down runs past the deadline).
+  std::atomic<bool> finished_in_time{false};
+  ThreadDelayScheduler grace_timer;
   // Until it serves, a signal ends start-up (a NATS server that is down can hold it for
   // seconds): this thread takes it, and start-up looks at `stop_signal` between its steps.
   std::atomic<int> stop_signal{0};
@@ -153,7 +157,12 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     bool finished = !cron || cron->wait_finished(deadline);
     return (!nats || nats->finish(deadline)) && finished;
   };
-  auto grace_over = [&out, &log_mutex] {
+  auto grace_over = [&out, &log_mutex, &finished_in_time] {
+    if (finished_in_time) {
+      log_line(out, log_mutex,
+               {{"level", "warn"}, {"message", "shutting down outlasted the grace period"}});
+      std::_Exit(0);
+    }
     log_line(out, log_mutex, {{"level", "error"}, {"message", "grace period over; exiting"}});
     std::_Exit(1);
   };
@@ -177,11 +186,6 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
             {"startupMs", std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count()}});
-  // The grace period's end, when what is in hand has not finished by then. Dropped as soon as
-  // it has (after serve() returns and the triggers finished), so that a stop finished in time
-  // never exits 1 while tearing down, and the timer never outlives what it uses.
-  std::optional<ThreadDelayScheduler> grace_timer;
-  grace_timer.emplace();
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&signals, &signal);
@@ -192,7 +196,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     // One grace period for everything, then give up on what is still running: the timer
     // covers HTTP requests in hand, the triggers say whether theirs finished.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.grace_seconds);
-    grace_timer->after(std::chrono::seconds(options.grace_seconds), grace_over);
+    grace_timer.after(std::chrono::seconds(options.grace_seconds), grace_over);
     // HTTP first: it refuses new work (503, then the listener closes) while the queue
     // executions finish; requests in hand are answered before serve() returns.
     server.stop();
@@ -200,7 +204,7 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   });
   server.serve();
   waiter.join();
-  grace_timer.reset();
+  finished_in_time = true;
   log_line(out, log_mutex, {{"level", "info"}, {"message", "stopped"}});
   return 0;
 }

@@ -136,6 +136,9 @@ Result<std::unique_ptr<NatsClient>> NatsClient::connect(ConnectSettings settings
   natsOptions_SetReconnectWait(opts, s.reconnect_wait.count());
   natsOptions_SetRetryOnFailedConnect(opts, true, &NatsClient::on_reconnected, client.get());
   natsOptions_SetReconnectBufSize(opts, 8 * 1024 * 1024);
+  // A server that stops reading must not hold a writer (cnats's flusher, a pull request's
+  // flush, a thread joined at shutdown) forever: the write fails and the connection reconnects.
+  natsOptions_SetWriteDeadline(opts, 10000);
   natsOptions_SetDisconnectedCB(opts, &NatsClient::on_disconnected, client.get());
   natsOptions_SetReconnectedCB(opts, &NatsClient::on_reconnected, client.get());
   natsOptions_SetClosedCB(opts, &NatsClient::on_closed, client.get());
