@@ -21,14 +21,14 @@ void open_library() {
 
 }  // namespace
 
-std::string Message::header(const std::string& name) const {
-  // Compared in place: this runs for every message (its Content-Type).
+std::string_view Message::header(std::string_view name) const {
+  // Compared in place and not copied: this runs for every message (its Content-Type).
   for (const auto& [key, value] : headers) {
     if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
       return value;
     }
   }
-  return "";
+  return {};
 }
 
 namespace {

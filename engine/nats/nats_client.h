@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,8 +33,8 @@ struct Message {
   MessageHeaders headers;
   std::string reply;
 
-  // The first value of header `name` (case-insensitive), or "".
-  std::string header(const std::string& name) const;
+  // The first value of header `name` (case-insensitive), or "": a view into this message.
+  std::string_view header(std::string_view name) const;
 };
 
 struct ConnectSettings {

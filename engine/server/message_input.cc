@@ -36,8 +36,7 @@ bool is_json_media_type(std::string_view type) {
 
 Result<nlohmann::json> message_input(const nats::Message& message,
                                      const std::string& trigger_name) {
-  std::string content_type = message.header("Content-Type");
-  std::string_view type = media_type(content_type);
+  std::string_view type = media_type(message.header("Content-Type"));
   nlohmann::json input;
   if (type.empty()) {
     input = nlohmann::json::parse(message.data, nullptr, false);
@@ -63,8 +62,7 @@ Result<nlohmann::json> message_input(const nats::Message& message,
 }
 
 bool has_json_content_type(const nats::Message& message) {
-  std::string content_type = message.header("Content-Type");
-  return is_json_media_type(media_type(content_type));
+  return is_json_media_type(media_type(message.header("Content-Type")));
 }
 
 std::string json_payload_text(const nats::Message& message) {
