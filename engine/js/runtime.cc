@@ -1016,6 +1016,7 @@ v8::MaybeLocal<v8::Function> Runtime::Impl::context_builder(ContextState* state,
                                                             v8::Local<v8::Context> context,
                                                             v8::Local<v8::Object> hooks) {
   if (state->context_factory.IsEmpty()) {
+    v8::TryCatch errors(isolate);
     v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:context.js"));
     v8::Local<v8::Script> script;
     v8::Local<v8::Value> factory;
@@ -1027,6 +1028,15 @@ v8::MaybeLocal<v8::Function> Runtime::Impl::context_builder(ContextState* state,
         !hooks->Get(context, v8_string(isolate, "makeContextBuilder")).ToLocal(&make) ||
         !make.As<v8::Function>()->Call(context, hooks, 1, &factory).ToLocal(&builder) ||
         !builder->IsFunction()) {
+      // Whatever threw fails the call; a script that gave no function throws nothing, so that
+      // is said here (otherwise the call would only be found never to settle).
+      if (errors.HasCaught() || errors.HasTerminated()) {
+        errors.ReThrow();
+      } else {
+        isolate->ThrowError(v8_string(
+            isolate, "pd:context.js: the ctx script must be (api) => ctx builder function"));
+        errors.ReThrow();
+      }
       return {};
     }
     state->context_factory.Reset(isolate, builder.As<v8::Function>());

@@ -656,5 +656,20 @@ TEST_F(RuntimeTest, AContextScriptBuildsTheNodesCtx) {
   EXPECT_EQ(result.value().console[0].record, nlohmann::json::parse(R"({"message": "hello"})"));
 }
 
+// A context script that gives no ctx builder fails the call at once, saying so, instead of
+// leaving it to its timeout.
+TEST_F(RuntimeTest, AContextScriptThatGivesNoBuilderFailsTheCall) {
+  RuntimeOptions options{dir_, 64};
+  options.context_script = "(api) => 42";
+  Runtime runtime(platform(), options);
+  write("nodes/any.ts", "export default () => 1;\n");
+  auto started = std::chrono::steady_clock::now();
+  Result<NodeCall> result = runtime.call_node("nodes/any.ts", {}, {}, std::chrono::seconds(5));
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_NE(result.status().message().find("ctx builder"), std::string::npos)
+      << result.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+}
+
 }  // namespace
 }  // namespace pd::js
