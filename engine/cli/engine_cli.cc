@@ -30,7 +30,8 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* serve_cmd = app.add_subcommand("serve", "Serve a workflow over HTTP (the in-cluster engine)");
   serve_cmd->add_option("--workflow", serve.workflow_dir, "Workflow folder (default /app/workflow)");
   serve_cmd->add_option("--host", serve.host, "Address to listen on (default 0.0.0.0)");
-  serve_cmd->add_option("--port", serve.port, "Port (default 8080)");
+  serve_cmd->add_option("--port", serve.port, "Port (default 8080; 0: any free one)")
+      ->check(CLI::Range(0, 65535));
   serve_cmd->add_option("--secrets", serve.secrets, "Secrets file or folder, used instead of the cascade");
   serve_cmd->add_option("--secrets-dir", serve.mounted_secrets, "Mounted Secret folder (default /app/secrets)");
   serve_cmd->add_option("--config-dir", serve.config_dir, "Config override folder (default /app/config)");
@@ -39,7 +40,9 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   serve_cmd->add_option("--cache-dir", serve.cache_dir, "TypeScript/code cache (default /tmp/pd-cache)");
   serve_cmd->add_option("--isolates", serve.isolates, "V8 isolates (default: one per usable CPU: affinity and cgroup CPU limit)");
   serve_cmd->add_option("--max-body-bytes", serve.max_body_bytes, "Request body limit (default 4 MiB)");
-  serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)");
+  // At least a second: the timer starts with the signal, so 0 would exit 1 even when idle.
+  serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)")
+      ->check(CLI::Range(1, 86400));
   serve_cmd->add_option("--nats-url", serve.nats_url,
                         "NATS server(s) for queue and gateway triggers (default: config nats_url)");
   serve_cmd->add_option("--cron", serve.cron,
