@@ -169,7 +169,9 @@ Status PullConsumer::request(int batch, std::chrono::milliseconds expires) {
   // The server ends the request at `expires`; a second more allows for the request and the
   // last messages to travel.
   lifetime_ = expires + std::chrono::seconds(1);
-  sent_[number] = {std::chrono::steady_clock::now(), batch};
+  auto now = std::chrono::steady_clock::now();
+  forget_past_lifetime(now);
+  sent_[number] = {now, batch};
   requested_ += batch;
   if (!pusher_.joinable()) pusher_ = std::thread([this] { push_requests_loop(); });
   {
@@ -180,8 +182,12 @@ Status PullConsumer::request(int batch, std::chrono::milliseconds expires) {
   return Status();
 }
 
-int PullConsumer::recount(std::chrono::steady_clock::time_point now) {
+void PullConsumer::forget_past_lifetime(std::chrono::steady_clock::time_point now) {
   while (!sent_.empty() && now - sent_.begin()->second.at > lifetime_) sent_.erase(sent_.begin());
+}
+
+int PullConsumer::recount(std::chrono::steady_clock::time_point now) {
+  forget_past_lifetime(now);
   if (now - last_delivery_ <= lifetime_) return 0;
   int still_to_come = 0;
   for (const auto& [number, request] : sent_) still_to_come += request.batch;

@@ -98,6 +98,8 @@ class PullConsumer {
   Pulled next(std::chrono::milliseconds wait);
   // Messages asked for that have neither arrived nor been written off.
   int requested() const { return requested_; }
+  // Requests sent within their lifetime and not ended by a status (what recount() counts on).
+  size_t requests_tracked() const { return sent_.size(); }
 
  private:
   PullConsumer() = default;
@@ -108,6 +110,10 @@ class PullConsumer {
   // come. Returns how many were written off.
   // (Until then the count errs high: fewer messages are asked for, never more.)
   int recount(std::chrono::steady_clock::time_point now);
+  // Drops from sent_ the requests past their lifetime: ended at the server, with or without a
+  // status. Run with every request too, since under load recount() never runs (a request
+  // served in full gets no status) and sent_ would grow by every request sent.
+  void forget_past_lifetime(std::chrono::steady_clock::time_point now);
   ConsumerSettings settings_;
   natsConnection* connection_ = nullptr;
   natsSubscription* subscription_ = nullptr;

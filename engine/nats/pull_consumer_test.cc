@@ -92,6 +92,20 @@ TEST_F(PullConsumerTest, MessagesArriveAsRequestedAndAnExpiredRequestGivesBackIt
   EXPECT_EQ(one.delivered, 1);
 }
 
+// Under load next() never waits out its time, so recount() never runs, and a request served in
+// full gets no status: requests past their lifetime are forgotten as new ones are sent.
+TEST_F(PullConsumerTest, RequestsAreForgottenOnceTheirLifetimeIsOverThoughRecountNeverRuns) {
+  auto started = Clock::now();
+  size_t most = 0;
+  while (Clock::now() - started < std::chrono::milliseconds(2500)) {
+    ASSERT_TRUE(consumer_->request(1, std::chrono::milliseconds(100)).is_ok());
+    most = std::max(most, consumer_->requests_tracked());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // A lifetime is 100 ms + 1 s: about 22 requests at one every 50 ms; 2.5 s sent about 45.
+  EXPECT_LE(most, 30u);
+}
+
 TEST_F(PullConsumerTest, ARequestEndedWithoutACountKeepsItsRoomUntilNothingCameForALifetime) {
   ASSERT_TRUE(consumer_->request(5, std::chrono::milliseconds(300)).is_ok());
   // Deleting the consumer ends its requests with "409 Consumer Deleted", which does not say how
