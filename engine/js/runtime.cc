@@ -375,6 +375,10 @@ struct Runtime::Impl : IsolateHost {
   // be such a literal. False when execution was terminated meanwhile.
   bool prepare_members_maker(ContextState* state, v8::Local<v8::Context> context,
                              v8::Local<v8::Object> hooks, const CallOptions& options);
+  // hooks[name], looked up on first use and kept in `slot`.
+  v8::MaybeLocal<v8::Function> cached_hook(v8::Global<v8::Function>& slot,
+                                           v8::Local<v8::Context> context,
+                                           v8::Local<v8::Object> hooks, const char* name);
   // RuntimeOptions::context_script's ctx builder, made once per context (empty: it failed).
   v8::MaybeLocal<v8::Function> context_builder(ContextState* state, v8::Local<v8::Context> context,
                                                v8::Local<v8::Object> hooks);
@@ -922,15 +926,10 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     if (evaluation->State() == v8::Promise::kFulfilled) {
       // Evaluated (every call after a long-lived context's first): no promise to await.
-      if (state->call_node.IsEmpty()) {
-        if (!hooks->Get(context, v8_string(isolate, "callNode")).ToLocal(&driver)) {
-          load_errors.ReThrow();
-          return;
-        }
-        state->call_node.Reset(isolate, driver.As<v8::Function>());
-      }
+      v8::Local<v8::Function> call_node;
       v8::Local<v8::Value> args[] = {module_namespace, ctx_value, input_value, file, call_id};
-      if (state->call_node.Get(isolate)->Call(context, hooks, 5, args).IsEmpty()) {
+      if (!cached_hook(state->call_node, context, hooks, "callNode").ToLocal(&call_node) ||
+          call_node->Call(context, hooks, 5, args).IsEmpty()) {
         load_errors.ReThrow();
       }
       return;
@@ -943,6 +942,20 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
   });
   if (!state->broken) state->graph->save_code_caches();
+}
+
+v8::MaybeLocal<v8::Function> Runtime::Impl::cached_hook(v8::Global<v8::Function>& slot,
+                                                        v8::Local<v8::Context> context,
+                                                        v8::Local<v8::Object> hooks,
+                                                        const char* name) {
+  if (slot.IsEmpty()) {
+    v8::Local<v8::Value> hook;
+    if (!hooks->Get(context, v8_string(isolate, name)).ToLocal(&hook) || !hook->IsFunction()) {
+      return {};
+    }
+    slot.Reset(isolate, hook.As<v8::Function>());
+  }
+  return slot.Get(isolate);
 }
 
 bool Runtime::Impl::prepare_members_maker(ContextState* state, v8::Local<v8::Context> context,
@@ -969,17 +982,17 @@ bool Runtime::Impl::prepare_members_maker(ContextState* state, v8::Local<v8::Con
   v8::TryCatch compile_errors(isolate);
   v8::ScriptOrigin origin(isolate, v8_string(isolate, "pd:ctx-members.js"));
   std::string source =
-      "(function (assign) {\n  return function (node, executionId) {\n    const data = {};\n"
-      "    data.node = node;\n    data.executionId = executionId;\n    return assign(data, " +
+      "(function (withMembers) {\n  return function (node, executionId) {\n"
+      "    return withMembers(node, executionId, " +
       shared.substr(open) + ");\n  };\n})";
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> outer;
-  v8::Local<v8::Value> assign;
+  v8::Local<v8::Value> with_members;
   v8::Local<v8::Value> maker;
   if (v8::Script::Compile(context, v8_string(isolate, source), &origin).ToLocal(&script) &&
       script->Run(context).ToLocal(&outer) && outer->IsFunction() &&
-      hooks->Get(context, v8_string(isolate, "objectAssign")).ToLocal(&assign) &&
-      outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &assign)
+      hooks->Get(context, v8_string(isolate, "withMembers")).ToLocal(&with_members) &&
+      outer.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &with_members)
           .ToLocal(&maker) &&
       maker->IsFunction()) {
     state->members_maker.Reset(isolate, maker.As<v8::Function>());
@@ -1058,13 +1071,11 @@ bool Runtime::Impl::call_with_built_ctx(ContextState* state, v8::Local<v8::Conte
     return true;
   }
   if (state->members_maker.IsEmpty()) return false;
-  if (state->call_node_with.IsEmpty()) {
-    v8::Local<v8::Value> driver;
-    if (!hooks->Get(context, v8_string(isolate, "callNodeWith")).ToLocal(&driver)) {
-      errors.ReThrow();
-      return true;
-    }
-    state->call_node_with.Reset(isolate, driver.As<v8::Function>());
+  v8::Local<v8::Function> call_node_with;
+  if (!cached_hook(state->call_node_with, context, hooks, "callNodeWith")
+           .ToLocal(&call_node_with)) {
+    errors.ReThrow();
+    return true;
   }
   v8::Local<v8::Value> undefined = v8::Undefined(isolate);
   v8::Local<v8::Value> input_text = undefined;
@@ -1081,12 +1092,13 @@ bool Runtime::Impl::call_with_built_ctx(ContextState* state, v8::Local<v8::Conte
                                  builder,
                                  v8_string(isolate, options.ctx_node),
                                  v8_string(isolate, options.ctx_execution_id),
-                                 trigger_json ? v8_string(isolate, *trigger_json).As<v8::Value>() : undefined,
+                                 trigger_json ? v8_string(isolate, *trigger_json).As<v8::Value>()
+                                              : undefined,
                                  input_text,
                                  input,
                                  file,
                                  call_id};
-  if (state->call_node_with.Get(isolate)->Call(context, hooks, 10, args).IsEmpty()) {
+  if (call_node_with->Call(context, hooks, 10, args).IsEmpty()) {
     errors.ReThrow();
   }
   return true;

@@ -115,14 +115,11 @@ export function install(host) {
       }));
     },
     // The data a ctx is built from: a call's own members followed by members many calls share.
-    // The runtime compiles the shared members into an object literal assigned with
-    // `objectAssign`; text that cannot be a literal is parsed by `mergeMembers` instead.
-    objectAssign: ObjectAssign,
+    // The runtime compiles the shared members into an object literal handed to `withMembers`;
+    // text that cannot be a literal is parsed by `mergeMembers` instead.
+    withMembers,
     mergeMembers(node, executionId, shared) {
-      const data = {};
-      data.node = node;
-      data.executionId = executionId;
-      return ObjectAssign(data, JSONParse(shared));
+      return withMembers(node, executionId, JSONParse(shared));
     },
     // Awaits the module's evaluation (top-level await), calls its default export, and reports
     // the outcome of call `id` to the host.
@@ -151,6 +148,14 @@ export function install(host) {
       load().then(() => host.settle(id, true, undefined), (error) => host.settle(id, false, error));
     },
   };
+}
+
+// A call's own members on a plain object, then `shared`'s assigned onto it.
+function withMembers(node, executionId, shared) {
+  const data = {};
+  data.node = node;
+  data.executionId = executionId;
+  return ObjectAssign(data, shared);
 }
 
 // This context's own built-ins, as they were before any node ran.
