@@ -29,8 +29,11 @@ Result<Json> input_from(const ServerRequest& req) {
 EngineServer::EngineServer(exec::WorkflowRuntime& runtime, ServerOptions options)
     : runtime_(runtime),
       options_(std::move(options)),
+      // On the isolates, a standby loop answers new connections (a liveness probe) while every
+      // isolate runs a long node.
       http_(EventHttpServerOptions{options_.host, options_.port, options_.max_body_bytes, 60,
-                                   options_.http_on_isolates ? runtime.lanes() : 1}),
+                                   options_.http_on_isolates ? runtime.lanes() : 1,
+                                   options_.http_on_isolates}),
       blocking_(options_.blocking_threads) {
   routes();
 }

@@ -28,6 +28,8 @@ struct ServerOptions {
   size_t blocking_threads = 8;
   // HTTP runs on the isolates' own loop threads (one event loop per isolate, sharing the
   // listening socket), so a request is read, executed and answered without changing threads.
+  // serve()'s thread then runs a standby loop that serves new connections only while every
+  // isolate runs a long node (so that /health is still answered).
   // false: one event loop on serve()'s thread hands executions to the isolates (a thread
   // change each way; `pd-engine serve --http-loop single`, and its default with several
   // isolates).

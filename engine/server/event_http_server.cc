@@ -141,6 +141,8 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event* reap_event = nullptr;      // frees closed connections from the top level
   // Read by the other loops (responsive()) while adopters may already drive their loops.
   std::atomic<bool> own_thread{true};
+  // EventHttpServerOptions::standby_loop; set before any loop runs.
+  bool standby = false;
 
   // Shared with responders and the other loops.
   std::mutex mutex;
@@ -305,15 +307,20 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     // Whichever loop woke first accepted it; the loop with the fewest connections serves it
     // (among those accepting and responsive), so that a client's pool is split evenly and no
-    // isolate queues more requests than the others.
-    Loop* target = this;
+    // isolate queues more requests than the others. The standby loop serves it only when no
+    // other loop can.
     auto now = std::chrono::steady_clock::now();
+    auto eligible = [&](Loop* loop) {
+      return !loop->standby && loop->accepting.load() && (loop == this || loop->responsive(now));
+    };
+    Loop* target = eligible(this) ? this : nullptr;
     for (Loop* other : shared->loops) {
-      if (other != this && other->accepting.load() &&
-          other->assigned.load() < target->assigned.load() && other->responsive(now)) {
+      if (other != this && eligible(other) &&
+          (!target || other->assigned.load() < target->assigned.load())) {
         target = other;
       }
     }
+    if (!target) target = this;  // the standby loop, or the only loop still accepting
     target->assigned++;
     if (target == this) return serve_connection(fd);
     std::lock_guard<std::mutex> lock(target->mutex);
@@ -584,8 +591,9 @@ EventHttpServer::EventHttpServer(EventHttpServerOptions options)
     : options_(std::move(options)), routes_(std::make_shared<Routes>()) {
   prepare_process_for_libevent();
   options_.loops = std::max<size_t>(1, options_.loops);
-  for (size_t i = 0; i < options_.loops; ++i) {
+  for (size_t i = 0; i < options_.loops + (options_.standby_loop ? 1 : 0); ++i) {
     loops_.push_back(std::make_shared<Loop>(routes_, options_));
+    loops_.back()->standby = i == options_.loops;
     routes_->loops.push_back(loops_.back().get());
   }
   adopted_.assign(loops_.size(), false);
