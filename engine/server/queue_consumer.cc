@@ -21,6 +21,11 @@ struct QueueConsumer::Settled {
   exec::ExecutionResult result;
 };
 
+int pull_refill_mark(int max_in_flight, bool rate_limited) {
+  if (rate_limited) return 1;
+  return std::max(std::clamp(max_in_flight / 8, 1, 64), (max_in_flight + 127) / 128);
+}
+
 QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& nats,
                              Metrics& metrics, const spec::Trigger& trigger,
                              QueueConsumerOptions options)
@@ -33,10 +38,7 @@ QueueConsumer::QueueConsumer(exec::WorkflowRuntime& runtime, nats::NatsClient& n
   dlq_subject_ = config_.dead_letter.empty() ? default_dead_letter_subject(config_.subject)
                                              : config_.dead_letter;
   max_in_flight_ = config_.max_in_flight.value_or(64);
-  // The puller asks for more messages once this much room is free beside those asked for, so
-  // that a full consumer asks in batches instead of once per finished execution; an eighth
-  // keeps the requests under way well ahead of the isolates. With a rate limit: one per token.
-  refill_ = config_.rate ? 1 : std::clamp(max_in_flight_ / 8, 1, 64);
+  refill_ = pull_refill_mark(max_in_flight_, config_.rate.has_value());
   const Clock& clock = options_.clock ? *options_.clock : system_clock_;
   if (config_.rate) bucket_.emplace(config_.rate->per_second, config_.rate->burst, clock);
   if (config_.jetstream) {

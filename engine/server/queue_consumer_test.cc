@@ -322,6 +322,20 @@ TEST_F(QueueConsumerTest, MaxInFlightHoldsWhenMoreComesThanWasAskedFor) {
   EXPECT_LE(most, 4);
 }
 
+// Each request asks for at least the refill mark, and requests open at once ask for at most
+// max_in_flight together, so max_in_flight / mark bounds how many one replica keeps open.
+TEST(PullRefillMark, OneReplicaKeepsAtMost128RequestsOpen) {
+  EXPECT_EQ(pull_refill_mark(1, false), 1);
+  EXPECT_EQ(pull_refill_mark(64, false), 8);
+  EXPECT_EQ(pull_refill_mark(512, false), 64);
+  EXPECT_EQ(pull_refill_mark(8192, false), 64);  // unchanged up to here
+  for (int max : {1, 7, 64, 1000, 8192, 8193, 32768, 40000, 100000}) {
+    EXPECT_LE((max + pull_refill_mark(max, false) - 1) / pull_refill_mark(max, false), 128)
+        << "max_in_flight " << max;
+  }
+  EXPECT_EQ(pull_refill_mark(100000, true), 1);  // with a rate limit: one message per token
+}
+
 TEST_F(QueueConsumerTest, StopReturnsOnlyOnceFinishedExecutionsAreAcked) {
   // An execution's room is freed when it ends, before its ack goes out from the settle thread:
   // stop() must still wait for those acks, since NATS is drained right after it.
