@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -38,6 +39,7 @@ class EngineServerTest : public ::testing::TestWithParam<ServerMode> {
                "export default async (_c: unknown, input: any) => {\n"
                "  if (input?.fail) throw new Error('asked to fail');\n"
                "  if (input?.sleep) await new Promise((r) => setTimeout(r, input.sleep));\n"
+               "  if (input?.spin) console.log('spinning');\n"
                "  for (const end = Date.now() + (input?.spin ?? 0); Date.now() < end;);\n"
                "  if (input?.keys) return Object.keys(input);\n"
                "  return input;\n};\n");
@@ -48,6 +50,9 @@ class EngineServerTest : public ::testing::TestWithParam<ServerMode> {
                "    secret: github\nnodes:\n  echo: {path: nodes/echo.ts}\n");
     exec::WorkflowRuntimeOptions options = exec::testing::isolated_runtime_options(dir_.path());
     options.isolates = GetParam().isolates;
+    options.log_sink = [this](const std::string&, const js::ConsoleLine& line) {
+      if (line.text == "spinning") spinning_started_++;
+    };
     auto runtime = exec::WorkflowRuntime::open(platform(), options);
     ASSERT_TRUE(runtime.is_ok()) << runtime.status().message();
     runtime_ = std::move(runtime).value();
@@ -67,6 +72,7 @@ class EngineServerTest : public ::testing::TestWithParam<ServerMode> {
   std::unique_ptr<EngineServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;
+  std::atomic<size_t> spinning_started_{0};  // long nodes that have begun their loop
 };
 
 TEST_P(EngineServerTest, RunReturnsTheExecutionResult) {
@@ -84,6 +90,18 @@ TEST_P(EngineServerTest, RunReturnsTheExecutionResult) {
       << metrics->body;
   EXPECT_NE(metrics->body.find("pd_executions_total{trigger=\"http\",outcome=\"failure\"} 1"),
             std::string::npos);
+}
+
+// While an isolate is free, connections go to the isolates (kept alive), not to the standby loop.
+TEST_P(EngineServerTest, AnIdleEngineKeepsConnectionsAlive) {
+  httplib::Client client("127.0.0.1", server_->port());
+  client.set_keep_alive(true);
+  for (int i = 0; i < 3; ++i) {
+    auto ok = client.Post("/run", R"({"n": 1})", "application/json");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200);
+    EXPECT_NE(ok->get_header_value("Connection"), "close");
+  }
 }
 
 // The node sees the body's keys in the sender's order, as under Deno (not sorted).
@@ -152,8 +170,9 @@ class LongNodeTest : public EngineServerTest {
                                             "\n") != std::string::npos;
   }
   // Starts `count` executions of a node that spins for 3 s, each on a connection of its own;
-  // true once all run side by side. One at a time: with HTTP on the isolates, a connection
-  // that arrives while no isolate is busy yet may go to either.
+  // true once all run side by side, each in its loop (so that no isolate polls until it ends).
+  // One at a time: with HTTP on the isolates, a connection that arrives while no isolate is
+  // busy yet may go to either.
   bool start_spinning(size_t count) {
     for (size_t i = 0; i < count; ++i) {
       spinning_.emplace_back([this] {
@@ -164,14 +183,11 @@ class LongNodeTest : public EngineServerTest {
       });
       bool running = false;
       for (int tries = 0; tries < 500 && !running; ++tries) {
-        running = in_flight_is(i + 1);
+        running = spinning_started_ == i + 1;
         if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       if (!running) return false;
     }
-    // A connection that arrives within 5 ms of its isolate's last poll still goes to that
-    // isolate (EventHttpServer's responsiveness window): let the window pass.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return true;
   }
   std::vector<std::thread> spinning_;
@@ -187,6 +203,10 @@ TEST_P(LongNodeTest, HealthAnswersWhileEveryIsolateRunsALongNode) {
   auto health = probe.Get("/health");
   ASSERT_TRUE(health) << "no answer within the probe's timeout";
   EXPECT_EQ(health->status, 200);
+  // The standby loop keeps no connection: the next request comes on a new one, for an isolate.
+  if (GetParam().http_on_isolates) {
+    EXPECT_EQ(health->get_header_value("Connection"), "close");
+  }
   // Answered while the long nodes still run, not after.
   EXPECT_TRUE(in_flight_is(GetParam().isolates));
 }

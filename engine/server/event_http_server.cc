@@ -18,6 +18,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -138,11 +139,14 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   event* backstop_event = nullptr;  // gives up on replies still being written
   event* timeout_event = nullptr;   // bounds wait()
   event* idle_sweep = nullptr;      // closes connections idle, or mid-request, for idle_timeout
+  event* watch_event = nullptr;     // standby: looks whether another loop is responsive
   event* reap_event = nullptr;      // frees closed connections from the top level
   // Read by the other loops (responsive()) while adopters may already drive their loops.
   std::atomic<bool> own_thread{true};
-  // EventHttpServerOptions::standby_loop; set before any loop runs.
+  // EventHttpServerOptions::standby_loop; set before any loop runs. It watches the listener
+  // only while no other loop is responsive, so that otherwise it never wakes.
   bool standby = false;
+  bool watching = false;  // loop thread
 
   // Shared with responders and the other loops.
   std::mutex mutex;
@@ -195,6 +199,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
                      reap_event, idle_sweep}) {
       event_free(e);
     }
+    if (watch_event) event_free(watch_event);
     event_base_free(base);
   }
 
@@ -202,7 +207,15 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     listen_fd = fd;
     // Level-triggered, one connection per callback; accept() then picks the loop to serve it.
     accept_event = event_new(base, fd, EV_READ | EV_PERSIST, &Loop::on_acceptable, this);
-    event_add(accept_event, nullptr);
+    if (!standby) {
+      event_add(accept_event, nullptr);
+      return;
+    }
+    // A connection that arrives while every isolate is busy waits in the backlog for at most
+    // this long before the standby loop takes it.
+    watch_event = event_new(base, -1, EV_PERSIST, &Loop::on_watch, this);
+    timeval every{0, 50000};
+    evtimer_add(watch_event, &every);
   }
 
   static void on_wake(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->drain(); }
@@ -210,8 +223,11 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
   static void on_reap(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->dead.clear(); }
   static void on_accept_again(evutil_socket_t, short, void* arg) {
     Loop* loop = static_cast<Loop*>(arg);
-    if (loop->accept_event && !loop->stopping) event_add(loop->accept_event, nullptr);
+    if (loop->accept_event && !loop->stopping && (!loop->standby || loop->watching)) {
+      event_add(loop->accept_event, nullptr);
+    }
   }
+  static void on_watch(evutil_socket_t, short, void* arg) { static_cast<Loop*>(arg)->watch(); }
   static void on_acceptable(evutil_socket_t, short, void* arg) {
     static_cast<Loop*>(arg)->accept();
   }
@@ -257,6 +273,22 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     }
     polled_until = std::chrono::steady_clock::now().time_since_epoch().count();
     polling = false;
+  }
+  // Standby: accepts while no other loop can.
+  void watch() {
+    if (stopping || !accept_event) return;
+    auto now = std::chrono::steady_clock::now();
+    bool needed = true;
+    for (Loop* other : shared->loops) {
+      if (other != this && other->accepting.load() && other->responsive(now)) needed = false;
+    }
+    if (needed == watching) return;
+    watching = needed;
+    if (needed) {
+      event_add(accept_event, nullptr);
+    } else {
+      event_del(accept_event);
+    }
   }
   bool responsive(std::chrono::steady_clock::time_point now) const {
     constexpr auto kResponsive = std::chrono::milliseconds(5);
@@ -320,7 +352,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
         target = other;
       }
     }
-    if (!target) target = this;  // the standby loop, or the only loop still accepting
+    if (!target) target = this;  // the standby loop
     target->assigned++;
     if (target == this) return serve_connection(fd);
     std::lock_guard<std::mutex> lock(target->mutex);
@@ -436,7 +468,9 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     Connection& c = *found->second;
     c.handed = false;
     ReplyFraming framing = c.framing;
-    framing.keep_alive = framing.keep_alive && !stopping && !c.read_closed;
+    // The standby loop closes its connections after one answer: the client's next request then
+    // comes on a new connection, which an isolate takes once one is responsive again.
+    framing.keep_alive = framing.keep_alive && !stopping && !c.read_closed && !standby;
     framing.date = http_date();
     if (!framing.keep_alive) c.close_after_write = true;
     append_http_reply(c.output, reply, framing);
@@ -545,6 +579,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
       stopping = true;
       accepting = false;
       if (accept_event) event_del(accept_event);
+      if (watch_event) event_del(watch_event);
       evtimer_del(accept_again);
       if (listen_fd >= 0) ::close(listen_fd);
       listen_fd = -1;
@@ -643,6 +678,8 @@ Status EventHttpServer::bind() {
 int EventHttpServer::port() const { return port_; }
 
 std::shared_ptr<LoopWaiter> EventHttpServer::adopt_loop(size_t index) {
+  // The standby loop (the last) runs on serve()'s thread, never an adopter's.
+  if (index >= options_.loops) throw std::out_of_range("EventHttpServer::adopt_loop: no loop " + std::to_string(index));
   adopted_.at(index) = true;
   loops_[index]->own_thread = false;
   return loops_[index];

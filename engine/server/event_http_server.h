@@ -4,7 +4,8 @@
 // 400; both as JSON) and 100-continue; keep-alive, pipelining (answered in order), and an idle
 // timeout that also bounds a request from its first byte to its last. Every loop accepts from
 // the same listening socket; the connection then goes to the responsive loop with the fewest
-// connections (to the standby loop, if there is one, only when no other loop is responsive). A loop runs on a thread of its own, or on a thread someone else drives (a V8
+// connections (to the standby loop, if there is one, only when no other loop is responsive).
+// A loop runs on a thread of its own, or on a thread someone else drives (a V8
 // isolate's loop, through LoopWaiter), so that a request is read, executed and answered on one
 // thread. Handlers run on their loop's thread and answer later, from any thread, through their
 // Responder, so no thread sits waiting while an execution runs: answers that arrive together
@@ -35,9 +36,9 @@ struct EventHttpServerOptions {
   size_t max_body_bytes = 4u << 20;
   int idle_timeout_seconds = 60;  // keep-alive connections with nothing to say are closed
   size_t loops = 1;               // event loops sharing the listening socket (at least 1)
-  // One loop more, run by serve() on its own thread, that keeps a new connection only while no
-  // other loop is responsive (every isolate running a long node): a liveness probe still gets
-  // its answer. Otherwise it hands what it accepts to the other loops.
+  // One loop more, run by serve(), that accepts connections only while no other loop
+  // is responsive (every isolate running a long node; it looks every 50 ms), so that a liveness
+  // probe still gets its answer, and closes each after one answer.
   bool standby_loop = false;
 };
 
@@ -56,7 +57,7 @@ class EventHttpServer {
   // Unavailable naming the address when it cannot listen there.
   Status bind();
   int port() const;
-  // Before serve(): loop `index` is run by whichever thread calls the returned waiter's wait()
+  // Before serve(): loop `index` (< loops; never the standby loop) is run by whichever thread calls the returned waiter's wait()
   // (a Runtime's loop, Runtime::set_waiter); serve() starts no thread for it. That thread must
   // stop calling it (set_waiter(nullptr)) before this server is destroyed.
   std::shared_ptr<LoopWaiter> adopt_loop(size_t index);
