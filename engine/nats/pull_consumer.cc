@@ -196,6 +196,15 @@ int PullConsumer::recount(std::chrono::steady_clock::time_point now) {
   return written_off;
 }
 
+// A pull request the server turned down when it came (409 "Exceeded MaxWaiting" and the other
+// limits, a malformed request): nothing was delivered for it. A 409 that ends a request under way
+// (Consumer Deleted, Leadership Change) may come after some of its messages.
+bool PullConsumer::refused_outright(const std::string& code, const std::string& description) {
+  if (code == "400") return true;
+  return code == "409" && (description.rfind("Exceeded ", 0) == 0 ||
+                           description == "Consumer is push based");
+}
+
 PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
   Pulled out;
   if (!inbox_subscription_) return out;
@@ -222,21 +231,35 @@ PullConsumer::Pulled PullConsumer::next(std::chrono::milliseconds wait) {
     }
     const char* subject = natsMsg_GetSubject(msg);
     size_t prefix = inbox_.size() + 1;
+    auto request = sent_.end();
     if (subject && std::strlen(subject) > prefix) {
-      sent_.erase(std::strtoull(subject + prefix, nullptr, 10));
+      request = sent_.find(std::strtoull(subject + prefix, nullptr, 10));
     }
+    const char* description = nullptr;
+    natsMsgHeader_Get(msg, "Description", &description);
+    std::string said = description ? description : "";
     const char* pending = nullptr;
+    int left = -1;  // unknown: recount() sets it right later
     if (natsMsgHeader_Get(msg, "Nats-Pending-Messages", &pending) == NATS_OK && pending) {
-      int left = std::min(requested_, std::atoi(pending));
+      left = std::atoi(pending);
+    } else if (request != sent_.end() && refused_outright(code, said)) {
+      left = request->second.batch;  // refused as it came: none of it was served
+    }
+    if (left >= 0) {
+      left = std::min(requested_, left);
       out.written_off += left;
       requested_ -= left;
-    }  // else no count: recount() sets it right later
+    }
+    if (request != sent_.end()) sent_.erase(request);
     if (code != "408") {
-      const char* description = nullptr;
-      natsMsgHeader_Get(msg, "Description", &description);
+      std::string hint =
+          said == "Exceeded MaxWaiting"
+              ? " (more pull requests waiting at once than the consumer's max_waiting allows: "
+                "lower max_in_flight, run fewer replicas, or raise the consumer's max_waiting)"
+              : "";
       out.problem = Status(StatusCode::kUnavailable,
                            "the server ended a pull request on " + settings_.durable + ": " +
-                               code + (description ? " " + std::string(description) : ""));
+                               code + (said.empty() ? "" : " " + said) + hint);
     }
     natsMsg_Destroy(msg);
     return out;

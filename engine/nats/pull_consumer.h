@@ -110,6 +110,7 @@ class PullConsumer {
   // come. Returns how many were written off.
   // (Until then the count errs high: fewer messages are asked for, never more.)
   int recount(std::chrono::steady_clock::time_point now);
+  static bool refused_outright(const std::string& code, const std::string& description);
   // Drops from sent_ the requests past their lifetime: ended at the server, with or without a
   // status. Run with every request too, since under load recount() never runs (a request
   // served in full gets no status) and sent_ would grow by every request sent.

@@ -156,5 +156,48 @@ TEST_F(PullConsumerTest, ARequestWhoseEndWasLostInARestartIsWrittenOffAfterItsLi
   EXPECT_EQ(one.delivered, 1);
 }
 
+// A durable consumer made elsewhere with max_waiting 1 (the engine reuses it as it is): the
+// server turns down a second waiting request at once, and its room comes back with the refusal,
+// not a request lifetime later.
+TEST_F(PullConsumerTest, ARequestRefusedForMaxWaitingGivesBackItsRoomAtOnce) {
+  jsConsumerConfig config;
+  jsConsumerConfig_Init(&config);
+  config.Durable = "narrow";
+  config.AckPolicy = js_AckExplicit;
+  config.FilterSubject = "orders.new";
+  config.MaxWaiting = 1;
+  jsConsumerInfo* info = nullptr;
+  jsErrCode js_error = static_cast<jsErrCode>(0);
+  ASSERT_EQ(js_AddConsumer(&info, client_->jetstream(), "ORDERS", &config, nullptr, &js_error),
+            NATS_OK)
+      << js_error;
+  jsConsumerInfo_Destroy(info);
+  auto narrow = PullConsumer::open(*client_, {"ORDERS", "narrow", "orders.new",
+                                              std::chrono::seconds(30), 5, "all", std::nullopt,
+                                              1000});
+  ASSERT_TRUE(narrow.is_ok()) << narrow.status().message();
+  consumer_ = std::move(narrow).value();
+
+  ASSERT_TRUE(consumer_->request(5, std::chrono::seconds(5)).is_ok());
+  ASSERT_TRUE(consumer_->request(7, std::chrono::seconds(5)).is_ok());
+  EXPECT_EQ(consumer_->requested(), 12);
+  auto started = Clock::now();
+  Tally refused = pull_until([](const Tally& t) { return !t.problems.empty(); },
+                             std::chrono::seconds(3));
+  ASSERT_EQ(refused.problems.size(), 1u);
+  EXPECT_NE(refused.problems[0].message().find("409 Exceeded MaxWaiting (more pull requests"),
+            std::string::npos)
+      << refused.problems[0].message();
+  EXPECT_EQ(refused.written_off, 7);
+  EXPECT_EQ(consumer_->requested(), 5);  // the first still waits
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(1));
+
+  // The waiting request is still served.
+  publish(2);
+  Tally served = pull_until([](const Tally& t) { return t.delivered == 2; }, std::chrono::seconds(5));
+  EXPECT_EQ(served.delivered, 2);
+  EXPECT_EQ(consumer_->requested(), 3);
+}
+
 }  // namespace
 }  // namespace pd::nats

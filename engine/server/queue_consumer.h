@@ -41,9 +41,11 @@ struct QueueConsumerOptions {
 // more (each pull request asks for at least this much). An eighth of max_in_flight, so that a
 // full consumer asks in batches instead of once per finished execution and requests stay well
 // ahead of the isolates; at most 64, so that room is asked for soon; and at least
-// max_in_flight / 128, so that one replica keeps at most 128 requests open: nats-server refuses
-// requests beyond a consumer's MaxWaiting (512 by default), shared by every replica. With a
-// rate limit: 1, one message per token.
+// max_in_flight / 128, so that a large max_in_flight is asked for in fewer, larger requests:
+// nats-server refuses requests beyond a consumer's MaxWaiting (512 by default, shared by every
+// replica). It serves the requests waiting in turn, one message each, so this does not bound
+// how many wait at once; a refused request's room comes back at once (PullConsumer::next).
+// With a rate limit: 1, one message per token.
 int pull_refill_mark(int max_in_flight, bool rate_limited);
 
 class QueueConsumer {

@@ -322,9 +322,9 @@ TEST_F(QueueConsumerTest, MaxInFlightHoldsWhenMoreComesThanWasAskedFor) {
   EXPECT_LE(most, 4);
 }
 
-// Each request asks for at least the refill mark, and requests open at once ask for at most
-// max_in_flight together, so max_in_flight / mark bounds how many one replica keeps open.
-TEST(PullRefillMark, OneReplicaKeepsAtMost128RequestsOpen) {
+// Each request asks for at least the refill mark, so filling an empty max_in_flight takes at
+// most 128 requests.
+TEST(PullRefillMark, FillingALargeMaxInFlightTakesAtMost128Requests) {
   EXPECT_EQ(pull_refill_mark(1, false), 1);
   EXPECT_EQ(pull_refill_mark(64, false), 8);
   EXPECT_EQ(pull_refill_mark(512, false), 64);
