@@ -155,6 +155,18 @@ struct ContextState {
   std::shared_ptr<const std::string> shared_members;
   v8::Global<v8::Function> members_maker;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
+  // The strings every call passes in again (its node's path and name), made once: a context
+  // serves one module, and the few nodes that share it.
+  std::vector<std::pair<std::string, v8::Global<v8::String>>> names;
+
+  v8::Local<v8::String> name(v8::Isolate* isolate, const std::string& text) {
+    for (const auto& [known, value] : names) {
+      if (known == text) return value.Get(isolate);
+    }
+    v8::Local<v8::String> made = v8_string(isolate, text);
+    if (names.size() < 16) names.emplace_back(text, v8::Global<v8::String>(isolate, made));
+    return made;
+  }
 
   ~ContextState() {
     unhandled.clear();
@@ -164,6 +176,7 @@ struct ContextState {
     call_node.Reset();
     call_node_with.Reset();
     members_maker.Reset();
+    names.clear();
     hooks.Reset();
     graph.reset();
     context.Reset();
@@ -897,7 +910,7 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
     }
     v8::Local<v8::Object> hooks = state->hooks.Get(isolate);
     v8::Local<v8::Value> driver;
-    v8::Local<v8::String> file = v8_string(isolate, c.node_path);
+    v8::Local<v8::String> file = state->name(isolate, c.node_path);
     v8::Local<v8::Number> call_id = v8::Number::New(isolate, static_cast<double>(id));
     if (c.load_only) {
       v8::Local<v8::Value> args[] = {evaluation, module_namespace, file, call_id};
@@ -1090,7 +1103,7 @@ bool Runtime::Impl::call_with_built_ctx(ContextState* state, v8::Local<v8::Conte
   v8::Local<v8::Value> args[] = {module_namespace,
                                  state->members_maker.Get(isolate),
                                  builder,
-                                 v8_string(isolate, options.ctx_node),
+                                 state->name(isolate, options.ctx_node),
                                  v8_string(isolate, options.ctx_execution_id),
                                  trigger_json ? v8_string(isolate, *trigger_json).As<v8::Value>()
                                               : undefined,
