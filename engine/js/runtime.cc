@@ -219,8 +219,6 @@ struct Runtime::Impl : IsolateHost {
   std::vector<std::promise<void>> waiter_switched;
   std::atomic<size_t> in_flight{0};
   std::atomic<size_t> tasks_waiting{0};           // posted, not yet run
-  // When the loop's current pass over its work began (steady clock, ns); 0 while it sleeps.
-  std::atomic<int64_t> pass_started_ns{0};
   std::map<std::string, std::string> node_paths;  // as called → absolute, checked once
   std::thread loop_thread;
 
@@ -533,7 +531,6 @@ void Runtime::Impl::run_loop() {
           break;
         }
         if (ready) break;
-        pass_started_ns = 0;
         if (wake_at) {
           wake.wait_until(lock, *wake_at);
         } else {
@@ -544,12 +541,10 @@ void Runtime::Impl::run_loop() {
       if (!sleeper) batch.swap(tasks);
     }
     if (sleeper) {
-      if (sleep_until != SteadyTime::min()) pass_started_ns = 0;
       sleeper->wait(sleep_until);
       std::lock_guard<std::mutex> lock(mutex);
       batch.swap(tasks);
     }
-    pass_started_ns = std::chrono::steady_clock::now().time_since_epoch().count();
     for (LoopItem& item : batch) {
       if (item.call) {
         item.call->id = next_call_id++;
@@ -1459,11 +1454,5 @@ Result<std::string> Runtime::strip_types(const std::string& source, const std::s
 size_t Runtime::in_flight() const { return impl_->in_flight.load(); }
 
 size_t Runtime::load() const { return impl_->in_flight.load() + impl_->tasks_waiting.load(); }
-
-bool Runtime::busy_longer_than(std::chrono::nanoseconds span) const {
-  int64_t started = impl_->pass_started_ns.load();
-  return started != 0 &&
-         std::chrono::steady_clock::now().time_since_epoch().count() - started > span.count();
-}
 
 }  // namespace pd::js

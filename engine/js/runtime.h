@@ -158,9 +158,6 @@ class Runtime {
   size_t in_flight() const;
   // Those calls plus the posted tasks not yet run: work this runtime's thread has yet to do.
   size_t load() const;
-  // Whether its loop has been running JavaScript (or other work) without a pause for longer
-  // than `span`: a long node, which whatever is posted now would wait for.
-  bool busy_longer_than(std::chrono::nanoseconds span) const;
 
   struct Impl;
 

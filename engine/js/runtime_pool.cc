@@ -1,8 +1,5 @@
 #include "engine/js/runtime_pool.h"
 
-#include <chrono>
-#include <utility>
-
 #include "engine/util/cpu_budget.h"
 
 namespace pd::js {
@@ -22,22 +19,13 @@ size_t RuntimePool::pick(int preferred) const {
 }
 
 size_t RuntimePool::lightest(size_t first) const {
-  // A runtime in the middle of a long pass (a CPU-bound node) counts as busier than any that
-  // is not: its load counts calls, and one long call there would make calls waiting on I/O
-  // elsewhere look like more work.
-  constexpr auto kLongPass = std::chrono::milliseconds(5);
-  auto weight = [&](size_t i) {
-    const Runtime& runtime = *runtimes_[i];
-    return std::pair<bool, size_t>(runtime.busy_longer_than(kLongPass), runtime.load());
-  };
   size_t index = first;
-  std::pair<bool, size_t> least = weight(first);
-  for (size_t step = 1; step < runtimes_.size() && least != std::pair<bool, size_t>(false, 0);
-       ++step) {
+  size_t least = runtimes_[first]->load();
+  for (size_t step = 1; step < runtimes_.size() && least > 0; ++step) {
     size_t candidate = (first + step) % runtimes_.size();
-    if (auto w = weight(candidate); w < least) {
+    if (size_t load = runtimes_[candidate]->load(); load < least) {
       index = candidate;
-      least = w;
+      least = load;
     }
   }
   return index;
