@@ -155,8 +155,8 @@ struct ContextState {
   std::shared_ptr<const std::string> shared_members;
   v8::Global<v8::Function> members_maker;
   std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled;
-  // The strings every call passes in again (its node's path and name), made once: a context
-  // serves one module, and the few nodes that share it.
+  // The strings every call passes in again (its node's path and name), made once when the
+  // context lives on: it serves one module, and the few nodes that share it.
   std::vector<std::pair<std::string, v8::Global<v8::String>>> names;
 
   v8::Local<v8::String> name(v8::Isolate* isolate, const std::string& text) {
@@ -164,7 +164,10 @@ struct ContextState {
       if (known == text) return value.Get(isolate);
     }
     v8::Local<v8::String> made = v8_string(isolate, text);
-    if (names.size() < 16) names.emplace_back(text, v8::Global<v8::String>(isolate, made));
+    // A context made for one call would only pay for keeping it.
+    if (long_lived && names.size() < 16) {
+      names.emplace_back(text, v8::Global<v8::String>(isolate, made));
+    }
     return made;
   }
 
