@@ -222,6 +222,8 @@ struct Runtime::Impl : IsolateHost {
   std::vector<std::promise<void>> waiter_switched;
   std::atomic<size_t> in_flight{0};
   std::atomic<size_t> tasks_waiting{0};           // posted, not yet run
+  // When the JavaScript running now was entered (steady clock ticks); 0 while none runs.
+  std::atomic<SteadyTime::rep> js_entered{0};
   std::map<std::string, std::string> node_paths;  // as called → absolute, checked once
   std::thread loop_thread;
 
@@ -675,7 +677,18 @@ void Runtime::Impl::run_js(ContextState* state,
   v8::HandleScope handle_scope(isolate);
   v8::Local<v8::Context> context = state->context.Get(isolate);
   v8::Context::Scope context_scope(context);
-  SteadyTime limit = std::chrono::steady_clock::now() + kIdleRunLimit;
+  SteadyTime entered = std::chrono::steady_clock::now();
+  // Outermost entry only; cleared on every way out.
+  bool outermost = js_entered.load(std::memory_order_relaxed) == 0;
+  if (outermost) js_entered.store(entered.time_since_epoch().count(), std::memory_order_relaxed);
+  struct Left {
+    std::atomic<SteadyTime::rep>& entered;
+    bool outermost;
+    ~Left() {
+      if (outermost) entered.store(0, std::memory_order_relaxed);
+    }
+  } left{js_entered, outermost};
+  SteadyTime limit = entered + kIdleRunLimit;
   for (const auto& [id, call] : calls) limit = std::min(limit, call->deadline);
   watchdog->arm(limit);
   bool terminated = false;
@@ -1457,5 +1470,10 @@ Result<std::string> Runtime::strip_types(const std::string& source, const std::s
 size_t Runtime::in_flight() const { return impl_->in_flight.load(); }
 
 size_t Runtime::load() const { return impl_->in_flight.load() + impl_->tasks_waiting.load(); }
+
+bool Runtime::running_js_longer_than(std::chrono::nanoseconds span) const {
+  SteadyTime::rep entered = impl_->js_entered.load(std::memory_order_relaxed);
+  return entered != 0 && std::chrono::steady_clock::now() - SteadyTime(SteadyTime::duration(entered)) > span;
+}
 
 }  // namespace pd::js

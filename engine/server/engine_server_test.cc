@@ -228,6 +228,34 @@ TEST_P(SingleLoopTest, QuickRequestsDoNotQueueBehindALongNode) {
   EXPECT_TRUE(in_flight_is(1));
 }
 
+// A long CPU-bound node on one isolate, calls waiting on timers on the other: new requests go
+// to the one waiting, though it holds more calls.
+TEST_P(SingleLoopTest, QuickRequestsGoWhereCallsAwaitIoRatherThanBehindALongNode) {
+  ASSERT_TRUE(start_spinning(1)) << "the long node never ran";
+  // Past the 5 ms after which a call in JavaScript counts as long.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 3; ++i) {
+    spinning_.emplace_back([this] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(std::chrono::seconds(30));
+      auto res = client.Post("/run", R"({"sleep": 3000})", "application/json");
+      EXPECT_TRUE(res && res->status == 200);
+    });
+  }
+  for (int tries = 0; tries < 500 && !in_flight_is(4); ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(in_flight_is(4));
+  for (int i = 0; i < 4; ++i) {
+    httplib::Client quick_client("127.0.0.1", server_->port());
+    quick_client.set_read_timeout(std::chrono::seconds(1));
+    auto quick = quick_client.Post("/run", R"({"n": 1})", "application/json");
+    ASSERT_TRUE(quick) << "request " << i << " waited for the long node";
+    EXPECT_EQ(quick->status, 200);
+  }
+  EXPECT_TRUE(in_flight_is(4));
+}
+
 INSTANTIATE_TEST_SUITE_P(HttpLoops, EngineServerTest,
                          ::testing::Values(ServerMode{1, true}, ServerMode{2, true},
                                            ServerMode{2, false}),
