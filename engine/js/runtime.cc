@@ -1471,9 +1471,10 @@ size_t Runtime::in_flight() const { return impl_->in_flight.load(); }
 
 size_t Runtime::load() const { return impl_->in_flight.load() + impl_->tasks_waiting.load(); }
 
-bool Runtime::running_js_longer_than(std::chrono::nanoseconds span) const {
+std::chrono::nanoseconds Runtime::running_js_for() const {
   SteadyTime::rep entered = impl_->js_entered.load(std::memory_order_relaxed);
-  return entered != 0 && std::chrono::steady_clock::now() - SteadyTime(SteadyTime::duration(entered)) > span;
+  if (entered == 0) return std::chrono::nanoseconds(0);
+  return std::chrono::steady_clock::now() - SteadyTime(SteadyTime::duration(entered));
 }
 
 }  // namespace pd::js

@@ -158,9 +158,9 @@ class Runtime {
   size_t in_flight() const;
   // Those calls plus the posted tasks not yet run: work this runtime's thread has yet to do.
   size_t load() const;
-  // Whether the JavaScript it runs now (a node's synchronous part, a callback) has been running
-  // for longer than `span`: anything posted now waits at least until it returns.
-  bool running_js_longer_than(std::chrono::nanoseconds span) const;
+  // How long the JavaScript it runs now (a node's synchronous part, a timer or fetch callback)
+  // has been running; 0 when none runs. Anything posted now waits at least until it returns.
+  std::chrono::nanoseconds running_js_for() const;
 
   struct Impl;
 

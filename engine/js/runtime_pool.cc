@@ -21,15 +21,16 @@ size_t RuntimePool::pick(int preferred) const {
 }
 
 size_t RuntimePool::lightest(size_t first) const {
-  // load() counts calls awaiting I/O, which hold nothing up, alike with one that keeps its
-  // isolate busy: a call in JavaScript for over 5 ms (a CPU-bound node) weighs as 16 more, so
-  // that new work goes past it to an isolate whose calls are waiting, unless that one is far
-  // fuller. A penalty, not an exclusion: a burst still spreads, the busy one's share queued.
-  constexpr auto kLongRun = std::chrono::milliseconds(5);
-  constexpr size_t kLongRunWeight = 16;
+  // load() counts calls awaiting I/O, which hold nothing up, alike with JavaScript that keeps
+  // its isolate busy: JavaScript running without a pause (a CPU-bound node) weighs one more per
+  // 5 ms it has run, up to 16, so that new work goes past a long node to an isolate whose calls
+  // only wait, unless that one is much fuller, while a burst during a short pass still spreads.
+  constexpr auto kPerUnit = std::chrono::milliseconds(5);
+  constexpr size_t kMaxRunWeight = 16;
   auto weight = [&](size_t i) {
     const Runtime& runtime = *runtimes_[i];
-    return runtime.load() + (runtime.running_js_longer_than(kLongRun) ? kLongRunWeight : 0);
+    auto units = static_cast<size_t>(runtime.running_js_for() / kPerUnit);
+    return runtime.load() + std::min(units, kMaxRunWeight);
   };
   size_t index = first;
   size_t least = weight(first);

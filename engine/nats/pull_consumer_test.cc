@@ -194,7 +194,8 @@ TEST_F(PullConsumerTest, ARequestRefusedForMaxWaitingGivesBackItsRoomAtOnce) {
 
   // The waiting request is still served.
   publish(2);
-  Tally served = pull_until([](const Tally& t) { return t.delivered == 2; }, std::chrono::seconds(5));
+  Tally served =
+      pull_until([](const Tally& t) { return t.delivered == 2; }, std::chrono::seconds(5));
   EXPECT_EQ(served.delivered, 2);
   EXPECT_EQ(consumer_->requested(), 3);
 }

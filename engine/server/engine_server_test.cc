@@ -232,8 +232,8 @@ TEST_P(SingleLoopTest, QuickRequestsDoNotQueueBehindALongNode) {
 // to the one waiting, though it holds more calls.
 TEST_P(SingleLoopTest, QuickRequestsGoWhereCallsAwaitIoRatherThanBehindALongNode) {
   ASSERT_TRUE(start_spinning(1)) << "the long node never ran";
-  // Past the 5 ms after which a call in JavaScript counts as long.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Long enough for the spinning isolate to weigh its most (one more per 5 ms, up to 16).
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   for (int i = 0; i < 3; ++i) {
     spinning_.emplace_back([this] {
       httplib::Client client("127.0.0.1", server_->port());

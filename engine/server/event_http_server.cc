@@ -679,7 +679,9 @@ int EventHttpServer::port() const { return port_; }
 
 std::shared_ptr<LoopWaiter> EventHttpServer::adopt_loop(size_t index) {
   // The standby loop (the last) runs on serve()'s thread, never an adopter's.
-  if (index >= options_.loops) throw std::out_of_range("EventHttpServer::adopt_loop: no loop " + std::to_string(index));
+  if (index >= options_.loops) {
+    throw std::out_of_range("EventHttpServer::adopt_loop: no loop " + std::to_string(index));
+  }
   adopted_.at(index) = true;
   loops_[index]->own_thread = false;
   return loops_[index];

@@ -57,9 +57,10 @@ class EventHttpServer {
   // Unavailable naming the address when it cannot listen there.
   Status bind();
   int port() const;
-  // Before serve(): loop `index` (< loops; never the standby loop) is run by whichever thread calls the returned waiter's wait()
-  // (a Runtime's loop, Runtime::set_waiter); serve() starts no thread for it. That thread must
-  // stop calling it (set_waiter(nullptr)) before this server is destroyed.
+  // Before serve(): loop `index` (< loops; never the standby loop) is run by whichever thread
+  // calls the returned waiter's wait() (a Runtime's loop, Runtime::set_waiter); serve() starts
+  // no thread for it. That thread must stop calling it (set_waiter(nullptr)) before this server
+  // is destroyed.
   std::shared_ptr<LoopWaiter> adopt_loop(size_t index);
   // Runs the loops nobody adopted (the first on the calling thread, others on threads of their
   // own) until stop(), and returns once every loop has answered and written every request it
