@@ -1,7 +1,6 @@
 #include "engine/nats/nats_client.h"
 
 #include <nats/nats.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "engine/util/text.h"
 
 namespace pd::nats {
 namespace {
@@ -24,9 +25,7 @@ void open_library() {
 std::string_view Message::header(std::string_view name) const {
   // Compared in place and not copied: this runs for every message (its Content-Type).
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return value;
-    }
+    if (equals_ignoring_case(key, name)) return value;
   }
   return {};
 }

@@ -175,12 +175,7 @@ class LongNodeTest : public EngineServerTest {
   // busy yet may go to either.
   bool start_spinning(size_t count) {
     for (size_t i = 0; i < count; ++i) {
-      spinning_.emplace_back([this] {
-        httplib::Client client("127.0.0.1", server_->port());
-        client.set_read_timeout(std::chrono::seconds(30));
-        auto res = client.Post("/run", R"({"spin": 3000})", "application/json");
-        EXPECT_TRUE(res && res->status == 200);
-      });
+      run_in_background(R"({"spin": 3000})");
       bool running = false;
       for (int tries = 0; tries < 500 && !running; ++tries) {
         running = spinning_started_ == i + 1;
@@ -189,6 +184,15 @@ class LongNodeTest : public EngineServerTest {
       if (!running) return false;
     }
     return true;
+  }
+  // POSTs `body` to /run on a connection of its own, on a thread joined at TearDown.
+  void run_in_background(std::string body) {
+    spinning_.emplace_back([this, body = std::move(body)] {
+      httplib::Client client("127.0.0.1", server_->port());
+      client.set_read_timeout(std::chrono::seconds(30));
+      auto res = client.Post("/run", body, "application/json");
+      EXPECT_TRUE(res && res->status == 200);
+    });
   }
   std::vector<std::thread> spinning_;
 };
@@ -234,14 +238,7 @@ TEST_P(SingleLoopTest, QuickRequestsGoWhereCallsAwaitIoRatherThanBehindALongNode
   ASSERT_TRUE(start_spinning(1)) << "the long node never ran";
   // Long enough for the spinning isolate to weigh its most (one more per 5 ms, up to 16).
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int i = 0; i < 3; ++i) {
-    spinning_.emplace_back([this] {
-      httplib::Client client("127.0.0.1", server_->port());
-      client.set_read_timeout(std::chrono::seconds(30));
-      auto res = client.Post("/run", R"({"sleep": 3000})", "application/json");
-      EXPECT_TRUE(res && res->status == 200);
-    });
-  }
+  for (int i = 0; i < 3; ++i) run_in_background(R"({"sleep": 3000})");
   for (int tries = 0; tries < 500 && !in_flight_is(4); ++tries) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

@@ -280,7 +280,7 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     auto now = std::chrono::steady_clock::now();
     bool needed = true;
     for (Loop* other : shared->loops) {
-      if (other != this && other->accepting.load() && other->responsive(now)) needed = false;
+      if (other->takes_connections(now)) needed = false;
     }
     if (needed == watching) return;
     watching = needed;
@@ -289,6 +289,11 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     } else {
       event_del(accept_event);
     }
+  }
+  // Whether a new connection may go to this loop: accepting and responsive, and not the standby
+  // loop (which takes one only when no loop does).
+  bool takes_connections(std::chrono::steady_clock::time_point now) const {
+    return !standby && accepting.load() && responsive(now);
   }
   bool responsive(std::chrono::steady_clock::time_point now) const {
     constexpr auto kResponsive = std::chrono::milliseconds(5);
@@ -342,12 +347,9 @@ struct EventHttpServer::Loop : LoopWaiter, std::enable_shared_from_this<Loop> {
     // isolate queues more requests than the others. The standby loop serves it only when no
     // other loop can.
     auto now = std::chrono::steady_clock::now();
-    auto eligible = [&](Loop* loop) {
-      return !loop->standby && loop->accepting.load() && (loop == this || loop->responsive(now));
-    };
-    Loop* target = eligible(this) ? this : nullptr;
+    Loop* target = takes_connections(now) ? this : nullptr;
     for (Loop* other : shared->loops) {
-      if (other != this && eligible(other) &&
+      if (other != this && other->takes_connections(now) &&
           (!target || other->assigned.load() < target->assigned.load())) {
         target = other;
       }

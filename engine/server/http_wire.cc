@@ -1,8 +1,8 @@
 #include "engine/server/http_wire.h"
 
-#include <strings.h>
-
 #include <nlohmann/json.hpp>
+
+#include "engine/util/text.h"
 
 namespace pd::server {
 namespace {
@@ -10,9 +10,7 @@ namespace {
 const std::string* find_header(const std::vector<std::pair<std::string, std::string>>& headers,
                                std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return &value;
-    }
+    if (equals_ignoring_case(key, name)) return &value;
   }
   return nullptr;
 }
@@ -153,7 +151,7 @@ int HttpRequestStream::on_headers_complete(http_parser* parser) {
     return -1;
   }
   const std::string* expect = find_header(self.request_.headers, "Expect");
-  self.continue_owed_ = expect && strcasecmp(expect->c_str(), "100-continue") == 0 &&
+  self.continue_owed_ = expect && equals_ignoring_case(*expect, "100-continue") &&
                         parser->http_minor >= 1 &&
                         (chunked || (has_length && parser->content_length > 0));
   return 0;

@@ -1,13 +1,12 @@
 #include "engine/server/message_input.h"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <charconv>
 #include <string_view>
 
 #include "engine/util/clock.h"
 #include "engine/util/json_text.h"
+#include "engine/util/text.h"
 
 namespace pd::server {
 namespace {
@@ -19,10 +18,6 @@ std::string_view media_type(std::string_view content_type) {
   size_t first = content_type.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
   return content_type.substr(first, content_type.find_last_not_of(" \t") - first + 1);
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool is_json_media_type(std::string_view type) {

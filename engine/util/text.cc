@@ -1,11 +1,17 @@
 #include "engine/util/text.h"
 
+#include <strings.h>
+
 namespace pd {
 
 std::string trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return "";
   return std::string(text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1));
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::vector<std::string> split(std::string_view text, char separator) {

@@ -17,4 +17,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 // Whether `text` is well-formed UTF-8 (else it travels as bytes, e.g. base64).
 bool is_valid_utf8(std::string_view text);
 
+// Whether `a` and `b` are equal with ASCII case ignored (header names, media types), compared
+// in place.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 }  // namespace pd

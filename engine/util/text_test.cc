@@ -12,4 +12,10 @@ TEST(Text, SplitKeepsEmptyParts) {
 }
 
 }  // namespace
+TEST(Text, EqualsIgnoringCaseComparesWholeStrings) {
+  EXPECT_TRUE(equals_ignoring_case("Content-Type", "content-type"));
+  EXPECT_FALSE(equals_ignoring_case("Content-Type", "content-typ"));
+  EXPECT_TRUE(equals_ignoring_case("", ""));
+}
+
 }  // namespace pd
