@@ -106,6 +106,23 @@ double process_cpu_seconds(pid_t pid) {
   return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat");
 }
 
+// Read and write system calls a process (`self`, or a pid) has made so far (/proc/PID/io's
+// syscr and syscw): how many messages each socket read or write carried.
+struct SyscallCount {
+  double reads = 0, writes = 0;
+  static SyscallCount of(const std::string& process) {
+    std::ifstream io("/proc/" + process + "/io");
+    SyscallCount out;
+    std::string key;
+    double value;
+    while (io >> key >> value) {
+      if (key == "syscr:") out.reads = value;
+      if (key == "syscw:") out.writes = value;
+    }
+    return out;
+  }
+};
+
 // Voluntary context switches and CPU seconds by thread name, summed over the threads of each name.
 struct ThreadCost {
   long switches = 0;
@@ -138,6 +155,7 @@ struct Phase {
   double idle_percent = 0;  // of the machine's CPU time during the phase
   std::string cost;  // this process's CPU and context switches per message
   double server_us = 0;
+  SyscallCount server_calls, own_calls;  // per message
 };
 
 // Measures one phase: made at its start, `finish` at its end.
@@ -147,13 +165,21 @@ struct PhaseStopwatch {
   ProcessCost cost = ProcessCost::now();
   double server_before = process_cpu_seconds(server_pid);
   MachineJiffies machine = MachineJiffies::now();
+  SyscallCount server_calls = SyscallCount::of(std::to_string(server_pid));
+  SyscallCount own_calls = SyscallCount::of("self");
 
   Phase finish() const {
     MachineJiffies machine_now = MachineJiffies::now();
+    auto per_message = [](const SyscallCount& now, const SyscallCount& before) {
+      return SyscallCount{(now.reads - before.reads) / kMessages,
+                          (now.writes - before.writes) / kMessages};
+    };
     return {kMessages / std::chrono::duration<double>(Steady::now() - started).count(),
             100.0 * (machine_now.idle - machine.idle) / (machine_now.total - machine.total),
             ProcessCost::now().per_message_since(cost),
-            (process_cpu_seconds(server_pid) - server_before) * 1e6 / kMessages};
+            (process_cpu_seconds(server_pid) - server_before) * 1e6 / kMessages,
+            per_message(SyscallCount::of(std::to_string(server_pid)), server_calls),
+            per_message(SyscallCount::of("self"), own_calls)};
   }
 };
 
@@ -250,6 +276,12 @@ int main() {
                 anchor.cost.c_str());
     std::printf("    nats-server: %.1f us CPU per message (raw phase: %.1f us)\n",
                 engine.server_us, anchor.server_us);
+    std::printf(
+        "    reads/writes per message: nats-server %.3f/%.3f, this process %.3f/%.3f (raw phase: "
+        "%.3f/%.3f, %.3f/%.3f)\n",
+        engine.server_calls.reads, engine.server_calls.writes, engine.own_calls.reads,
+        engine.own_calls.writes, anchor.server_calls.reads, anchor.server_calls.writes,
+        anchor.own_calls.reads, anchor.own_calls.writes);
     std::printf("    machine idle: %.0f%% of its CPU time (raw phase: %.0f%%)\n",
                 engine.idle_percent, anchor.idle_percent);
   }
