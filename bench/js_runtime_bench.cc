@@ -83,6 +83,32 @@ void BM_CallTrivialNodeLongLivedPipelined(benchmark::State& state) {
 }
 BENCHMARK(BM_CallTrivialNodeLongLivedPipelined)->Unit(benchmark::kMillisecond);
 
+// One call at a time beside N calls that await a timer an hour away (nodes waiting on I/O, as
+// a queue trigger's max_in_flight of them may): what each call pays for the others in flight.
+// Arg 0 is the anchor; the ratio to it should stay near 1 as N grows.
+void BM_CallTrivialNodeBesideAwaitingCalls(benchmark::State& state) {
+  Workspace ws;
+  std::ofstream(ws.dir / "nodes/waiting.js")
+      << "export default () => new Promise((resolve) => setTimeout(resolve, 3600000));\n";
+  pd::js::Runtime runtime(platform(), long_lived(ws.dir));
+  (void)runtime.preload({"nodes/trivial.js", "nodes/waiting.js"});
+  pd::js::CallOptions waiting;
+  waiting.timeout = std::chrono::hours(2);
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    runtime.call_node_async("nodes/waiting.js", nlohmann::json::object(), {}, waiting,
+                            [](pd::Result<pd::js::NodeCall>) {});
+  }
+  for (auto _ : state) {
+    auto result = runtime.call_node("nodes/trivial.js", {}, {{"n", 1}}, std::chrono::seconds(5));
+    if (!result.is_ok()) state.SkipWithError(result.status().message().c_str());
+  }
+}
+BENCHMARK(BM_CallTrivialNodeBesideAwaitingCalls)
+    ->Arg(0)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMicrosecond);
+
 struct LoopbackServer {
   LoopbackServer() {
     server.Get("/ping", [](const httplib::Request&, httplib::Response& res) {

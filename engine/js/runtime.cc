@@ -16,6 +16,7 @@
 #include "engine/js/module_graph.h"
 #include "engine/js/natives.h"
 #include "engine/js/startup_snapshot.h"
+#include "engine/js/call_deadlines.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
 #include "engine/util/paths.h"
@@ -242,6 +243,10 @@ struct Runtime::Impl : IsolateHost {
   TimerQueue timers;
   std::map<int, Timer> timer_callbacks;
   std::map<uint64_t, std::unique_ptr<CallState>> calls;
+  CallDeadlines deadlines;  // of `calls`
+  // Contexts whose calls may have lost the last timer or operation that could settle them
+  // since the loop last looked (fail_unsettleable_calls), rather than looking at every call.
+  std::vector<ContextState*> to_recheck;
   uint64_t next_call_id = 1;
   std::map<std::string, std::unique_ptr<ContextState>> long_lived;
   std::map<ContextState*, std::unique_ptr<ContextState>> fresh;
@@ -337,6 +342,7 @@ struct Runtime::Impl : IsolateHost {
     if (found->second.owner) {
       found->second.owner->timers.erase(id);
       found->second.owner->unref_timers.erase(id);
+      recheck(found->second.owner);
     }
     timer_callbacks.erase(found);
   }
@@ -363,6 +369,8 @@ struct Runtime::Impl : IsolateHost {
   Result<std::string> absolute_node_path(const std::string& node_path);
   void run_due_timers();
   void expire_deadlines();
+  // Marks `state` for fail_unsettleable_calls' next look (null: nothing).
+  void recheck(ContextState* state);
   void fail_unsettleable_calls();
   void dispose_pending_contexts();
   std::optional<SteadyTime> next_wake() const;
@@ -469,6 +477,8 @@ void Runtime::Impl::release_all() {
     call->done(Status(StatusCode::kUnavailable, call->node_path + ": the runtime stopped"));
   }
   calls.clear();
+  deadlines.clear();
+  to_recheck.clear();
   watchdog.reset();
   ops.clear();
   timer_callbacks.clear();
@@ -483,8 +493,8 @@ std::optional<SteadyTime> Runtime::Impl::next_wake() const {
   if (!options.manual_clock) {
     if (auto due = timers.next_due()) wake_at = *due;
   }
-  for (const auto& [id, call] : calls) {
-    if (!wake_at || call->deadline < *wake_at) wake_at = call->deadline;
+  if (auto deadline = deadlines.earliest(); deadline && (!wake_at || *deadline < *wake_at)) {
+    wake_at = deadline;
   }
   return wake_at;
 }
@@ -599,12 +609,7 @@ void Runtime::Impl::run_due_timers() {
 }
 
 void Runtime::Impl::expire_deadlines() {
-  SteadyTime now = std::chrono::steady_clock::now();
-  std::vector<uint64_t> expired;
-  for (const auto& [id, call] : calls) {
-    if (call->deadline <= now) expired.push_back(id);
-  }
-  for (uint64_t id : expired) {
+  for (uint64_t id : deadlines.due(std::chrono::steady_clock::now())) {
     CallState& call = *calls[id];
     ContextState* state = call.context;
     finish(id, Status(StatusCode::kDeadlineExceeded,
@@ -619,12 +624,20 @@ void Runtime::Impl::expire_deadlines() {
   }
 }
 
+void Runtime::Impl::recheck(ContextState* state) {
+  if (state && std::find(to_recheck.begin(), to_recheck.end(), state) == to_recheck.end()) {
+    to_recheck.push_back(state);
+  }
+}
+
 void Runtime::Impl::fail_unsettleable_calls() {
   std::vector<uint64_t> stuck;
-  for (const auto& [id, call] : calls) {
-    ContextState* state = call->context;
-    if (state && state->timers.empty() && state->pending_ops == 0) stuck.push_back(id);
+  for (ContextState* state : to_recheck) {
+    if (state->timers.empty() && state->pending_ops == 0) {
+      stuck.insert(stuck.end(), state->calls.begin(), state->calls.end());
+    }
   }
+  to_recheck.clear();
   for (uint64_t id : stuck) {
     std::string node = calls[id]->node_path;
     finish(id,
@@ -649,6 +662,7 @@ void Runtime::Impl::dispose_pending_contexts() {
     for (auto& [id, op] : ops) {
       if (op.owner == state) op.owner = nullptr;
     }
+    std::erase(to_recheck, state);  // it has no calls, and is freed now
     if (state->long_lived) {
       for (auto it = long_lived.begin(); it != long_lived.end(); ++it) {
         if (it->second.get() == state) {
@@ -689,8 +703,9 @@ void Runtime::Impl::run_js(ContextState* state,
     }
   } left{js_entered, outermost};
   SteadyTime limit = entered + kIdleRunLimit;
-  for (const auto& [id, call] : calls) limit = std::min(limit, call->deadline);
+  if (auto deadline = deadlines.earliest()) limit = std::min(limit, *deadline);
   watchdog->arm(limit);
+  recheck(state);
   bool terminated = false;
   {
     v8::TryCatch try_catch(isolate);
@@ -898,6 +913,7 @@ void Runtime::Impl::start_call(std::unique_ptr<CallState> call) {
   call->context = state;
   state->calls.insert(id);
   CallState& c = *call;
+  deadlines.add(id, call->deadline);
   calls[id] = std::move(call);
   run_js(state, [&](v8::Local<v8::Context> context) {
     v8::TryCatch load_errors(isolate);
@@ -1191,6 +1207,7 @@ void Runtime::Impl::finish(uint64_t call_id, Result<NodeCall> result) {
   if (found == calls.end()) return;
   std::unique_ptr<CallState> call = std::move(found->second);
   calls.erase(found);
+  deadlines.remove(call_id, call->deadline);
   ContextState* state = call->context;
   if (state && !state->long_lived && result.is_ok()) {
     result.value().pending_timers = state->timers.size() - state->unref_timers.size();
@@ -1297,6 +1314,7 @@ void Runtime::Impl::complete_fetch(uint64_t op_id, Result<FetchResult> result) {
   ContextState* state = op.owner;
   if (!state) return;  // its context is gone
   state->pending_ops--;
+  recheck(state);
   run_js(state, [&](v8::Local<v8::Context> context) {
     v8::Local<v8::Promise::Resolver> resolver = op.resolver.Get(isolate);
     if (!result.is_ok()) {

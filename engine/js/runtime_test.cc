@@ -311,6 +311,33 @@ TEST_F(RuntimeTest, APromiseThatCanNeverSettleIsReported) {
             "that could settle it)");
 }
 
+TEST_F(RuntimeTest, APromiseLeftWithoutTimersOnceItsLastTimerRanIsReported) {
+  write("nodes/orphan.ts", "export default () => new Promise(() => { setTimeout(() => {}, 5); });\n");
+  Result<NodeCall> result = call("nodes/orphan.ts");
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().message(),
+            "nodes/orphan.ts: the promise returned by the node never settled (no timers or I/O "
+            "left that could settle it)");
+}
+
+TEST_F(RuntimeTest, AnAwaitingCallTimesOutAmongManyWithLaterDeadlines) {
+  // Deadlines are kept in order (call_deadlines): the earliest is found among many.
+  write("nodes/slow.ts", "export default () => new Promise((r) => setTimeout(r, 60000));\n");
+  auto ended = std::make_shared<std::atomic<int>>(0);
+  CallOptions later;
+  later.timeout = std::chrono::seconds(60);
+  for (int i = 0; i < 50; ++i) {
+    runtime_->call_node_async("nodes/slow.ts", nlohmann::json::object(), {}, later,
+                              [ended](Result<NodeCall>) { ++*ended; });
+  }
+  auto started = std::chrono::steady_clock::now();
+  Result<NodeCall> result = call("nodes/slow.ts", {}, std::chrono::milliseconds(50));
+  ASSERT_FALSE(result.is_ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(ended->load(), 0);  // the others wait on
+}
+
 TEST_F(RuntimeTest, TimeoutAppliesWhileWaitingForTimers) {
   write("nodes/slow.ts", "export default () => new Promise((r) => setTimeout(r, 60000));\n");
   Result<NodeCall> result = call("nodes/slow.ts", {}, std::chrono::milliseconds(50));
