@@ -459,6 +459,45 @@ TEST_F(EngineNats, SigtermStopsHttpTakingWorkWhileQueueExecutionsFinish) {
   EXPECT_EQ(recorder_.distinct(), 1u);  // the queue message finished; the late request never ran
 }
 
+// --shutdown-delay: after SIGTERM the engine goes on serving HTTP (requests Kubernetes still
+// routes to the pod until it leaves the Service's endpoints) while /ready fails; the queue
+// trigger stops fetching at once. A second signal ends the delay.
+TEST_F(EngineNats, TheShutdownDelayKeepsServingHttpWhileReadyFails) {
+  auto engine = start_engine("", " --shutdown-delay 60 --grace-period 90");
+  ASSERT_TRUE(eventually([&] { return engine->log().find("\"serving\"") != std::string::npos; },
+                         std::chrono::seconds(10)))
+      << engine->log();
+  ASSERT_EQ(kill(engine->pid(), SIGTERM), 0);
+  httplib::Client http("127.0.0.1", engine_port_);
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto ready = http.Get("/ready");
+        return ready && ready->status == 503;
+      },
+      std::chrono::seconds(10)))
+      << engine->log();
+  EXPECT_NE(http.Get("/ready")->body.find("stopping"), std::string::npos);
+  auto late = http.Post("/run", R"({"id": 42})", "application/json");
+  ASSERT_TRUE(late) << engine->log();
+  EXPECT_EQ(late->status, 200) << late->body;
+  EXPECT_EQ(recorder_.distinct(), 1u);
+  EXPECT_EQ(http.Get("/health")->status, 200);
+  // The queue trigger stopped asking for messages with the signal: once its last pull request
+  // has expired (fetch_wait, 500 ms), what is published is left in the stream.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  publish(0, 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(recorder_.distinct(), 1u);
+  auto asked = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(engine->pid(), SIGTERM), 0);
+  std::optional<int> exit_code = engine->wait(std::chrono::seconds(10));
+  ASSERT_TRUE(exit_code.has_value()) << engine->log();
+  EXPECT_EQ(*exit_code, 0) << engine->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(10));
+  EXPECT_NE(engine->log().find("still serving HTTP during the shutdown delay"), std::string::npos)
+      << engine->log();
+}
+
 TEST_F(EngineNats, DeadLettersAreListedAndReplayedByTheCli) {
   auto engine = start_engine();
   publish(1, 2, ", \"fail\": true");

@@ -88,7 +88,8 @@ TEST_F(EngineRun, BadInputAndBadWorkflowsGetClearErrors) {
   EXPECT_TRUE(bad_json.err.starts_with("error: --input: not valid JSON:")) << bad_json.err;
   CommandResult usage = run_command(shell_quote(engine_binary()) + " run --no-such-flag");
   EXPECT_EQ(usage.exit_code, 2);
-  for (const char* flag : {"--grace-period 0", "--grace-period -5", "--port 70000"}) {
+  for (const char* flag : {"--grace-period 0", "--grace-period -5", "--port 70000",
+                           "--shutdown-delay -1", "--shutdown-delay 30"}) {
     CommandResult out_of_range =
         run_command(shell_quote(engine_binary()) + " serve " + flag + " 2>&1");
     EXPECT_EQ(out_of_range.exit_code, 2) << flag;

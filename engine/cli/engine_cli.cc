@@ -43,6 +43,10 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
   // At least a second: the timer starts with the signal, so 0 would exit 1 even when idle.
   serve_cmd->add_option("--grace-period", serve.grace_seconds, "Seconds to finish work on SIGTERM (default 30)")
       ->check(CLI::Range(1, 86400));
+  serve_cmd->add_option("--shutdown-delay", serve.shutdown_delay_seconds,
+                        "Seconds to go on serving HTTP after SIGTERM, /ready failing, while the "
+                        "pod leaves its Service's endpoints (default 0; part of the grace period)")
+      ->check(CLI::Range(0, 86399));
   serve_cmd->add_option("--nats-url", serve.nats_url,
                         "NATS server(s) for queue and gateway triggers (default: config nats_url)");
   serve_cmd->add_option("--cron", serve.cron,
@@ -80,7 +84,15 @@ int run_engine_cli(const std::vector<std::string>& args, std::ostream& out, std:
     return 2;
   }
   if (run_cmd->parsed()) return run_workflow_once(run, out, err);
-  if (serve_cmd->parsed()) return serve_workflow(serve, out, err);
+  if (serve_cmd->parsed()) {
+    if (serve.shutdown_delay_seconds >= serve.grace_seconds) {
+      err << "error: --shutdown-delay (" << serve.shutdown_delay_seconds
+          << " s) must be shorter than --grace-period (" << serve.grace_seconds
+          << " s), which includes it\nSee 'pd-engine --help'.\n";
+      return 2;
+    }
+    return serve_workflow(serve, out, err);
+  }
   if (post_cmd->parsed()) return post_request(post_url, post_data, out, err);
   if (dlq_cmd->parsed()) return run_dlq_command(dlq, out, err);
   return 2;

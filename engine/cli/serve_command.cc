@@ -151,9 +151,11 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   }
   // Cron and the queue triggers stop taking work together, then share one grace period: the
   // queue triggers do not go on fetching while cron runs finish. True when all finished.
-  auto stop_triggers = [&](std::chrono::steady_clock::time_point deadline) {
+  auto stop_taking = [&] {
     if (cron) cron->stop_taking();
     if (nats) nats->stop_taking();
+  };
+  auto triggers_finished = [&](std::chrono::steady_clock::time_point deadline) {
     bool finished = !cron || cron->wait_finished(deadline);
     return (!nats || nats->finish(deadline)) && finished;
   };
@@ -170,8 +172,9 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
   start_watch.request_stop();
   start_watch.join();
   if (stopped_while_starting()) {
-    if (!stop_triggers(std::chrono::steady_clock::now() +
-                       std::chrono::seconds(options.grace_seconds))) {
+    stop_taking();
+    if (!triggers_finished(std::chrono::steady_clock::now() +
+                           std::chrono::seconds(options.grace_seconds))) {
       grace_over();
     }
     return 0;
@@ -197,10 +200,23 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
     // covers HTTP requests in hand, the triggers say whether theirs finished.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.grace_seconds);
     grace_timer.after(std::chrono::seconds(options.grace_seconds), grace_over);
-    // HTTP first: it refuses new work (503, then the listener closes) while the queue
-    // executions finish; requests in hand are answered before serve() returns.
+    stop_taking();
+    if (options.shutdown_delay_seconds > 0) {
+      // Kubernetes takes the pod out of its Service's endpoints only after sending SIGTERM:
+      // requests routed here meanwhile are still served, and /ready fails. A second signal
+      // ends the delay.
+      server.announce_stop();
+      log_line(out, log_mutex,
+               {{"level", "info"},
+                {"message", "still serving HTTP during the shutdown delay"},
+                {"seconds", options.shutdown_delay_seconds}});
+      const timespec delay{options.shutdown_delay_seconds, 0};
+      sigtimedwait(&signals, nullptr, &delay);
+    }
+    // Then HTTP refuses new work (503, then the listener closes) while the queue executions
+    // finish; requests in hand are answered before serve() returns.
     server.stop();
-    if (!stop_triggers(deadline)) grace_over();
+    if (!triggers_finished(deadline)) grace_over();
   });
   server.serve();
   waiter.join();

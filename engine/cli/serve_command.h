@@ -1,7 +1,7 @@
 // `pd-engine serve --workflow DIR [--port 8080]`: loads the workflow (nodes preloaded in
 // long-lived contexts on a pool of isolates), serves it over HTTP (engine/server), logs JSON
-// lines, and on SIGTERM/SIGINT stops taking work, lets executions in flight finish within the
-// grace period, and exits 0. `pd-engine post URL --data JSON` is what the CronJobs run.
+// lines, and on SIGTERM/SIGINT stops taking work (HTTP after the shutdown delay), lets
+// executions in flight finish within the grace period, and exits 0. `pd-engine post URL --data JSON` is what the CronJobs run.
 #pragma once
 
 #include <optional>
@@ -24,6 +24,10 @@ struct ServeOptions {
   size_t isolates = 0;
   size_t max_body_bytes = 4u << 20;
   int grace_seconds = 30;
+  // After SIGTERM, HTTP requests are still served this long (with /ready answering 503), so
+  // that the ones Kubernetes routes here until the pod leaves its Service's endpoints are not
+  // refused. Counted within grace_seconds, and shorter than it.
+  int shutdown_delay_seconds = 0;
   std::string nats_url;       // overrides config nats_url
   std::string cron = "auto";  // auto (on unless in Kubernetes) | on | off
   // auto (isolates with one isolate, single with several) | isolates (HTTP on each isolate's

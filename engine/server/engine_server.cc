@@ -139,6 +139,7 @@ void EngineServer::routes() {
   });
   http_.route("GET", "/ready", [this](const ServerRequest&, Responder respond) {
     if (draining_) return respond(json_reply(503, {{"status", "draining"}}));
+    if (stopping_) return respond(json_reply(503, {{"status", "stopping"}}));
     if (readiness_) {
       if (std::string reason = readiness_(); !reason.empty()) {
         return respond(json_reply(503, {{"status", "not ready"}, {"reason", reason}}));

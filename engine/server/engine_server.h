@@ -3,7 +3,7 @@
 // paths with signature checks (running the workflow, or in gateway mode publishing the event to
 // NATS and answering 202 once JetStream stored it), GET /health, /ready and /metrics. Request
 // bodies are limited; bad JSON is a 400 naming the parse error. On stop, new requests are refused
-// (503) while the ones in flight finish.
+// (503) while the ones in flight finish; announce_stop() before that only fails /ready.
 #pragma once
 
 #include <atomic>
@@ -46,6 +46,9 @@ class EngineServer {
   int port() const { return http_.port(); }
   // Serves until stop(); blocks.
   void serve();
+  // GET /ready answers 503 from now on, while everything else is still served: the engine is
+  // about to stop (the shutdown delay), and should be taken out of the Service's endpoints.
+  void announce_stop() { stopping_ = true; }
   // Refuses new work, lets requests in flight finish, and makes serve() return.
   void stop();
 
@@ -68,6 +71,7 @@ class EngineServer {
   EventHttpServer http_;
   Metrics metrics_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> stopping_{false};  // announce_stop(): not ready, still serving
   nats::EventPublisher* publisher_ = nullptr;
   std::function<std::string()> readiness_;
   // Last: its destructor finishes queued work, which uses everything above.

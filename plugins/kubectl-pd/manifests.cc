@@ -111,6 +111,16 @@ Json code_volume(const std::string& configmap_name, const Json& configmap) {
   return {{"name", "code"}, {"configMap", {{"name", configmap_name}, {"items", items}}}};
 }
 
+// How the engine stops when its pod is deleted (a rollout, a rollback, a scale-down). Kubernetes
+// sends SIGTERM and takes the pod out of its Service's endpoints at the same time, and proxies
+// and ingresses learn of it a moment later: the engine goes on serving new requests for the
+// shutdown delay (with /ready failing), then finishes what it holds within the rest of its
+// grace period. The pod's grace period outlasts the engine's, so that the engine ends on its
+// own (saying whether all finished) before the kubelet's SIGKILL.
+constexpr int kShutdownDelaySeconds = 5;
+constexpr int kEngineGraceSeconds = 30;
+constexpr int kPodGraceSeconds = kEngineGraceSeconds + 5;
+
 Json deployment(const spec::Workflow& workflow, const DeployInputs& inputs,
                 const Json& code_configmap_object) {
   const std::optional<spec::Deployment>& spec_deploy = workflow.deployment;
@@ -123,7 +133,10 @@ Json deployment(const spec::Workflow& workflow, const DeployInputs& inputs,
       {"image", inputs.image},
       {"imagePullPolicy", pull_policy(inputs, workflow)},
       // CronJobs run the cron triggers in a cluster, not the engine.
-      {"args", {"serve", "--workflow", "/app/workflow", "--port", "8080", "--cron", "off"}},
+      {"args",
+       {"serve", "--workflow", "/app/workflow", "--port", "8080", "--cron", "off",
+        "--shutdown-delay", std::to_string(kShutdownDelaySeconds), "--grace-period",
+        std::to_string(kEngineGraceSeconds)}},
       {"ports", {{{"name", "http"}, {"containerPort", 8080}}}},
       {"readinessProbe", {{"httpGet", {{"path", "/ready"}, {"port", "http"}}}, {"periodSeconds", 5}}},
       {"livenessProbe", {{"httpGet", {{"path", "/health"}, {"port", "http"}}}, {"periodSeconds", 10}}},
@@ -144,6 +157,7 @@ Json deployment(const spec::Workflow& workflow, const DeployInputs& inputs,
   Json pod_labels = common_labels(workflow, "engine");
   Json pod_spec = {
       {"containers", {container}},
+      {"terminationGracePeriodSeconds", kPodGraceSeconds},
       {"securityContext", restricted_pod_security()},
       {"volumes",
        {code_volume(code_name, code_configmap_object),
