@@ -28,6 +28,20 @@ bool http_on_isolates(const std::string& mode, size_t isolates) {
   return mode == "isolates" || (mode == "auto" && isolates == 1);
 }
 
+// Waits up to `limit` for one of `signals` (blocked in every thread); true when one came.
+bool wait_for_signal(const sigset_t& signals, std::chrono::nanoseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto left = until - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) return false;
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+    const timespec wait{static_cast<time_t>(seconds.count()),
+                        static_cast<long>((left - seconds).count())};
+    if (sigtimedwait(&signals, nullptr, &wait) > 0) return true;
+    // EAGAIN: the time is up; EINTR (a stop and continue, say): wait on for what is left.
+  }
+}
+
 void log_line(std::ostream& out, std::mutex& mutex, nlohmann::json record) {
   record["time"] = format_rfc3339(std::chrono::system_clock::now());
   std::lock_guard<std::mutex> lock(mutex);
@@ -210,8 +224,10 @@ int serve_workflow(const ServeOptions& options, std::ostream& out, std::ostream&
                {{"level", "info"},
                 {"message", "still serving HTTP during the shutdown delay"},
                 {"seconds", options.shutdown_delay_seconds}});
-      const timespec delay{options.shutdown_delay_seconds, 0};
-      sigtimedwait(&signals, nullptr, &delay);
+      if (wait_for_signal(signals, std::chrono::seconds(options.shutdown_delay_seconds))) {
+        log_line(out, log_mutex,
+                 {{"level", "info"}, {"message", "a second signal ended the shutdown delay"}});
+      }
     }
     // Then HTTP refuses new work (503, then the listener closes) while the queue executions
     // finish; requests in hand are answered before serve() returns.

@@ -1,7 +1,8 @@
 // `pd-engine serve --workflow DIR [--port 8080]`: loads the workflow (nodes preloaded in
 // long-lived contexts on a pool of isolates), serves it over HTTP (engine/server), logs JSON
 // lines, and on SIGTERM/SIGINT stops taking work (HTTP after the shutdown delay), lets
-// executions in flight finish within the grace period, and exits 0. `pd-engine post URL --data JSON` is what the CronJobs run.
+// executions in flight finish within the grace period, and exits 0. `pd-engine post URL --data
+// JSON` is what the CronJobs run.
 #pragma once
 
 #include <optional>

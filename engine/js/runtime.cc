@@ -144,6 +144,7 @@ struct ContextState {
   std::set<int> timers;
   std::set<int> unref_timers;  // of `timers`: not counted as left pending
   int pending_ops = 0;
+  bool queued_for_recheck = false;  // in Runtime::Impl::to_recheck
   bool long_lived = false;
   bool broken = false;  // its module failed to load: made again on the next call
   v8::Global<v8::Promise> evaluation;
@@ -610,7 +611,9 @@ void Runtime::Impl::run_due_timers() {
 
 void Runtime::Impl::expire_deadlines() {
   for (uint64_t id : deadlines.due(std::chrono::steady_clock::now())) {
-    CallState& call = *calls[id];
+    auto found = calls.find(id);
+    if (found == calls.end()) continue;  // finished meanwhile, by an earlier one's callback
+    CallState& call = *found->second;
     ContextState* state = call.context;
     finish(id, Status(StatusCode::kDeadlineExceeded,
                       call.node_path + ": timed out after " +
@@ -625,7 +628,8 @@ void Runtime::Impl::expire_deadlines() {
 }
 
 void Runtime::Impl::recheck(ContextState* state) {
-  if (state && std::find(to_recheck.begin(), to_recheck.end(), state) == to_recheck.end()) {
+  if (state && !state->queued_for_recheck) {
+    state->queued_for_recheck = true;
     to_recheck.push_back(state);
   }
 }
@@ -633,13 +637,16 @@ void Runtime::Impl::recheck(ContextState* state) {
 void Runtime::Impl::fail_unsettleable_calls() {
   std::vector<uint64_t> stuck;
   for (ContextState* state : to_recheck) {
+    state->queued_for_recheck = false;
     if (state->timers.empty() && state->pending_ops == 0) {
       stuck.insert(stuck.end(), state->calls.begin(), state->calls.end());
     }
   }
   to_recheck.clear();
   for (uint64_t id : stuck) {
-    std::string node = calls[id]->node_path;
+    auto found = calls.find(id);
+    if (found == calls.end()) continue;  // finished meanwhile, by an earlier one's callback
+    std::string node = found->second->node_path;
     finish(id,
            invalid_argument(node + ": the promise returned by the node never settled (no timers or "
                                    "I/O left that could settle it)"));

@@ -23,10 +23,15 @@ Result<std::unique_ptr<CoreSubscription>> CoreSubscription::open(
   return sub;
 }
 
+void CoreSubscription::stop_receiving() {
+  if (subscription_ && !draining_) draining_ = natsSubscription_Drain(subscription_) == NATS_OK;
+}
+
 CoreSubscription::~CoreSubscription() {
   if (subscription_) {
     // Drain: the handler finishes what it has (and is not called after this returns).
-    if (natsSubscription_Drain(subscription_) == NATS_OK) {
+    stop_receiving();
+    if (draining_) {
       natsSubscription_WaitForDrainCompletion(subscription_, 30000);
     } else {
       natsSubscription_Unsubscribe(subscription_);

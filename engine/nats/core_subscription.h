@@ -19,13 +19,17 @@ class CoreSubscription {
                                                         const std::string& subject,
                                                         const std::string& queue_group,
                                                         std::function<void(Message)> handler);
-  ~CoreSubscription();  // unsubscribes
+  ~CoreSubscription();  // drains: the handler finishes what it has, then is not called again
+  // Starts the drain without waiting for it: NATS sends this subscriber no more messages (the
+  // rest of its queue group gets them), and those already here still go to the handler.
+  void stop_receiving();
 
  private:
   CoreSubscription() = default;
   static void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure);
   std::function<void(Message)> handler_;
   natsSubscription* subscription_ = nullptr;
+  bool draining_ = false;
 };
 
 }  // namespace pd::nats

@@ -141,6 +141,10 @@ void QueueConsumer::stop(std::chrono::milliseconds grace) {
 
 void QueueConsumer::stop_taking() {
   if (stopping_.exchange(true)) return;
+  // NATS sends a core subscriber nothing more once it drains: the rest of the queue group
+  // takes its share, rather than this engine dropping it for as long as it goes on serving
+  // HTTP (the shutdown delay).
+  if (core_subscription_) core_subscription_->stop_receiving();
   {
     std::lock_guard<std::mutex> lock(mutex_);  // a waiter between its check and its wait
   }
@@ -152,6 +156,12 @@ bool QueueConsumer::wait_finished(std::chrono::steady_clock::time_point deadline
   // The requests under way end within fetch_wait; what they bring still runs.
   if (puller_.joinable()) puller_.join();
   core_subscription_.reset();  // drains: no handler runs after this
+  if (int dropped = core_not_run_.exchange(0); dropped > 0) {
+    log({{"level", "warn"},
+         {"message", "core NATS messages that had arrived as the engine stopped were not run "
+                     "(core NATS is at-most-once; use jetstream: to have them redelivered)"},
+         {"count", dropped}});
+  }
   bool finished = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -285,7 +295,10 @@ void QueueConsumer::heartbeat_loop() {
 }
 
 void QueueConsumer::handle_core(nats::Message message) {
-  if (!wait_for_capacity() || !wait_for_token()) return;
+  if (!wait_for_capacity() || !wait_for_token()) {
+    ++core_not_run_;
+    return;
+  }
   auto pending = std::make_shared<Pending>();
   pending->message = std::move(message);
   dispatch(std::move(pending));

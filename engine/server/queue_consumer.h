@@ -109,6 +109,8 @@ class QueueConsumer {
 
   std::unique_ptr<nats::PullConsumer> consumer_;
   std::unique_ptr<nats::CoreSubscription> core_subscription_;
+  // Core NATS messages that had reached this engine when it stopped and were not run.
+  std::atomic<int> core_not_run_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};
   int reserved_ = 0;  // room the puller's requests under way may fill; under mutex_

@@ -376,6 +376,24 @@ TEST_F(QueueConsumerTest, StopReturnsOnlyOnceFinishedExecutionsAreAcked) {
   EXPECT_EQ(fetched, 400 - ran);
 }
 
+TEST_F(QueueConsumerTest, ACoreSubscriberThatStopsTakingLeavesItsQueueGroupAtOnce) {
+  // Stopping (before `pd-engine serve` goes on serving HTTP for its shutdown delay) drains the
+  // subscription: the other members of the group get every message meanwhile, where the
+  // stopping engine would have been sent its share and dropped it.
+  open("    subject: orders.new\n    queue_group: workers\n");
+  std::atomic<int> other_member_got{0};
+  auto other_member = nats::CoreSubscription::open(*client_, "orders.new", "workers",
+                                                   [&](nats::Message) { ++other_member_got; });
+  ASSERT_TRUE(other_member.is_ok()) << other_member.status().message();
+  consumer_->stop_taking();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(client_->publish({"orders.new", "{}", {}, ""}).is_ok());
+  }
+  EXPECT_TRUE(eventually([&] { return other_member_got.load() == 40; }))
+      << other_member_got.load() << " of 40";
+  EXPECT_EQ(count("success"), 0);
+}
+
 TEST_F(QueueConsumerTest, RateLimitAllowsBurstPlusRateTimesElapsed) {
   ManualClock clock(std::chrono::system_clock::now());
   open(
