@@ -24,7 +24,9 @@ TEST_F(RuntimeTest, CallsTheDefaultExportOfATypeScriptNode) {
 }
 
 // Text handed to V8 is checked for non-ASCII bytes eight at a time, then byte by byte: a
-// character outside ASCII anywhere (first word, a later word, the tail) must arrive intact.
+// character outside ASCII anywhere (first word, a later word, the tail) must arrive intact, and
+// come back intact (the output's one-byte copy is used only when it is ASCII; é is one byte in
+// V8 and two in UTF-8).
 TEST_F(RuntimeTest, TextOutsideAsciiArrivesIntactWhereverItIs) {
   write("nodes/echo.ts", "export default (_ctx: unknown, input: { s: string }) => input.s;\n");
   for (std::string s :
