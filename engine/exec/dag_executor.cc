@@ -156,17 +156,21 @@ struct DagExecutor::Execution {
   // such as stubs and `undefined`, are in ExecutionResult::outputs instead).
   struct Handoff {
     std::string text;
+    bool known = false;  // the node succeeded
     bool in_result = false;
   };
-  std::map<std::string, Handoff> handoffs;
+  // By node index (DagExecutor::nodes_); the timings go into the result at the end, for the
+  // nodes that started.
+  std::vector<Handoff> handoffs;
+  std::vector<NodeTiming> timings;
+  std::vector<size_t> waiting_on;  // eager: upstream nodes not yet succeeded
+  std::vector<char> started;
+  std::vector<char> side_by_side;  // started together with others (spread, not pinned)
   // The isolate its nodes go to (NodeInvocation::lane): the request's, else the one its first
   // finished node ran on.
   int lane = -1;
   size_t stage = 0;
-  size_t running = 0;                        // nodes started and not finished
-  std::map<std::string, size_t> waiting_on;  // eager: upstream nodes not yet succeeded
-  std::set<std::string> started;
-  std::set<std::string> side_by_side;  // started together with others (spread, not pinned)
+  size_t running = 0;  // nodes started and not finished
   bool failed = false;
   bool finished = false;
 };
@@ -179,8 +183,30 @@ DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
       delays_(delays),
       clock_(clock),
       options_(std::move(options)) {
-  for (const spec::Node& node : workflow_.nodes) nodes_[node.name] = &node;
-  for (const spec::Edge& edge : workflow_.edges) downstream_[edge.from].push_back(edge.to);
+  std::map<std::string, size_t> index;
+  for (const std::string& name : plan_.node_order) {
+    index[name] = nodes_.size();
+    nodes_.push_back({name, nullptr, {}, {}, {}});
+  }
+  for (const spec::Node& node : workflow_.nodes) {
+    auto found = index.find(node.name);
+    if (found == index.end()) continue;
+    PlannedNode& planned = nodes_[found->second];
+    planned.spec = &node;
+    auto net = node.capabilities.find("net");
+    if (net != node.capabilities.end()) planned.net = net->second;
+    planned.net.insert(planned.net.end(), options_.allow_net.begin(), options_.allow_net.end());
+  }
+  for (const auto& [name, from] : plan_.upstream) {
+    for (const std::string& up : from) nodes_[index.at(name)].upstream.push_back(index.at(up));
+  }
+  for (const spec::Edge& edge : workflow_.edges) {
+    nodes_[index.at(edge.from)].downstream.push_back(index.at(edge.to));
+  }
+  for (const std::vector<std::string>& stage : plan_.stages) {
+    std::vector<size_t>& out = stages_.emplace_back();
+    for (const std::string& name : stage) out.push_back(index.at(name));
+  }
 }
 
 void DagExecutor::execute(ExecutionRequest request, std::function<void(ExecutionResult)> done) {
@@ -212,21 +238,24 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
   }
   // Shares env's ownership: the runtime knows the text by its address between executions.
   run->environment_ctx = std::shared_ptr<const std::string>(run->env, &run->env->context_members);
-  std::vector<std::string> first;
+  size_t count = nodes_.size();
+  run->handoffs.resize(count);
+  run->timings.resize(count);
+  run->started.assign(count, 0);
+  run->side_by_side.assign(count, 0);
+  std::vector<size_t> first;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
     if (run->env->settings.eager) {
-      for (const std::string& node : plan_.node_order) {
-        auto up = plan_.upstream.find(node);
-        run->waiting_on[node] = up == plan_.upstream.end() ? 0 : up->second.size();
+      run->waiting_on.resize(count);
+      for (size_t node = 0; node < count; ++node) {
+        run->waiting_on[node] = nodes_[node].upstream.size();
         if (run->waiting_on[node] == 0) first.push_back(node);
       }
-    } else if (!plan_.stages.empty()) {
-      first = plan_.stages[0];
+    } else if (!stages_.empty()) {
+      first = stages_[0];
     }
-    for (const std::string& node : first) run->started.insert(node);
-    if (first.size() > 1) run->side_by_side.insert(first.begin(), first.end());
-    run->running = first.size();
+    mark_started(*run, first);
   }
   if (first.empty()) {
     run->result.success = true;
@@ -234,44 +263,49 @@ void DagExecutor::execute(ExecutionRequest request, std::function<void(Execution
     run->done(std::move(run->result));
     return;
   }
-  for (const std::string& node : first) start_node(run, node);
+  for (size_t node : first) start_node(run, node);
 }
 
-void DagExecutor::start_node(const std::shared_ptr<Execution>& run, const std::string& node) {
+void DagExecutor::mark_started(Execution& run, const std::vector<size_t>& nodes) {
+  for (size_t node : nodes) {
+    run.started[node] = 1;
+    if (nodes.size() > 1) run.side_by_side[node] = 1;
+  }
+  run.running += nodes.size();
+}
+
+void DagExecutor::start_node(const std::shared_ptr<Execution>& run, size_t node) {
   {
     std::lock_guard<std::mutex> lock(run->mutex);
-    run->result.node_timings[node].started_ms = epoch_ms(clock_.now());
+    run->timings[node].started_ms = epoch_ms(clock_.now());
   }
   attempt(run, node, 0);
 }
 
-void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::string& node,
-                          int attempt_index) {
-  const spec::Node& spec_node = *nodes_.at(node);
+void DagExecutor::attempt(const std::shared_ptr<Execution>& run, size_t node, int attempt_index) {
+  const PlannedNode& planned = nodes_[node];
   NodeInvocation invocation;
-  invocation.node = node;
-  invocation.path = spec_node.path;
+  invocation.node = planned.name;
+  invocation.path = planned.spec->path;
   invocation.timeout = run->env->settings.timeout;
-  auto net = spec_node.capabilities.find("net");
-  if (net != spec_node.capabilities.end()) invocation.net = net->second;
-  invocation.net.insert(invocation.net.end(), options_.allow_net.begin(), options_.allow_net.end());
+  invocation.net = planned.net;
   // keep_output parses only the outputs whose text may show a secret.
   invocation.output_text_only = options_.outputs_as_text;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
-    run->result.node_timings[node].attempts = attempt_index + 1;
-    auto up = plan_.upstream.find(node);
-    set_input(*run, up == plan_.upstream.end() ? nullptr : &up->second, invocation);
+    run->timings[node].attempts = attempt_index + 1;
+    set_input(*run, node, invocation);
     invocation.ctx_execution_id = run->request.execution_id;
     invocation.ctx_shared_json = run->environment_ctx;
     invocation.ctx_trigger_json = run->trigger;
     // Alone, a node follows the previous one on its isolate; nodes running side by side spread
     // over the isolates instead, so CPU-bound siblings still use every core.
-    invocation.lane = run->side_by_side.count(node) ? -1 : run->lane;
+    invocation.lane = run->side_by_side[node] ? -1 : run->lane;
   }
   auto timeout = invocation.timeout;
   runner_.run(
       std::move(invocation), [this, run, node, attempt_index, timeout](NodeOutcome outcome) {
+        const std::string& name = nodes_[node].name;
         bool retry = false;
         {
           std::lock_guard<std::mutex> lock(run->mutex);
@@ -279,7 +313,7 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
           for (js::ConsoleLine& line : outcome.console) {
             line.text = run->env->redactor.redact(line.text);
             line.record = run->env->redactor.redact(line.record);
-            run->result.logs.push_back({node, std::move(line)});
+            run->result.logs.push_back({name, std::move(line)});
           }
           if (outcome.output.is_ok()) {
             keep_output(*run, node, outcome);
@@ -288,10 +322,10 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
           } else {
             const Status& status = outcome.output.status();
             std::string message = status.code() == StatusCode::kDeadlineExceeded
-                                      ? "Node \"" + node + "\" timed out after " +
+                                      ? "Node \"" + name + "\" timed out after " +
                                             std::to_string(timeout.count()) + "ms"
                                       : status.message();
-            run->result.errors[node] = run->env->redactor.redact(message);
+            run->result.errors[name] = run->env->redactor.redact(message);
             run->failed = true;
           }
         }
@@ -305,8 +339,9 @@ void DagExecutor::attempt(const std::shared_ptr<Execution>& run, const std::stri
       });
 }
 
-void DagExecutor::keep_output(Execution& run, const std::string& node, NodeOutcome& outcome) {
+void DagExecutor::keep_output(Execution& run, size_t node, NodeOutcome& outcome) {
   const SecretRedactor& redactor = run.env->redactor;
+  const std::string& name = nodes_[node].name;
   std::string& text = outcome.output_json;
   nlohmann::json& value = outcome.output.value();
   bool has_text = !text.empty();
@@ -321,70 +356,69 @@ void DagExecutor::keep_output(Execution& run, const std::string& node, NodeOutco
   if (!clean) {
     nlohmann::json redacted = redactor.redact(parsed());
     clean = redacted == value;
-    if (!clean) run.result.outputs[node] = std::move(redacted);
+    if (!clean) run.result.outputs[name] = std::move(redacted);
   }
   Execution::Handoff& handoff = run.handoffs[node];
   handoff.text = has_text ? std::move(text) : json_text_of(value);
+  handoff.known = true;
   handoff.in_result = clean && has_text;
   if (clean && (!has_text || !options_.outputs_as_text)) {
-    run.result.outputs[node] = std::move(parsed());
+    run.result.outputs[name] = std::move(parsed());
   }
 }
 
-void DagExecutor::set_input(const Execution& run, const std::vector<std::string>* upstream,
-                            NodeInvocation& invocation) {
+void DagExecutor::set_input(const Execution& run, size_t node, NodeInvocation& invocation) const {
   // The runtime parses input_json when it is set and ignores `input`.
-  if (!upstream || upstream->empty()) {
+  const std::vector<size_t>& upstream = nodes_[node].upstream;
+  if (upstream.empty()) {
     invocation.input_json = run.request.input_json;
     if (invocation.input_json.empty()) invocation.input = run.request.input;
     return;
   }
   // A node starts once its upstream nodes succeeded, so each has its handoff.
-  auto text_of = [&](const std::string& from) -> std::string_view {
-    auto found = run.handoffs.find(from);
-    return found == run.handoffs.end() ? std::string_view("null") : found->second.text;
+  auto text_of = [&](size_t from) -> std::string_view {
+    const Execution::Handoff& handoff = run.handoffs[from];
+    return handoff.known ? std::string_view(handoff.text) : std::string_view("null");
   };
-  if (upstream->size() == 1) {
-    invocation.input_json = text_of(upstream->front());
+  if (upstream.size() == 1) {
+    invocation.input_json = text_of(upstream.front());
     return;
   }
   // Keyed by upstream name in edge order, each value in its node's own key order.
   std::string text = "{";
-  for (const std::string& from : *upstream) {
+  for (size_t from : upstream) {
     if (text.size() > 1) text += ',';
-    append_json_string(text, from);
+    append_json_string(text, nodes_[from].name);
     text += ':';
     text += text_of(from);
   }
   invocation.input_json = text + "}";
 }
 
-void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std::string& node) {
-  std::vector<std::string> next;
+void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, size_t node) {
+  std::vector<size_t> next;
   bool complete = false;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
-    run->result.node_timings[node].completed_ms = epoch_ms(clock_.now());
+    run->timings[node].completed_ms = epoch_ms(clock_.now());
     run->running--;
     if (run->env->settings.eager) {
-      if (!run->failed && run->handoffs.count(node)) {
-        auto down = downstream_.find(node);
-        if (down != downstream_.end()) {
-          for (const std::string& to : down->second) {
-            if (--run->waiting_on[to] == 0 && !run->started.count(to)) next.push_back(to);
-          }
+      if (!run->failed && run->handoffs[node].known) {
+        for (size_t to : nodes_[node].downstream) {
+          if (--run->waiting_on[to] == 0 && !run->started[to]) next.push_back(to);
         }
       }
-    } else if (run->running == 0 && !run->failed && run->stage + 1 < plan_.stages.size()) {
-      next = plan_.stages[++run->stage];
+    } else if (run->running == 0 && !run->failed && run->stage + 1 < stages_.size()) {
+      next = stages_[++run->stage];
     }
-    for (const std::string& n : next) run->started.insert(n);
-    if (next.size() > 1) run->side_by_side.insert(next.begin(), next.end());
-    run->running += next.size();
+    mark_started(*run, next);
     complete = run->running == 0 && !run->finished;
     if (complete) {
-      for (auto& [name, handoff] : run->handoffs) {
-        if (handoff.in_result) run->result.output_texts[name] = std::move(handoff.text);
+      for (size_t n = 0; n < nodes_.size(); ++n) {
+        if (!run->started[n]) continue;
+        run->result.node_timings[nodes_[n].name] = run->timings[n];
+        Execution::Handoff& handoff = run->handoffs[n];
+        if (handoff.in_result) run->result.output_texts[nodes_[n].name] = std::move(handoff.text);
       }
       run->finished = true;
       run->result.success = !run->failed;
@@ -395,7 +429,7 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, const std
     run->done(std::move(run->result));
     return;
   }
-  for (const std::string& n : next) start_node(run, n);
+  for (size_t n : next) start_node(run, n);
 }
 
 ExecutionResult DagExecutor::execute_and_wait(ExecutionRequest request) {

@@ -114,16 +114,25 @@ class DagExecutor {
 
  private:
   struct Execution;
-  void start_node(const std::shared_ptr<Execution>& run, const std::string& node);
-  void attempt(const std::shared_ptr<Execution>& run, const std::string& node, int attempt);
-  void node_finished(const std::shared_ptr<Execution>& run, const std::string& node);
+  // A node of the plan, by its index (plan.node_order), with what every call of it needs.
+  struct PlannedNode {
+    std::string name;
+    const spec::Node* spec;
+    std::vector<std::string> net;   // capabilities.net and ExecutorOptions::allow_net
+    std::vector<size_t> upstream;   // in edge declaration order
+    std::vector<size_t> downstream;
+  };
+  // Marks `nodes` started together (side by side when more than one). Call with run.mutex held.
+  static void mark_started(Execution& run, const std::vector<size_t>& nodes);
+  void start_node(const std::shared_ptr<Execution>& run, size_t node);
+  void attempt(const std::shared_ptr<Execution>& run, size_t node, int attempt);
+  void node_finished(const std::shared_ptr<Execution>& run, size_t node);
   // Records a node's output: unredacted for its downstream nodes, redacted in the result.
   // Call with run.mutex held.
-  void keep_output(Execution& run, const std::string& node, NodeOutcome& outcome);
+  void keep_output(Execution& run, size_t node, NodeOutcome& outcome);
   // The input of `node`: the trigger input, its upstream node's output, or its upstream nodes'
   // outputs keyed by name. Call with run.mutex held.
-  static void set_input(const Execution& run, const std::vector<std::string>* upstream,
-                        NodeInvocation& invocation);
+  void set_input(const Execution& run, size_t node, NodeInvocation& invocation) const;
 
   const spec::Workflow& workflow_;
   const spec::Plan& plan_;
@@ -131,8 +140,9 @@ class DagExecutor {
   DelayScheduler& delays_;
   const Clock& clock_;
   ExecutorOptions options_;
-  std::map<std::string, const spec::Node*> nodes_;
-  std::map<std::string, std::vector<std::string>> downstream_;
+  // Nodes and stages by index rather than by name: an execution's bookkeeping is vectors.
+  std::vector<PlannedNode> nodes_;
+  std::vector<std::vector<size_t>> stages_;
   BufferedSystemRandom execution_ids_;  // one getpid() per 256 ids instead of one per id
 };
 
