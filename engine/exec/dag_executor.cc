@@ -396,7 +396,8 @@ void DagExecutor::set_input(const Execution& run, size_t node, NodeInvocation& i
 }
 
 void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, size_t node) {
-  std::vector<size_t> next;
+  std::vector<size_t> ready;  // eager: the downstream nodes this one was the last wait of
+  const std::vector<size_t>* next = &ready;
   bool complete = false;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
@@ -405,13 +406,13 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, size_t no
     if (run->env->settings.eager) {
       if (!run->failed && run->handoffs[node].known) {
         for (size_t to : nodes_[node].downstream) {
-          if (--run->waiting_on[to] == 0 && !run->started[to]) next.push_back(to);
+          if (--run->waiting_on[to] == 0 && !run->started[to]) ready.push_back(to);
         }
       }
     } else if (run->running == 0 && !run->failed && run->stage + 1 < stages_.size()) {
-      next = stages_[++run->stage];
+      next = &stages_[++run->stage];
     }
-    mark_started(*run, next);
+    mark_started(*run, *next);
     complete = run->running == 0 && !run->finished;
     if (complete) {
       for (size_t n = 0; n < nodes_.size(); ++n) {
@@ -429,7 +430,7 @@ void DagExecutor::node_finished(const std::shared_ptr<Execution>& run, size_t no
     run->done(std::move(run->result));
     return;
   }
-  for (size_t n : next) start_node(run, n);
+  for (size_t n : *next) start_node(run, n);
 }
 
 ExecutionResult DagExecutor::execute_and_wait(ExecutionRequest request) {

@@ -17,7 +17,7 @@ class ScriptedRunner : public NodeRunner {
  public:
   explicit ScriptedRunner(int answer_lane, std::string answer = R"({"n":1})")
       : answer_lane_(answer_lane), answer_(std::move(answer)) {}
-  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override {
+  void run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       seen_.push_back(invocation);

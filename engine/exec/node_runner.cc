@@ -5,7 +5,7 @@
 
 namespace pd::exec {
 
-void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
+void JsNodeRunner::run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) {
   js::CallOptions options{invocation.timeout, js::NetPolicy(invocation.net)};
   options.caller = invocation.node;
   options.input_json = std::move(invocation.input_json);
@@ -34,7 +34,7 @@ void JsNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome
                                       });
 }
 
-void StubbingNodeRunner::run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) {
+void StubbingNodeRunner::run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) {
   auto stub = stubs_.find(invocation.node);
   if (stub == stubs_.end()) return inner_.run(std::move(invocation), std::move(done));
   const Stub& answer = stub->second;

@@ -56,14 +56,14 @@ class NodeRunner {
  public:
   virtual ~NodeRunner() = default;
   // Runs the node once; `done` may be called on any thread. A timeout fails with
-  // DeadlineExceeded after the node was stopped.
-  virtual void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) = 0;
+  // DeadlineExceeded after the node was stopped. `invocation` is taken apart (moved from).
+  virtual void run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) = 0;
 };
 
 class JsNodeRunner : public NodeRunner {
  public:
   explicit JsNodeRunner(js::RuntimePool& pool) : pool_(pool) {}
-  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override;
+  void run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) override;
 
  private:
   js::RuntimePool& pool_;
@@ -83,7 +83,7 @@ class StubbingNodeRunner : public NodeRunner {
   };
   StubbingNodeRunner(NodeRunner& inner, std::map<std::string, Stub> stubs)
       : inner_(inner), stubs_(std::move(stubs)) {}
-  void run(NodeInvocation invocation, std::function<void(NodeOutcome)> done) override;
+  void run(NodeInvocation&& invocation, std::function<void(NodeOutcome)> done) override;
 
  private:
   NodeRunner& inner_;
