@@ -1,6 +1,8 @@
 #include "engine/util/json_text.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace pd {
 namespace {
@@ -36,6 +38,18 @@ size_t utf8_sequence(std::string_view s, size_t i, bool& valid) {
   return 1 + got;
 }
 
+// Whether any of the eight bytes in `word` is a control character, '"', '\\' or not ASCII:
+// the bytes a JSON string cannot hold as they are, found a word at a time (SWAR) rather than
+// byte by byte, since most text (names, subjects, header values, outputs) has none.
+bool needs_escaping(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) |
+          (word & kHigh)) != 0;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -44,6 +58,14 @@ void append_json_string(std::string& out, std::string_view text) {
   size_t plain = 0;  // start of the run of bytes copied as they are
   auto flush = [&](size_t end) { out.append(text.substr(plain, end - plain)); };
   for (size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (!needs_escaping(word)) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;

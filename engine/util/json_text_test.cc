@@ -55,6 +55,20 @@ TEST(JsonString, EscapesAsJsonStringifyDoes) {
   }
 }
 
+// Text is looked at eight bytes at a time: a byte to escape (or the start of a multi-byte
+// character) is found wherever it falls in a word, and the bytes around it in the range's edges
+// (space, '!', '#', '[', ']', DEL) are left as they are.
+TEST(JsonString, FindsWhatToEscapeAtEveryPositionOfALongerText) {
+  std::vector<std::string> specials = {"\"", "\\", "\n", "\x01", "\x1f", std::string(1, '\0'),
+                                       "\xc3\xa9", "\xe2\x82\xac", " ", "!", "#", "[", "]", "\x7f"};
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at <= 24; ++at) {
+      std::string text = std::string(at, 'a') + special + std::string(24 - at, 'b');
+      EXPECT_EQ(json_string_of(text), nlohmann::json(text).dump()) << at << ": " << text;
+    }
+  }
+}
+
 TEST(JsonString, ReplacesBytesThatAreNotUtf8) {
   // A lone continuation byte, truncated sequences (one U+FFFD for the bytes that fit), an
   // overlong form, a surrogate, > U+10FFFF.
