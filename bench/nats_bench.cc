@@ -86,7 +86,7 @@ double stat_cpu_seconds(const std::filesystem::path& stat_file) {
 // Idle and total jiffies of the whole machine so far (the first line of /proc/stat): whether a
 // phase left cores idle, i.e. waited on something other than CPU.
 struct MachineJiffies {
-  double idle = 0, total = 0;
+  double idle = 0, steal = 0, total = 0;
   static MachineJiffies now() {
     std::ifstream stat("/proc/stat");
     std::string cpu;
@@ -96,6 +96,7 @@ struct MachineJiffies {
     for (int field = 0; field < 8 && stat >> value; ++field) {
       out.total += value;
       if (field == 3 || field == 4) out.idle += value;  // idle, iowait
+      if (field == 7) out.steal += value;  // the hypervisor ran someone else
     }
     return out;
   }
@@ -152,7 +153,8 @@ int round_count() {
 
 struct Phase {
   double rate = 0;
-  double idle_percent = 0;  // of the machine's CPU time during the phase
+  double idle_percent = 0;   // of the machine's CPU time during the phase
+  double steal_percent = 0;  // of the same: taken by the hypervisor
   std::string cost;  // this process's CPU and context switches per message
   double server_us = 0;
   SyscallCount server_calls, own_calls;  // per message
@@ -176,6 +178,7 @@ struct PhaseStopwatch {
     };
     return {kMessages / std::chrono::duration<double>(Steady::now() - started).count(),
             100.0 * (machine_now.idle - machine.idle) / (machine_now.total - machine.total),
+            100.0 * (machine_now.steal - machine.steal) / (machine_now.total - machine.total),
             ProcessCost::now().per_message_since(cost),
             (process_cpu_seconds(server_pid) - server_before) * 1e6 / kMessages,
             per_message(SyscallCount::of(std::to_string(server_pid)), server_calls),
@@ -217,6 +220,10 @@ int main() {
   options.mounted_secrets = dir.path() / "none";
   options.config_dir = dir.path() / "none";
   options.outputs_as_text = true;  // as pd-engine serve
+  // NATS_BENCH_ISOLATES: how many isolates (default: one per usable CPU, as pd-engine serve).
+  if (const char* isolates = std::getenv("NATS_BENCH_ISOLATES")) {
+    options.isolates = static_cast<size_t>(std::max(1, std::atoi(isolates)));
+  }
   auto runtime = exec::WorkflowRuntime::open(platform, options);
   if (!runtime.is_ok()) {
     std::fprintf(stderr, "%s\n", runtime.status().message().c_str());
@@ -282,8 +289,10 @@ int main() {
         engine.server_calls.reads, engine.server_calls.writes, engine.own_calls.reads,
         engine.own_calls.writes, anchor.server_calls.reads, anchor.server_calls.writes,
         anchor.own_calls.reads, anchor.own_calls.writes);
-    std::printf("    machine idle: %.0f%% of its CPU time (raw phase: %.0f%%)\n",
-                engine.idle_percent, anchor.idle_percent);
+    std::printf(
+        "    machine idle: %.0f%% of its CPU time, stolen by the hypervisor: %.0f%% (raw phase: "
+        "%.0f%%, %.0f%%)\n",
+        engine.idle_percent, engine.steal_percent, anchor.idle_percent, anchor.steal_percent);
   }
   std::sort(ratios.begin(), ratios.end());
   std::printf("  %d messages per phase; median ratio %.0f%% (target >= 50%%)\n", kMessages,
