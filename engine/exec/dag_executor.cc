@@ -1,9 +1,9 @@
 #include "engine/exec/dag_executor.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 #include <mutex>
-#include <set>
 
 #include "engine/util/duration.h"
 #include "engine/util/json_text.h"
@@ -200,8 +200,11 @@ DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
   for (const auto& [name, from] : plan_.upstream) {
     for (const std::string& up : from) nodes_[index.at(name)].upstream.push_back(index.at(up));
   }
+  // In edge order, each once, as plan_.upstream counts them.
   for (const spec::Edge& edge : workflow_.edges) {
-    nodes_[index.at(edge.from)].downstream.push_back(index.at(edge.to));
+    std::vector<size_t>& down = nodes_[index.at(edge.from)].downstream;
+    size_t to = index.at(edge.to);
+    if (std::find(down.begin(), down.end(), to) == down.end()) down.push_back(to);
   }
   for (const std::vector<std::string>& stage : plan_.stages) {
     std::vector<size_t>& out = stages_.emplace_back();

@@ -104,7 +104,8 @@ struct ExecutorOptions {
 
 class DagExecutor {
  public:
-  // Everything passed by reference must outlive the executor.
+  // Everything passed by reference must outlive the executor. `plan` is the one compile_dag
+  // made of `workflow`'s nodes and edges (a loaded workflow's, whose edges name its nodes).
   DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan, NodeRunner& runner,
               DelayScheduler& delays, const Clock& clock, ExecutorOptions options = {});
 

@@ -1,6 +1,7 @@
 #include "engine/util/json_text.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -38,16 +39,17 @@ size_t utf8_sequence(std::string_view s, size_t i, bool& valid) {
   return 1 + got;
 }
 
-// Whether any of the eight bytes in `word` is a control character, '"', '\\' or not ASCII:
-// the bytes a JSON string cannot hold as they are, found a word at a time (SWAR) rather than
-// byte by byte, since most text (names, subjects, header values, outputs) has none.
-bool needs_escaping(uint64_t word) {
+// The high bit of each of the eight bytes in `word` that is a control character, '"', '\\' or
+// not ASCII (the bytes a JSON string cannot hold as they are), and of no byte below the first
+// such one: found a word at a time (SWAR) rather than byte by byte, since most text (names,
+// subjects, header values, outputs) has none. Zero: none.
+uint64_t needs_escaping(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
   auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
   uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
-  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) |
-          (word & kHigh)) != 0;
+  return below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\')) |
+         (word & kHigh);
 }
 
 }  // namespace
@@ -61,9 +63,15 @@ void append_json_string(std::string& out, std::string_view text) {
     if (i + 8 <= text.size()) {
       uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
-      if (!needs_escaping(word)) {
+      uint64_t found = needs_escaping(word);
+      if (found == 0) {
         i += 8;
         continue;
+      }
+      // On to the first byte found (the lowest flagged bit is exact; the bytes above it may be
+      // flagged only by a borrow), which the byte loop below takes.
+      if constexpr (std::endian::native == std::endian::little) {
+        i += static_cast<size_t>(std::countr_zero(found)) / 8;
       }
     }
     auto c = static_cast<unsigned char>(text[i]);

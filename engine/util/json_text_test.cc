@@ -67,6 +67,12 @@ TEST(JsonString, FindsWhatToEscapeAtEveryPositionOfALongerText) {
       EXPECT_EQ(json_string_of(text), nlohmann::json(text).dump()) << at << ": " << text;
     }
   }
+  // Several in one word, and text that is mostly characters outside ASCII.
+  for (std::string text : {"ab\"cd\\ef\ngh\"",
+                           "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x82\xac\xe2\x82\xac!",
+                           "x\xe2\x82\xac\"\x01\xc3\xa9yyyyyyyyy\xf0\x9f\x99\x82\tz"}) {
+    EXPECT_EQ(json_string_of(text), nlohmann::json(text).dump()) << text;
+  }
 }
 
 TEST(JsonString, ReplacesBytesThatAreNotUtf8) {
