@@ -4,6 +4,7 @@
 
 #include "engine/server/gateway_event.h"
 #include "engine/server/webhook_auth.h"
+#include "engine/util/json_text.h"
 
 namespace pd::server {
 namespace {
@@ -119,7 +120,7 @@ void EngineServer::routes() {
     bool json_body = !req.body.empty() && !req.header("Content-Type").starts_with("text/");
     // A JSON body goes to the nodes as its text: on this thread it is only checked, and parsed
     // only when it may name a trigger.
-    if (json_body && Json::accept(req.body) && req.body.find("\"trigger\"") == std::string::npos) {
+    if (json_body && is_json_text(req.body) && req.body.find("\"trigger\"") == std::string::npos) {
       return run_execution("http", nullptr, req.body, std::move(respond));
     }
     Result<Json> input = input_from(req);

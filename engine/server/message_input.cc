@@ -62,7 +62,7 @@ bool has_json_content_type(const nats::Message& message) {
 
 std::string json_payload_text(const nats::Message& message) {
   if (!has_json_content_type(message)) return "";
-  return nlohmann::json::accept(message.data) ? message.data : "";
+  return is_json_text(message.data) ? message.data : "";
 }
 
 std::string queue_trigger_json(const std::string& trigger_name, const nats::Message& message,

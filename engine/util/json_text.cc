@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace pd {
 namespace {
@@ -52,7 +55,183 @@ uint64_t needs_escaping(uint64_t word) {
          (word & kHigh);
 }
 
+// Checks JSON text left to right, with the open objects and arrays on a stack of its own.
+class JsonChecker {
+ public:
+  explicit JsonChecker(std::string_view text) : s_(text) {}
+
+  bool check() {
+    if (s_.substr(0, 3) == "\xEF\xBB\xBF") i_ = 3;
+    for (;;) {
+      skip_space();
+      Begun begun = value();
+      if (begun == Begun::kFailed) return false;
+      if (begun == Begun::kContainer) continue;  // its first value (or member) is next
+      // The value is complete: go on in the container it is in, or end.
+      for (;;) {
+        skip_space();
+        if (open_.empty()) return i_ == s_.size();
+        char in = open_.back();
+        if (take(',')) {
+          if (in == '{' && !member_name()) return false;
+          break;  // the next value
+        }
+        if (!take(in == '{' ? '}' : ']')) return false;
+        open_.pop_back();
+      }
+    }
+  }
+
+ private:
+  enum class Begun { kFailed, kComplete, kContainer };
+  // One value, or the opening of an object or array that is not empty (whose members check()
+  // then takes: no recursion, however deep the nesting).
+  Begun value() {
+    if (i_ >= s_.size()) return Begun::kFailed;
+    auto done = [](bool ok) { return ok ? Begun::kComplete : Begun::kFailed; };
+    switch (s_[i_]) {
+      case '{':
+        ++i_;
+        skip_space();
+        if (take('}')) return Begun::kComplete;
+        open_.push_back('{');
+        return member_name() ? Begun::kContainer : Begun::kFailed;
+      case '[':
+        ++i_;
+        skip_space();
+        if (take(']')) return Begun::kComplete;
+        open_.push_back('[');
+        return Begun::kContainer;
+      case '"':
+        return done(string());
+      case 't':
+        return done(word("true"));
+      case 'f':
+        return done(word("false"));
+      case 'n':
+        return done(word("null"));
+      default:
+        return done(number());
+    }
+  }
+  // `"name"` and its colon: the member's value is next.
+  bool member_name() {
+    skip_space();
+    if (i_ >= s_.size() || s_[i_] != '"' || !string()) return false;
+    skip_space();
+    return take(':');
+  }
+  bool string() {
+    ++i_;  // the opening quote
+    while (i_ < s_.size()) {
+      if (i_ + 8 <= s_.size()) {
+        uint64_t word;
+        std::memcpy(&word, s_.data() + i_, 8);
+        if (needs_escaping(word) == 0) {
+          i_ += 8;
+          continue;
+        }
+      }
+      auto c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        bool valid = false;
+        i_ += utf8_sequence(s_, i_, valid);
+        if (!valid) return false;
+        continue;
+      }
+      if (c == '\\' && !escape()) return false;
+      if (c != '\\') ++i_;
+    }
+    return false;
+  }
+  // At a backslash: one escape, a UTF-16 surrogate pair counting as one.
+  bool escape() {
+    ++i_;
+    if (i_ >= s_.size()) return false;
+    char c = s_[i_++];
+    if (std::strchr("\"\\/bfnrt", c) != nullptr && c != '\0') return true;
+    if (c != 'u') return false;
+    int unit = hex4();
+    if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a low surrogate first
+    if (unit < 0xD800 || unit > 0xDBFF) return unit >= 0;
+    // A high surrogate: a low one must follow.
+    if (!take('\\') || !take('u')) return false;
+    int low = hex4();
+    return low >= 0xDC00 && low <= 0xDFFF;
+  }
+  int hex4() {
+    if (i_ + 4 > s_.size()) return -1;
+    int unit = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = s_[i_++];
+      int digit = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+      if (digit < 0) return -1;
+      unit = unit * 16 + digit;
+    }
+    return unit;
+  }
+  bool number() {
+    size_t start = i_;
+    take('-');
+    if (take('0')) {
+      // no further integer digits
+    } else if (!digits()) {
+      return false;
+    }
+    if (take('.') && !digits()) return false;
+    bool exponent = take('e') || take('E');
+    if (exponent) {
+      if (!take('+')) take('-');
+      if (!digits()) return false;
+    }
+    // Beyond a double's range (1e400): nlohmann refuses it ("number overflow"), where V8
+    // would read Infinity. Only an exponent or over 300 digits can get there.
+    if (exponent || i_ - start > 300) {
+      std::string token(s_.substr(start, i_ - start));
+      return std::isfinite(std::strtod(token.c_str(), nullptr));
+    }
+    return true;
+  }
+  bool digits() {
+    size_t start = i_;
+    while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+    return i_ > start;
+  }
+  bool word(std::string_view expected) {
+    if (s_.substr(i_, expected.size()) != expected) return false;
+    i_ += expected.size();
+    return true;
+  }
+  bool take(char c) {
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  void skip_space() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) {
+      ++i_;
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+  std::vector<char> open_;  // '{' or '[' for each container not yet closed
+};
+
 }  // namespace
+
+bool is_json_text(std::string_view text) { return JsonChecker(text).check(); }
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
