@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
-#include <cstdlib>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -194,11 +193,42 @@ class JsonChecker {
     }
     // Beyond a double's range (1e400): nlohmann refuses it ("number overflow"), where V8
     // would read Infinity. Only an exponent or over 300 digits can get there.
-    if (exponent || i_ - start > 300) {
-      std::string token(s_.substr(start, i_ - start));
-      return std::isfinite(std::strtod(token.c_str(), nullptr));
-    }
+    if (exponent || i_ - start > 300) return !too_large(s_.substr(start, i_ - start));
     return true;
+  }
+  // Whether a JSON number overflows a double. from_chars (which, unlike strtod, ignores the
+  // locale) says "out of range" both above and below; below is zero to nlohmann, so the
+  // number's decimal magnitude tells them apart (out of range, it is far from 0 either way).
+  static bool too_large(std::string_view token) {
+    double value = 0;
+    if (std::from_chars(token.data(), token.data() + token.size(), value).ec !=
+        std::errc::result_out_of_range) {
+      return false;
+    }
+    size_t i = token[0] == '-' ? 1 : 0;
+    size_t integer_end = token.find_first_not_of("0123456789", i);
+    if (integer_end == std::string_view::npos) integer_end = token.size();
+    std::string_view integer = token.substr(i, integer_end - i);
+    int64_t magnitude = 0;  // digits before the point, from the first that is not 0
+    if (size_t first = integer.find_first_not_of('0'); first != std::string_view::npos) {
+      magnitude = static_cast<int64_t>(integer.size() - first);
+    } else if (integer_end < token.size() && token[integer_end] == '.') {
+      size_t zeros_end = token.find_first_not_of('0', integer_end + 1);  // 0.000…
+      if (zeros_end == std::string_view::npos) zeros_end = token.size();
+      magnitude = -static_cast<int64_t>(zeros_end - integer_end - 1);
+    }
+    size_t e = token.find_first_of("eE");
+    if (e != std::string_view::npos) {
+      size_t digit = e + 1;
+      bool negative = token[digit] == '-';
+      if (token[digit] == '-' || token[digit] == '+') ++digit;
+      int64_t power = 0;
+      for (; digit < token.size() && power < 1'000'000'000; ++digit) {
+        power = power * 10 + (token[digit] - '0');
+      }
+      magnitude += negative ? -power : power;
+    }
+    return magnitude > 0;
   }
   bool digits() {
     size_t start = i_;

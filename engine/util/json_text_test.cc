@@ -151,7 +151,10 @@ TEST(JsonText, RefusesWhatIsNotExactlyOneValueInRange) {
   EXPECT_FALSE(is_json_text("{} {}"));
   EXPECT_FALSE(is_json_text(std::string("2\0x", 3)));
   // A double's range, as nlohmann reads numbers: overflow is refused, underflow is zero.
-  for (const char* number : {"1e308", "-1.7e308", "1e-400", "1e309", "-1E996", "[1e400]"}) {
+  for (const char* number :
+       {"1e308", "-1.7e308", "1e-400", "1e309", "-1E996", "[1e400]", "1.7976931348623157e308",
+        "1.7976931348623159e308", "0e99999999999999999999", "1e-99999", "2e-324", "0.0001e312",
+        "0.0001e-320", "-0.000e999", "123456789e300", "1000e-1000", "1.5e400"}) {
     EXPECT_EQ(is_json_text(number), nlohmann::json::accept(number)) << number;
   }
 }
