@@ -178,13 +178,12 @@ struct DagExecutor::Execution {
 DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan, NodeRunner& runner,
                          DelayScheduler& delays, const Clock& clock, ExecutorOptions options)
     : workflow_(workflow),
-      plan_(plan),
       runner_(runner),
       delays_(delays),
       clock_(clock),
       options_(std::move(options)) {
   std::map<std::string, size_t> index;
-  for (const std::string& name : plan_.node_order) {
+  for (const std::string& name : plan.node_order) {
     index[name] = nodes_.size();
     nodes_.push_back({name, nullptr, {}, {}, {}});
   }
@@ -197,16 +196,16 @@ DagExecutor::DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan,
     if (net != node.capabilities.end()) planned.net = net->second;
     planned.net.insert(planned.net.end(), options_.allow_net.begin(), options_.allow_net.end());
   }
-  for (const auto& [name, from] : plan_.upstream) {
+  for (const auto& [name, from] : plan.upstream) {
     for (const std::string& up : from) nodes_[index.at(name)].upstream.push_back(index.at(up));
   }
-  // In edge order, each once, as plan_.upstream counts them.
+  // In edge order, each once, as plan.upstream counts them.
   for (const spec::Edge& edge : workflow_.edges) {
     std::vector<size_t>& down = nodes_[index.at(edge.from)].downstream;
     size_t to = index.at(edge.to);
     if (std::find(down.begin(), down.end(), to) == down.end()) down.push_back(to);
   }
-  for (const std::vector<std::string>& stage : plan_.stages) {
+  for (const std::vector<std::string>& stage : plan.stages) {
     std::vector<size_t>& out = stages_.emplace_back();
     for (const std::string& name : stage) out.push_back(index.at(name));
   }

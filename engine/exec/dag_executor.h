@@ -104,8 +104,9 @@ struct ExecutorOptions {
 
 class DagExecutor {
  public:
-  // Everything passed by reference must outlive the executor. `plan` is the one compile_dag
-  // made of `workflow`'s nodes and edges (a loaded workflow's, whose edges name its nodes).
+  // `workflow`, `runner`, `delays` and `clock` must outlive the executor. `plan` is the one
+  // compile_dag made of `workflow`'s nodes and edges (a loaded workflow's, whose edges name its
+  // nodes); it is read here, once.
   DagExecutor(const spec::Workflow& workflow, const spec::Plan& plan, NodeRunner& runner,
               DelayScheduler& delays, const Clock& clock, ExecutorOptions options = {});
 
@@ -136,7 +137,6 @@ class DagExecutor {
   void set_input(const Execution& run, size_t node, NodeInvocation& invocation) const;
 
   const spec::Workflow& workflow_;
-  const spec::Plan& plan_;
   NodeRunner& runner_;
   DelayScheduler& delays_;
   const Clock& clock_;

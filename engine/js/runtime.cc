@@ -11,12 +11,12 @@
 #include <set>
 #include <thread>
 
+#include "engine/js/call_deadlines.h"
 #include "engine/js/fetch_client.h"
 #include "engine/js/isolate_host.h"
 #include "engine/js/module_graph.h"
 #include "engine/js/natives.h"
 #include "engine/js/startup_snapshot.h"
-#include "engine/js/call_deadlines.h"
 #include "engine/js/timer_queue.h"
 #include "engine/js/v8_strings.h"
 #include "engine/util/paths.h"
@@ -712,6 +712,8 @@ void Runtime::Impl::run_js(ContextState* state,
   SteadyTime limit = entered + kIdleRunLimit;
   if (auto deadline = deadlines.earliest()) limit = std::min(limit, *deadline);
   watchdog->arm(limit);
+  // Whatever brings JavaScript here (a new call, a timer that ran, a completed fetch) may
+  // leave the context's calls with nothing that could settle them.
   recheck(state);
   bool terminated = false;
   {
@@ -1320,8 +1322,7 @@ void Runtime::Impl::complete_fetch(uint64_t op_id, Result<FetchResult> result) {
   ops.erase(found);
   ContextState* state = op.owner;
   if (!state) return;  // its context is gone
-  state->pending_ops--;
-  recheck(state);
+  state->pending_ops--;  // run_js rechecks whether its calls can still settle
   run_js(state, [&](v8::Local<v8::Context> context) {
     v8::Local<v8::Promise::Resolver> resolver = op.resolver.Get(isolate);
     if (!result.is_ok()) {

@@ -54,6 +54,25 @@ uint64_t needs_escaping(uint64_t word) {
          (word & kHigh);
 }
 
+// From `i`, a word at a time past bytes that need no escaping, to the first that does (the
+// lowest flag is exact; the bytes above it may be flagged only by a borrow) or to the last few
+// bytes, fewer than a word, which the caller takes one by one.
+size_t skip_plain_words(std::string_view s, size_t i) {
+  while (i + 8 <= s.size()) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    uint64_t found = needs_escaping(word);
+    if (found != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        i += static_cast<size_t>(std::countr_zero(found)) / 8;
+      }
+      return i;
+    }
+    i += 8;
+  }
+  return i;
+}
+
 // Checks JSON text left to right, with the open objects and arrays on a stack of its own.
 class JsonChecker {
  public:
@@ -122,15 +141,7 @@ class JsonChecker {
   }
   bool string() {
     ++i_;  // the opening quote
-    while (i_ < s_.size()) {
-      if (i_ + 8 <= s_.size()) {
-        uint64_t word;
-        std::memcpy(&word, s_.data() + i_, 8);
-        if (needs_escaping(word) == 0) {
-          i_ += 8;
-          continue;
-        }
-      }
+    while ((i_ = skip_plain_words(s_, i_)) < s_.size()) {
       auto c = static_cast<unsigned char>(s_[i_]);
       if (c == '"') {
         ++i_;
@@ -268,21 +279,7 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   size_t plain = 0;  // start of the run of bytes copied as they are
   auto flush = [&](size_t end) { out.append(text.substr(plain, end - plain)); };
-  for (size_t i = 0; i < text.size();) {
-    if (i + 8 <= text.size()) {
-      uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      uint64_t found = needs_escaping(word);
-      if (found == 0) {
-        i += 8;
-        continue;
-      }
-      // On to the first byte found (the lowest flagged bit is exact; the bytes above it may be
-      // flagged only by a borrow), which the byte loop below takes.
-      if constexpr (std::endian::native == std::endian::little) {
-        i += static_cast<size_t>(std::countr_zero(found)) / 8;
-      }
-    }
+  for (size_t i = 0; (i = skip_plain_words(text, i)) < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
